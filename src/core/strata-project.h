@@ -1,0 +1,62 @@
+/* strata-project.h
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "strata-bus.h"
+#include "strata-source.h"
+#include "strata-timeline.h"
+#include "strata-undo-stack.h"
+
+G_BEGIN_DECLS
+
+#define STRATA_TYPE_PROJECT (strata_project_get_type ())
+G_DECLARE_FINAL_TYPE (StrataProject, strata_project, STRATA, PROJECT, GObject)
+
+/* The root of the model. Every edit goes through strata_project_push() (the undo stack);
+ * "changed" is emitted once per main-loop iteration after any number of edits, which is what
+ * the graph compiler and autosave listen to. */
+StrataProject   *strata_project_new             (guint          sample_rate);
+const char      *strata_project_get_name        (StrataProject *self);
+guint            strata_project_get_sample_rate (StrataProject *self);
+const char      *strata_project_get_path        (StrataProject *self);
+void             strata_project_set_path        (StrataProject *self,
+                                                 const char    *path);
+const char      *strata_project_get_media_dir   (StrataProject *self);
+void             strata_project_set_media_dir   (StrataProject *self,
+                                                 const char    *media_dir);
+gboolean         strata_project_get_dirty       (StrataProject *self);
+GListModel      *strata_project_get_timelines   (StrataProject *self);
+StrataTimeline  *strata_project_get_timeline    (StrataProject *self);
+GListModel      *strata_project_get_buses       (StrataProject *self);
+StrataBus       *strata_project_get_master      (StrataProject *self);
+GListModel      *strata_project_get_sources     (StrataProject *self);
+StrataUndoStack *strata_project_get_undo_stack  (StrataProject *self);
+
+void             strata_project_push            (StrataProject *self,
+                                                 StrataCommand *command);
+void             strata_project_queue_changed   (StrataProject *self);
+void             strata_project_mark_saved      (StrataProject *self);
+
+StrataStrip     *strata_project_find_strip      (StrataProject *self,
+                                                 const char    *id);
+StrataBus       *strata_project_find_bus        (StrataProject *self,
+                                                 const char    *id);
+StrataSource    *strata_project_find_source     (StrataProject *self,
+                                                 const char    *id);
+StrataSource    *strata_project_find_source_by_hash (StrataProject *self,
+                                                     const char    *hash);
+char            *strata_project_new_id          (StrataProject *self,
+                                                 const char    *prefix);
+char            *strata_project_describe_clip   (StrataProject *self,
+                                                 StrataClip    *clip);
+gboolean         strata_project_check_routing   (StrataProject *self,
+                                                 const char    *strip_id,
+                                                 const char    *output,
+                                                 GError       **error);
+gboolean         strata_project_validate        (StrataProject *self,
+                                                 GError       **error);
+void             strata_project_swap_content    (StrataProject *self,
+                                                 StrataProject *other);
+
+G_END_DECLS

@@ -1,0 +1,40 @@
+/* strata-track.h
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "strata-clip.h"
+#include "strata-strip.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  STRATA_MONITORING_OFF,
+  STRATA_MONITORING_AUTO,
+  STRATA_MONITORING_ON,
+} StrataMonitoring;
+
+#define STRATA_TYPE_TRACK (strata_track_get_type ())
+G_DECLARE_FINAL_TYPE (StrataTrack, strata_track, STRATA, TRACK, StrataStrip)
+
+/* A strip that plays clips. Its clip list is kept sorted by start: a clip whose start changes
+ * while it is on the track moves to its sorted place. */
+StrataTrack      *strata_track_new            (const char  *id,
+                                               guint        channels);
+StrataTrack      *strata_track_copy           (StrataTrack *self,
+                                               const char  *new_id);
+guint             strata_track_get_channels   (StrataTrack *self);
+gboolean          strata_track_get_record_arm (StrataTrack *self);
+StrataMonitoring  strata_track_get_monitoring (StrataTrack *self);
+const char       *strata_track_get_input      (StrataTrack *self);
+GListModel       *strata_track_get_clips      (StrataTrack *self);
+void              strata_track_insert_clip    (StrataTrack *self,
+                                               StrataClip  *clip);
+gboolean          strata_track_remove_clip    (StrataTrack *self,
+                                               StrataClip  *clip);
+gboolean          strata_track_find_clip      (StrataTrack *self,
+                                               StrataClip  *clip,
+                                               guint       *position);
+
+G_END_DECLS
