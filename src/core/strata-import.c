@@ -142,11 +142,12 @@ decoder_clear (Decoder *dec)
     }
 }
 
-/* filesrc ! queue ! decodebin, its audio pad linked to head (already in the pipeline).
+/* filesrc ! queue2 ! decodebin, its audio pad linked to head (already in the pipeline).
  *
- * The queue keeps the demuxers in push mode. In pull mode a parser such as aiffparse starts
+ * queue2 keeps the demuxers in push mode. In pull mode a parser such as aiffparse starts
  * pushing from its own task while decodebin is still plugging it, intermittently failing with
- * not-linked; decodebin swallows that error and the pipeline just stalls (GStreamer 1.22). */
+ * not-linked; decodebin swallows that error and the pipeline just stalls (GStreamer 1.22).
+ * A plain queue there intermittently deadlocks on basesrc's serialized startup query. */
 static gboolean
 decoder_init (Decoder     *dec,
               const char  *path,
@@ -155,7 +156,7 @@ decoder_init (Decoder     *dec,
               GError     **error)
 {
   GstElement *src = gst_element_factory_make ("filesrc", NULL);
-  GstElement *queue = gst_element_factory_make ("queue", NULL);
+  GstElement *queue = gst_element_factory_make ("queue2", NULL);
   GstElement *decodebin = gst_element_factory_make ("decodebin", NULL);
 
   memset (dec, 0, sizeof *dec);
@@ -170,7 +171,7 @@ decoder_init (Decoder     *dec,
       if (decodebin != NULL)
         gst_object_unref (gst_object_ref_sink (decodebin));
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA,
-                   "the GStreamer elements filesrc, queue and decodebin are missing");
+                   "the GStreamer elements filesrc, queue2 and decodebin are missing");
       return FALSE;
     }
   g_object_set (src, "location", path, "blocksize", 65536, NULL);
