@@ -51,6 +51,10 @@ StrataCommand *strata_commands_duplicate_clips (StrataProject  *project,
                                                 guint           n_clips,
                                                 GError        **error);
 
+/* Media pool */
+StrataCommand *strata_commands_add_source      (StrataProject  *project,
+                                                StrataSource   *source);
+
 /* Tracks and buses */
 StrataCommand *strata_commands_add_track       (StrataProject  *project,
                                                 guint           channels,

@@ -8,6 +8,7 @@
 #include "strata-props-private.h"
 
 #include <math.h>
+#include <string.h>
 
 struct _StrataProject
 {
@@ -597,4 +598,64 @@ strata_project_swap_content (StrataProject *self, StrataProject *other)
   swap_stores (strata_strip_get_automation (STRATA_STRIP (self->master)),
                strata_strip_get_automation (STRATA_STRIP (other->master)));
   strata_project_queue_changed (self);
+}
+
+/* The media pool entry for an import: the source that already holds that content (the same
+ * audio imported twice is one entry), or a new source, not yet in the pool, named after the
+ * file the user picked. Its path is relative to the media folder when it was stored there. */
+StrataSource *
+strata_project_source_for_import (StrataProject            *self,
+                                  const StrataImportResult *result,
+                                  const char               *file_name)
+{
+  StrataSource *existing;
+  g_autofree char *id = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *prefix = NULL;
+  const char *path = result->media_path;
+  StrataSource *source;
+  char *dot;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  g_return_val_if_fail (result != NULL, NULL);
+
+  existing = strata_project_find_source_by_hash (self, result->hash);
+  if (existing)
+    return g_object_ref (existing);
+
+  if (self->media_dir)
+    {
+      prefix = g_strconcat (self->media_dir, G_DIR_SEPARATOR_S, NULL);
+      if (g_str_has_prefix (path, prefix))
+        path += strlen (prefix);
+    }
+  id = strata_project_new_id (self, "m");
+  source = strata_source_new (id, path, result->channels, result->frames);
+  strata_source_set_file_path (source, result->media_path);
+  strata_source_set_hash (source, result->hash);
+  if (file_name)
+    {
+      base = g_path_get_basename (file_name);
+      if ((dot = strrchr (base, '.')) != NULL && dot != base)
+        *dot = '\0';
+      strata_source_set_name (source, base);
+    }
+  return source;
+}
+
+/* The folder imports go to. A project that was never saved gets a private one, whose media
+ * moves into Song.media/ at the first save. */
+const char *
+strata_project_ensure_media_dir (StrataProject *self, GError **error)
+{
+  g_autofree char *dir = NULL;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  if (self->media_dir)
+    return self->media_dir;
+  dir = g_dir_make_tmp ("strata-unsaved-XXXXXX.media", error);
+  if (dir == NULL)
+    return NULL;
+  strata_project_set_media_dir (self, dir);
+  return self->media_dir;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "strata-bus.h"
+#include "strata-import.h"
 #include "strata-source.h"
 #include "strata-timeline.h"
 #include "strata-undo-stack.h"
@@ -56,6 +57,11 @@ gboolean         strata_project_check_routing   (StrataProject *self,
                                                  GError       **error);
 gboolean         strata_project_validate        (StrataProject *self,
                                                  GError       **error);
+StrataSource    *strata_project_source_for_import (StrataProject            *self,
+                                                   const StrataImportResult *result,
+                                                   const char               *file_name);
+const char      *strata_project_ensure_media_dir (StrataProject *self,
+                                                  GError       **error);
 void             strata_project_swap_content    (StrataProject *self,
                                                  StrataProject *other);
 
