@@ -917,3 +917,21 @@ strata_commands_replace_content (StrataProject *project, StrataProject *content)
   strata_command_set_label (STRATA_COMMAND (self), "Replace Project");
   return STRATA_COMMAND (self);
 }
+
+/* ---- media pool ----------------------------------------------------------------------- */
+
+StrataCommand *
+strata_commands_add_source (StrataProject *project, StrataSource *source)
+{
+  GListModel *sources = strata_project_get_sources (project);
+  StrataCommand *command;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (project), NULL);
+  g_return_val_if_fail (strata_project_find_source (project, strata_source_get_id (source))
+                        == NULL, NULL);
+
+  command = strata_list_insert_command_new (G_LIST_STORE (sources),
+                                            g_list_model_get_n_items (sources), source);
+  strata_command_set_label (command, "Import Audio");
+  return command;
+}
