@@ -127,7 +127,7 @@ read_int64 (Reader *r, JsonObject *object, const char *path, const char *key,
     return ok;
   at = member_path (path, key);
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return fail (r, STRATA_ERROR_PARSE, at, "expected a whole number of frames");
+    return fail (r, STRATA_ERROR_PARSE, at, "expected a whole number");
   *value = json_node_get_int (node);
   if (*value < min)
     return fail (r, STRATA_ERROR_INVALID, at, "must be >= %" FMT, min);
@@ -226,7 +226,6 @@ read_tempo_map (Reader *r, JsonObject *root)
   gboolean ok = TRUE;
   JsonArray *array = read_array (r, root, "", "tempo_map", TRUE, &ok);
   g_autoptr(GArray) segments = g_array_new (FALSE, FALSE, sizeof (StrataTempoSegment));
-  g_autoptr(GError) local_error = NULL;
   guint n;
 
   if (!ok)
@@ -249,10 +248,16 @@ read_tempo_map (Reader *r, JsonObject *root)
       if (object == NULL || !check_keys (r, object, path, keys))
         return FALSE;
       /* A later segment's position goes through the segments before it. */
-      if (!read_double (r, object, path, "bpm", TRUE, FALSE, 1e-6, 999.0, &segment.bpm)
+      if (!read_double (r, object, path, "bpm", TRUE, FALSE, -G_MAXDOUBLE, G_MAXDOUBLE,
+                        &segment.bpm)
           || !read_string (r, object, path, "time_signature", FALSE, &signature)
           || !read_position (r, object, path, "at", TRUE, &frame))
         return FALSE;
+      if (!(segment.bpm > 0.0 && segment.bpm <= 999.0))
+        {
+          g_autofree char *at = member_path (path, "bpm");
+          return fail (r, STRATA_ERROR_INVALID, at, "%g is outside (0, 999]", segment.bpm);
+        }
       if (sscanf (signature, "%u/%u%c", &num, &den, &extra) != 2 || num == 0 || num > 32
           || (den & (den - 1)) != 0 || den == 0 || den > 32)
         {
@@ -269,12 +274,15 @@ read_tempo_map (Reader *r, JsonObject *root)
           return fail (r, STRATA_ERROR_INVALID, at, "a tempo segment must start on a bar line");
         }
       if (i == 0 && bbt.bar != 1)
-        return fail (r, STRATA_ERROR_INVALID, path, "the first segment must be at \"1.1.0\"");
+        {
+          g_autofree char *at = member_path (path, "at");
+          return fail (r, STRATA_ERROR_INVALID, at, "the first segment must be at \"1.1.0\"");
+        }
       segment.bar = bbt.bar;
       g_array_append_val (segments, segment);
       if (!strata_tempo_map_set_segments (r->map, (gpointer) segments->data, segments->len,
-                                          &local_error))
-        return fail (r, local_error->code, path, "%s", local_error->message);
+                                          r->error))
+        return FALSE;
     }
   return TRUE;
 }
@@ -300,7 +308,10 @@ read_range (Reader *r, JsonObject *root, const char *key, const char *prefix)
       || !read_bool (r, object, key, "enabled", &enabled))
     return FALSE;
   if (end < start)
-    return fail (r, STRATA_ERROR_INVALID, key, "end is before start");
+    {
+      g_autofree char *at = member_path (key, "end");
+      return fail (r, STRATA_ERROR_INVALID, at, "must not be before start");
+    }
   g_object_set (strata_project_get_timeline (r->project), p_start, start, p_end, end,
                 p_enabled, enabled, NULL);
   return TRUE;
@@ -359,7 +370,10 @@ read_media (Reader *r, JsonObject *root)
           || !read_string (r, object, path, "name", FALSE, &name))
         return FALSE;
       if (strata_project_find_source (r->project, id))
-        return fail (r, STRATA_ERROR_INVALID, path, "the id '%s' is used twice", id);
+        {
+          g_autofree char *at = member_path (path, "id");
+          return fail (r, STRATA_ERROR_INVALID, at, "the id '%s' is used twice", id);
+        }
       if (!r->media_func (id, media_path, rate, &file_path, &channels, &frames, &hash,
                           r->media_data, &local_error))
         {
@@ -467,7 +481,12 @@ read_sends (Reader *r, JsonObject *object, const char *path, StrataStrip *strip)
           || !read_double (r, item, at, "level_db", FALSE, TRUE, -144.0, 12.0, &level)
           || !read_bool (r, item, at, "pre_fader", &pre))
         return FALSE;
-      if (strata_project_find_bus (r->project, bus) == NULL || g_str_equal (bus, "master"))
+      if (g_str_equal (bus, "master"))
+        {
+          g_autofree char *p = member_path (at, "bus");
+          return fail (r, STRATA_ERROR_INVALID, p, "a send goes to a bus, not the master");
+        }
+      if (strata_project_find_bus (r->project, bus) == NULL)
         {
           g_autofree char *p = member_path (at, "bus");
           return fail (r, STRATA_ERROR_NOT_FOUND, p, "no bus with id '%s'", bus);
@@ -541,8 +560,9 @@ read_automation (Reader *r, JsonObject *object, const char *path, StrataStrip *s
               || !read_double (r, pobj, pat, "value", TRUE, is_volume,
                                is_volume ? -144.0 : g_str_equal (param, "pan") ? -1.0
                                          : g_str_equal (param, "mute") ? 0.0 : -G_MAXDOUBLE,
-                               is_volume ? 12.0 : g_str_equal (param, "mute") ? 1.0
-                                         : G_MAXDOUBLE, &point.value))
+                               is_volume ? 12.0 : g_str_equal (param, "pan") ? 1.0
+                                         : g_str_equal (param, "mute") ? 1.0 : G_MAXDOUBLE,
+                               &point.value))
             return FALSE;
           if (p > 0 && point.frame < g_array_index (points, StrataAutomationPoint, p - 1).frame)
             {
@@ -842,6 +862,80 @@ check_routing (Reader *r, GListModel *strips, const char *kind)
   return TRUE;
 }
 
+static gint
+bus_index (GListModel *buses, const char *id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (buses); i++)
+    {
+      g_autoptr(StrataStrip) bus = g_list_model_get_item (buses, i);
+      if (g_str_equal (strata_strip_get_id (bus), id))
+        return (gint) i;
+    }
+  return -1;
+}
+
+/* Depth-first over the buses, through outputs and sends: a bus met again while it is still on
+ * the stack closes a cycle. */
+static gboolean
+visit_bus (Reader *r, GListModel *buses, guint i, guint8 *state, GArray *stack)
+{
+  g_autoptr(StrataStrip) bus = g_list_model_get_item (buses, i);
+  GListModel *sends = strata_strip_get_sends (bus);
+  guint n_edges = 1 + g_list_model_get_n_items (sends);
+
+  state[i] = 1;
+  g_array_append_val (stack, i);
+  for (guint e = 0; e < n_edges; e++)
+    {
+      g_autoptr(StrataSend) send = e > 0 ? g_list_model_get_item (sends, e - 1) : NULL;
+      const char *target = send ? strata_send_get_bus (send) : strata_strip_get_output (bus);
+      gint j = target ? bus_index (buses, target) : -1;
+
+      if (j < 0)
+        continue;
+      if (state[j] == 1)
+        {
+          g_autoptr(GString) cycle = g_string_new (NULL);
+          g_autofree char *at = send ? g_strdup_printf ("buses[%u].sends[%u].bus", i, e - 1)
+                                     : g_strdup_printf ("buses[%u].output", i);
+          gboolean on = FALSE;
+
+          for (guint k = 0; k < stack->len; k++)
+            {
+              guint b = g_array_index (stack, guint, k);
+              g_autoptr(StrataStrip) s = g_list_model_get_item (buses, b);
+              on = on || b == (guint) j;
+              if (on)
+                g_string_append_printf (cycle, "%s -> ", strata_strip_get_id (s));
+            }
+          g_string_append (cycle, target);
+          return fail (r, STRATA_ERROR_INVALID, at, "routing cycle: %s", cycle->str);
+        }
+      if (state[j] == 0 && !visit_bus (r, buses, j, state, stack))
+        return FALSE;
+    }
+  g_array_set_size (stack, stack->len - 1);
+  state[i] = 2;
+  return TRUE;
+}
+
+/* check_routing() follows outputs only; a send is as much an edge of the mix graph, so a
+ * cycle through sends (a sends to b, b sends or outputs to a) is refused too, as the commands
+ * that edit routing refuse it. */
+static gboolean
+check_bus_graph (Reader *r)
+{
+  GListModel *buses = strata_project_get_buses (r->project);
+  guint n = g_list_model_get_n_items (buses);
+  g_autofree guint8 *state = g_new0 (guint8, MAX (n, 1));
+  g_autoptr(GArray) stack = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; i < n; i++)
+    if (state[i] == 0 && !visit_bus (r, buses, i, state, stack))
+      return FALSE;
+  return TRUE;
+}
+
 StrataProject *
 strata_json_load_node (JsonNode *root_node, StrataMediaFunc media_func, gpointer media_data,
                        GError **error)
@@ -901,6 +995,7 @@ strata_json_load_node (JsonNode *root_node, StrataMediaFunc media_func, gpointer
       || !check_routing (r, strata_project_get_buses (project), "buses")
       || !check_routing (r, strata_timeline_get_tracks (strata_project_get_timeline (project)),
                          "tracks")
+      || !check_bus_graph (r)
       || !strata_project_validate (project, error))
     return NULL;
 
@@ -924,9 +1019,15 @@ strata_json_probe_media (const char *id, const char *path, guint project_rate,
     return FALSE;
   if (!strata_media_probe (resolved, channels, &file_frames, &file_rate, &local_error))
     {
+      /* The probe names the resolved file; the message quotes the path as written instead. */
+      g_autofree char *probe_prefix = g_strdup_printf ("cannot read '%s': ", resolved);
+      const char *reason = local_error->message;
+
+      if (g_str_has_prefix (reason, probe_prefix))
+        reason += strlen (probe_prefix);
       g_set_error (error, STRATA_ERROR, local_error->domain == STRATA_ERROR ? local_error->code
                                                                           : STRATA_ERROR_MEDIA,
-                   "cannot open '%s': %s", path, local_error->message);
+                   "cannot open '%s': %s", path, reason);
       return FALSE;
     }
   if (*channels > 2)
