@@ -15,6 +15,7 @@
 #include "strata-json.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
 #include <sqlite3.h>
@@ -138,14 +139,16 @@ db_open (const char *path, gboolean create, GError **error)
       sqlite3_close (db);
       return NULL;
     }
-  if (!db_exec (db, path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", error))
-    {
-      sqlite3_close (db);
-      return NULL;
-    }
+  /* Refuse a file that is not a project before anything is written to it (switching the
+   * journal to WAL rewrites the header of another application's database). */
   if (version == 0 && !create)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "%s: not a Strata project", path);
+      sqlite3_close (db);
+      return NULL;
+    }
+  if (!db_exec (db, path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", error))
+    {
       sqlite3_close (db);
       return NULL;
     }
@@ -280,12 +283,43 @@ out:
   return ok;
 }
 
+/* A save killed half way leaves its temporary file (and SQLite's -wal and -shm beside it).
+ * The next save removes those of processes that are gone; the pid is in the name. */
+static void
+remove_stale_temp_files (const char *path)
+{
+  g_autofree char *dir_name = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *prefix = g_strconcat (base, ".tmp-", NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_name, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      const char *digits = name + strlen (prefix);
+      g_autofree char *stale = NULL;
+      char *end = NULL;
+      gint64 pid;
+
+      if (!g_str_has_prefix (name, prefix))
+        continue;
+      pid = g_ascii_strtoll (digits, &end, 10);
+      if (end == digits || (*end != '\0' && *end != '-') || pid <= 0 || pid > G_MAXINT
+          || pid == getpid () || kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
+        continue;
+      stale = g_build_filename (dir_name, name, NULL);
+      g_unlink (stale);
+    }
+}
+
 /* Writes `docs` to `path`. A file that exists is rewritten in one transaction (keeping its
  * snapshots); a new one is built beside it and renamed into place, so that no reader ever
- * sees a half-made project. */
+ * sees a half-made project. The temporary name is unique to the call, as two threads may
+ * save at once. */
 static gboolean
 docs_save (Docs *docs, const char *path, GError **error)
 {
+  static gint counter;
   g_autofree char *tmp = NULL;
   sqlite3 *db;
   gboolean ok;
@@ -299,7 +333,9 @@ docs_save (Docs *docs, const char *path, GError **error)
       return ok;
     }
 
-  tmp = g_strdup_printf ("%s.tmp-%d", path, (int) getpid ());
+  remove_stale_temp_files (path);
+  tmp = g_strdup_printf ("%s.tmp-%d-%d", path, (int) getpid (),
+                         g_atomic_int_add (&counter, 1));
   g_unlink (tmp);
   if ((db = db_open (tmp, TRUE, error)) == NULL)
     return FALSE;
@@ -703,9 +739,16 @@ strata_store_restore_snapshot (StrataProject *project, const char *name, GError 
 
 typedef struct
 {
-  Docs *docs;
-  char *path;
+  Docs   *docs;
+  char   *path;
+  guint64 serial;    /* order of the autosave_async() calls */
 } AutosaveJob;
+
+/* Autosaves may overlap (a timer firing while the last one still writes): they write one at
+ * a time, and one older than what its file already holds is dropped. */
+static GMutex autosave_lock;
+static GHashTable *autosave_written;   /* autosave path -> serial last written */
+static guint64 autosave_serial;
 
 static void
 autosave_job_free (AutosaveJob *job)
@@ -719,12 +762,24 @@ static void
 autosave_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   AutosaveJob *job = data;
+  g_autoptr(GMutexLocker) locker = NULL;
   GError *error = NULL;
+  gpointer written;
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  if (docs_save (job->docs, job->path, &error))
+  locker = g_mutex_locker_new (&autosave_lock);
+  if (autosave_written == NULL)
+    autosave_written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  written = g_hash_table_lookup (autosave_written, job->path);
+  if (written != NULL && *(guint64 *) written > job->serial)
     g_task_return_boolean (task, TRUE);
+  else if (docs_save (job->docs, job->path, &error))
+    {
+      g_hash_table_insert (autosave_written, g_strdup (job->path),
+                           g_memdup2 (&job->serial, sizeof job->serial));
+      g_task_return_boolean (task, TRUE);
+    }
   else
     g_task_return_error (task, error);
 }
@@ -749,6 +804,9 @@ strata_store_autosave_async (StrataProject *project, GCancellable *cancellable,
   job = g_new0 (AutosaveJob, 1);
   job->docs = docs_new (project, strata_project_get_media_dir (project));
   job->path = strata_store_autosave_path (path);
+  g_mutex_lock (&autosave_lock);
+  job->serial = ++autosave_serial;
+  g_mutex_unlock (&autosave_lock);
   g_task_set_task_data (task, job, (GDestroyNotify) autosave_job_free);
   g_task_run_in_thread (task, autosave_thread);
 }
