@@ -4,6 +4,8 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <sndfile.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "strata-commands.h"
 #include "strata-store.h"
@@ -141,10 +143,61 @@ test_import_into_pool (void)
   }
 }
 
+/* Audio imported before the first save lives in a private folder and moves into Song.media/
+ * when the project is saved; saving elsewhere (Save As) takes it along again. */
+static void
+test_first_save_gathers_media (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("strata-pool-XXXXXX", NULL);
+  g_autofree char *tone = write_tone (dir, "keys.wav", 440.0, 48000, 4800);
+  g_autofree char *song = g_build_filename (dir, "Song.strata", NULL);
+  g_autofree char *other = g_build_filename (dir, "Other.strata", NULL);
+  g_autoptr(StrataProject) project = strata_project_new (48000);
+  g_autoptr(StrataProject) loaded = NULL;
+  g_autoptr(StrataImportResult) result = NULL;
+  g_autoptr(StrataSource) source = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *private_dir = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *real_dir = realpath (dir, NULL);
+
+  private_dir = g_strdup (strata_project_ensure_media_dir (project, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_str_has_prefix (private_dir, real_dir));
+  result = import (tone, private_dir, NULL);
+  source = strata_project_source_for_import (project, result, tone);
+  strata_project_push (project, strata_commands_add_source (project, source));
+
+  g_assert_true (strata_store_save (project, song, &error));
+  g_assert_no_error (error);
+  expected = g_strdup_printf ("%s/Song.media/%s.wav", real_dir, result->hash);
+  g_assert_cmpstr (strata_source_get_file_path (source), ==, expected);
+  g_assert_true (g_file_test (expected, G_FILE_TEST_IS_REGULAR));
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("%s/Song.media/%s.peaks", real_dir, result->hash);
+  g_assert_true (g_file_test (expected, G_FILE_TEST_IS_REGULAR));
+
+  loaded = strata_store_load (song, &error);
+  g_assert_no_error (error);
+  {
+    StrataSource *back = strata_project_find_source (loaded, strata_source_get_id (source));
+    g_assert_cmpstr (strata_source_get_path (back), ==,
+                     strrchr (strata_source_get_file_path (source), '/') + 1);
+  }
+
+  g_assert_true (strata_store_save (project, other, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("%s/Other.media/%s.wav", real_dir, result->hash);
+  g_assert_cmpstr (strata_source_get_file_path (source), ==, expected);
+  g_assert_true (g_file_test (expected, G_FILE_TEST_IS_REGULAR));
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/media-pool/import", test_import_into_pool);
+  g_test_add_func ("/media-pool/first-save-gathers-media", test_first_save_gathers_media);
   return g_test_run ();
 }

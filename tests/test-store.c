@@ -1036,6 +1036,22 @@ test_autosave (Fixture *f, gconstpointer data)
     g_autofree char *json = to_json (recovered);
     g_assert_cmpstr (json, ==, edited_json);
   }
+
+  /* Saving makes the autosave stale: it goes, and an autosave that was already running when
+   * the save happened does not bring it back. */
+  PUSH (project, strata_commands_add_marker (project, "Third", RATE * 52));
+  r = (AutosaveResult) { 0 };
+  strata_store_autosave_async (project, NULL, autosave_cb, &r);
+  g_assert_true (strata_store_save (project, path, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (autosave, G_FILE_TEST_EXISTS));
+  wait_for (&r);
+  g_assert_no_error (r.error);
+  g_assert_false (g_file_test (autosave, G_FILE_TEST_EXISTS));
+  g_clear_object (&recovered);
+  g_assert_null (strata_store_load_autosave (path, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
 }
 
 /* Autosaves in flight at once (a timer firing while the last one still writes, on a slow

@@ -1318,7 +1318,7 @@ media_path_for (StrataSource *source, const char *base_dir)
 JsonNode *
 strata_json_serialize (StrataProject *project, const char *base_dir)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new_immutable ();
+  g_autoptr(JsonBuilder) b = json_builder_new ();
   StrataTimeline *timeline = strata_project_get_timeline (project);
   StrataTempoMap *map = strata_timeline_get_tempo_map (timeline);
   GListModel *markers = strata_timeline_get_markers (timeline);

@@ -175,20 +175,14 @@ node_to_string (JsonNode *node)
   return json_generator_to_data (generator, NULL);
 }
 
-/* Splits the project into the rows a save writes. Media paths are written relative to the
- * media folder when the file is inside it. */
-static Docs *
-docs_new (StrataProject *project, const char *media_dir)
+/* The whole project as one JSON tree, with what the media pool knows of each file. This is
+ * the part that reads the model, so it runs on the main thread. */
+static JsonNode *
+docs_tree (StrataProject *project, const char *media_dir)
 {
-  g_autoptr(JsonNode) root = strata_json_serialize (project, media_dir);
-  JsonObject *object = json_node_get_object (root);
-  JsonArray *media = json_object_get_array_member (object, "media");
+  JsonNode *root = strata_json_serialize (project, media_dir);
+  JsonArray *media = json_object_get_array_member (json_node_get_object (root), "media");
   GListModel *sources = strata_project_get_sources (project);
-  Docs *docs = g_new0 (Docs, 1);
-  struct { const char *key; GPtrArray **ids, **docs; } lists[] = {
-    { "buses", &docs->bus_ids, &docs->buses },
-    { "tracks", &docs->track_ids, &docs->tracks },
-  };
 
   for (guint i = 0; i < json_array_get_length (media); i++)
     {
@@ -200,6 +194,21 @@ docs_new (StrataProject *project, const char *media_dir)
       if (strata_source_get_hash (source))
         json_object_set_string_member (entry, "x-hash", strata_source_get_hash (source));
     }
+  return root;
+}
+
+/* Splits the tree into the rows a save writes; any thread. Takes the tree. */
+static Docs *
+docs_from_tree (JsonNode *tree)
+{
+  g_autoptr(JsonNode) root = tree;
+  JsonObject *object = json_node_get_object (root);
+  Docs *docs = g_new0 (Docs, 1);
+  struct { const char *key; GPtrArray **ids, **docs; } lists[] = {
+    { "buses", &docs->bus_ids, &docs->buses },
+    { "tracks", &docs->track_ids, &docs->tracks },
+  };
+
   docs->media = node_to_string (json_object_get_member (object, "media"));
 
   for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
@@ -222,6 +231,13 @@ docs_new (StrataProject *project, const char *media_dir)
   json_object_remove_member (object, "tracks");
   docs->project = node_to_string (root);
   return docs;
+}
+
+/* Media paths are written relative to the media folder when the file is inside it. */
+static Docs *
+docs_new (StrataProject *project, const char *media_dir)
+{
+  return docs_from_tree (docs_tree (project, media_dir));
 }
 
 static gboolean
@@ -354,6 +370,108 @@ docs_save (Docs *docs, const char *path, GError **error)
   return ok;
 }
 
+/* Autosaves may overlap (a timer firing while the last one still writes): they write one at
+ * a time, and one older than what its file already holds is dropped. */
+static GMutex autosave_lock;
+static GHashTable *autosave_written;   /* autosave path -> serial last written */
+static guint64 autosave_serial;
+
+/* A hard link where the file system allows it (instant, no space), else a copy; an existing
+ * target holds the same content (media is named by its hash) and is kept. */
+static gboolean
+copy_file (const char *from, const char *to, GError **error)
+{
+  g_autoptr(GFile) source = NULL;
+  g_autoptr(GFile) target = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (g_file_test (to, G_FILE_TEST_EXISTS) || link (from, to) == 0)
+    return TRUE;
+  source = g_file_new_for_path (from);
+  target = g_file_new_for_path (to);
+  if (!g_file_copy (source, target, G_FILE_COPY_NONE, NULL, NULL, NULL, &local_error))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "cannot copy %s into %s: %s", from, to,
+                   local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* After a save the autosave beside it is older than the file: remove it, and make the
+ * autosaves still running (started before this save) drop what they would write. */
+static void
+discard_autosave (const char *path)
+{
+  g_autofree char *autosave = strata_store_autosave_path (path);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&autosave_lock);
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  if (autosave_written == NULL)
+    autosave_written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_insert (autosave_written, g_strdup (autosave),
+                       g_memdup2 (&autosave_serial, sizeof autosave_serial));
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (autosave, suffixes[i], NULL);
+      g_unlink (file);
+    }
+}
+
+/* <hash>.peaks beside <hash>.wav */
+static char *
+peaks_path_for (const char *media)
+{
+  gsize stem = g_str_has_suffix (media, ".wav") ? strlen (media) - 4 : strlen (media);
+
+  return g_strdup_printf ("%.*s.peaks", (int) stem, media);
+}
+
+/* Media the project keeps in a folder of its own (a never-saved project's private folder, or
+ * the old Song.media/ on Save As) moves along into the new media folder; files the user
+ * picked elsewhere stay where they are. */
+static gboolean
+gather_media (StrataProject *project, const char *media_dir, GError **error)
+{
+  const char *old_dir = strata_project_get_media_dir (project);
+  GListModel *sources = strata_project_get_sources (project);
+  g_autofree char *prefix = NULL;
+
+  if (old_dir == NULL || g_str_equal (old_dir, media_dir))
+    return TRUE;
+  prefix = g_strconcat (old_dir, G_DIR_SEPARATOR_S, NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (sources); i++)
+    {
+      g_autoptr(StrataSource) source = g_list_model_get_item (sources, i);
+      const char *file = strata_source_get_file_path (source);
+      g_autofree char *target = NULL;
+      g_autofree char *target_dir = NULL;
+      g_autofree char *peaks = NULL;
+      g_autofree char *peaks_target = NULL;
+
+      /* A file already missing stays a missing file where it was. */
+      if (file == NULL || !g_str_has_prefix (file, prefix)
+          || !g_file_test (file, G_FILE_TEST_IS_REGULAR))
+        continue;
+      target = g_build_filename (media_dir, file + strlen (prefix), NULL);
+      target_dir = g_path_get_dirname (target);
+      if (g_mkdir_with_parents (target_dir, 0755) != 0 || !copy_file (file, target, error))
+        {
+          if (error && *error == NULL)
+            g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot create: %s",
+                         target_dir, g_strerror (errno));
+          return FALSE;
+        }
+      /* The waveform overview travels with its media; without it, it is rebuilt. */
+      peaks = peaks_path_for (file);
+      peaks_target = peaks_path_for (target);
+      if (g_file_test (peaks, G_FILE_TEST_IS_REGULAR))
+        copy_file (peaks, peaks_target, NULL);
+      strata_source_set_file_path (source, target);
+    }
+  return TRUE;
+}
+
 gboolean
 strata_store_save (StrataProject *project, const char *path, GError **error)
 {
@@ -371,9 +489,12 @@ strata_store_save (StrataProject *project, const char *path, GError **error)
                    media_dir, g_strerror (saved_errno));
       return FALSE;
     }
+  if (!gather_media (project, real_media, error))
+    return FALSE;
   docs = docs_new (project, real_media);
   if (!docs_save (docs, path, error))
     return FALSE;
+  discard_autosave (path);
   strata_project_set_path (project, path);
   strata_project_set_media_dir (project, real_media);
   strata_project_mark_saved (project);
@@ -739,21 +860,16 @@ strata_store_restore_snapshot (StrataProject *project, const char *name, GError 
 
 typedef struct
 {
-  Docs   *docs;
-  char   *path;
-  guint64 serial;    /* order of the autosave_async() calls */
+  JsonNode *tree;
+  char     *path;
+  guint64   serial;    /* order of the autosave_async() calls */
 } AutosaveJob;
 
-/* Autosaves may overlap (a timer firing while the last one still writes): they write one at
- * a time, and one older than what its file already holds is dropped. */
-static GMutex autosave_lock;
-static GHashTable *autosave_written;   /* autosave path -> serial last written */
-static guint64 autosave_serial;
 
 static void
 autosave_job_free (AutosaveJob *job)
 {
-  docs_free (job->docs);
+  g_clear_pointer (&job->tree, json_node_unref);
   g_free (job->path);
   g_free (job);
 }
@@ -763,6 +879,7 @@ autosave_thread (GTask *task, gpointer source, gpointer data, GCancellable *canc
 {
   AutosaveJob *job = data;
   g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(Docs) docs = NULL;
   GError *error = NULL;
   gpointer written;
 
@@ -772,9 +889,10 @@ autosave_thread (GTask *task, gpointer source, gpointer data, GCancellable *canc
   if (autosave_written == NULL)
     autosave_written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   written = g_hash_table_lookup (autosave_written, job->path);
-  if (written != NULL && *(guint64 *) written > job->serial)
+  if (written != NULL && *(guint64 *) written >= job->serial)
     g_task_return_boolean (task, TRUE);
-  else if (docs_save (job->docs, job->path, &error))
+  else if (docs_save ((docs = docs_from_tree (g_steal_pointer (&job->tree))), job->path,
+                      &error))
     {
       g_hash_table_insert (autosave_written, g_strdup (job->path),
                            g_memdup2 (&job->serial, sizeof job->serial));
@@ -784,8 +902,9 @@ autosave_thread (GTask *task, gpointer source, gpointer data, GCancellable *canc
     g_task_return_error (task, error);
 }
 
-/* Serialises on the calling thread (milliseconds) and writes the autosave file beside the
- * project on a worker thread. A project never saved autosaves nowhere. */
+/* Builds the project's JSON tree on the calling thread and turns it into rows and writes the
+ * autosave file beside the project on a worker thread. A project never saved autosaves
+ * nowhere; a save makes every autosave started before it obsolete. */
 void
 strata_store_autosave_async (StrataProject *project, GCancellable *cancellable,
                              GAsyncReadyCallback callback, gpointer user_data)
@@ -802,7 +921,7 @@ strata_store_autosave_async (StrataProject *project, GCancellable *cancellable,
       return;
     }
   job = g_new0 (AutosaveJob, 1);
-  job->docs = docs_new (project, strata_project_get_media_dir (project));
+  job->tree = docs_tree (project, strata_project_get_media_dir (project));
   job->path = strata_store_autosave_path (path);
   g_mutex_lock (&autosave_lock);
   job->serial = ++autosave_serial;
