@@ -7,6 +7,7 @@
 #include "strata-error.h"
 
 #include <math.h>
+#include <stdio.h>
 
 #define FMT G_GINT64_FORMAT
 
@@ -565,13 +566,80 @@ strata_commands_set_pan (StrataProject *project, StrataStrip *strip, gdouble pan
   return command;
 }
 
+/* Whether the existing routing leads from `from` (through outputs and sends) to `goal`;
+ * `path` collects the way there. */
+static gboolean
+routing_reaches (StrataProject *project, const char *from, const char *goal, GHashTable *seen,
+                 GString *path)
+{
+  StrataBus *bus;
+  GListModel *sends;
+  gsize len = path->len;
+
+  if (from == NULL || g_str_equal (from, "master"))
+    return FALSE;
+  g_string_append_printf (path, " -> %s", from);
+  if (g_str_equal (from, goal))
+    return TRUE;
+  bus = strata_project_find_bus (project, from);
+  if (bus != NULL && g_hash_table_add (seen, (gpointer) from))
+    {
+      sends = strata_strip_get_sends (STRATA_STRIP (bus));
+      if (routing_reaches (project, strata_strip_get_output (STRATA_STRIP (bus)), goal, seen,
+                           path))
+        return TRUE;
+      for (guint i = 0; i < g_list_model_get_n_items (sends); i++)
+        {
+          g_autoptr(StrataSend) send = g_list_model_get_item (sends, i);
+          if (routing_reaches (project, strata_send_get_bus (send), goal, seen, path))
+            return TRUE;
+        }
+    }
+  g_string_truncate (path, len);
+  return FALSE;
+}
+
+/* Whether `strip` may feed `target` (by its output or a send). strata_project_check_routing
+ * follows outputs only; a send is as much an edge of the mix graph, so a cycle through sends
+ * (a sends to b, b outputs to a) is refused here too. The master feeds nothing. */
+static gboolean
+check_feed (StrataProject *project, StrataStrip *strip, const char *target, GError **error)
+{
+  const char *id = strata_strip_get_id (strip);
+  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GString) path = NULL;
+
+  if (STRATA_IS_BUS (strip) && strata_bus_is_master (STRATA_BUS (strip)))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
+                   "the master has no output and no sends");
+      return FALSE;
+    }
+  if (target == NULL)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
+                   "'%s' must go to a bus or the master", strata_strip_get_name (strip));
+      return FALSE;
+    }
+  if (!strata_project_check_routing (project, id, target, error))
+    return FALSE;
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  path = g_string_new (id);
+  if (routing_reaches (project, target, id, seen, path))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, "routing cycle: %s", path->str);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 StrataCommand *
 strata_commands_set_output (StrataProject *project, StrataStrip *strip, const char *output,
                             GError **error)
 {
   StrataCommand *command;
 
-  if (!strata_project_check_routing (project, strata_strip_get_id (strip), output, error))
+  if (!check_feed (project, strip, output, error))
     return NULL;
   command = strata_property_command_new_value (strip, "output", output);
   strata_command_set_label (command, "Change Output");
@@ -592,7 +660,13 @@ strata_commands_add_send (StrataProject *project, StrataStrip *strip, const char
                    "a send goes to a bus, not the master");
       return NULL;
     }
-  if (!strata_project_check_routing (project, strata_strip_get_id (strip), bus_id, error))
+  if (!(level_db >= -144.0 && level_db <= 12.0) && !(isinf (level_db) && level_db < 0))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
+                   "send level %g dB is outside -144..+12 dB", level_db);
+      return NULL;
+    }
+  if (!check_feed (project, strip, bus_id, error))
     return NULL;
   send = strata_send_new (bus_id, level_db, pre_fader);
   command = strata_list_insert_command_new (G_LIST_STORE (sends),
@@ -625,26 +699,106 @@ strata_commands_add_insert (StrataProject *project, StrataStrip *strip, StrataIn
   return command;
 }
 
+/* The insert an automation param (`inserts[N].NAME`) targets, or -1; `name` gets NAME. */
+static int
+param_insert_index (const char *param, const char **name)
+{
+  guint index;
+  int consumed = 0;
+
+  if (sscanf (param, "inserts[%u]%n", &index, &consumed) == 1 && consumed > 0
+      && param[consumed] == '.' && param[consumed + 1] != '\0' && index <= G_MAXINT)
+    {
+      /* The parameter name as the JSON format spells it. */
+      for (const char *c = param + consumed + 1; *c; c++)
+        if (!g_ascii_isalnum (*c) && *c != '_')
+          return -1;
+      *name = param + consumed + 1;
+      return (int) index;
+    }
+  return -1;
+}
+
+/* Adds to `group` what keeps the strip's insert automation pointing at the same effects once
+ * its inserts are reordered: `map[i]` is the new index of insert i, -1 if it goes. A lane's
+ * param is fixed, so a re-pointed lane is replaced by a copy with the new param, in place. */
+static void
+remap_lanes (StrataStrip *strip, const int *map, guint n_map, StrataCommand *group)
+{
+  GListStore *lanes = G_LIST_STORE (strata_strip_get_automation (strip));
+
+  /* Last to first, so that each position is still right when the step before it runs. */
+  for (guint i = g_list_model_get_n_items (G_LIST_MODEL (lanes)); i > 0; i--)
+    {
+      g_autoptr(StrataAutomationLane) lane = g_list_model_get_item (G_LIST_MODEL (lanes), i - 1);
+      const char *name = NULL;
+      int index = param_insert_index (strata_automation_lane_get_param (lane), &name);
+      g_autofree char *param = NULL;
+      g_autoptr(StrataAutomationLane) moved = NULL;
+      const StrataAutomationPoint *points;
+      guint n_points;
+
+      if (index < 0 || (guint) index >= n_map || map[index] == index)
+        continue;
+      strata_group_command_add (group, strata_list_remove_command_new (lanes, lane));
+      if (map[index] < 0)
+        continue;
+      param = g_strdup_printf ("inserts[%d].%s", map[index], name);
+      moved = strata_automation_lane_new (param);
+      g_object_set (moved, "enabled", strata_automation_lane_get_enabled (lane), NULL);
+      points = strata_automation_lane_get_points (lane, &n_points);
+      strata_automation_lane_set_points (moved, points, n_points);
+      strata_group_command_add (group, strata_list_insert_command_new (lanes, i - 1, moved));
+    }
+}
+
+/* The effect's automation goes with it; lanes of the effects after it follow them. */
 StrataCommand *
 strata_commands_remove_insert (StrataProject *project, StrataStrip *strip,
                                StrataInsert *insert)
 {
-  StrataCommand *command =
-    strata_list_remove_command_new (G_LIST_STORE (strata_strip_get_inserts (strip)), insert);
+  GListStore *inserts = G_LIST_STORE (strata_strip_get_inserts (strip));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (inserts));
+  g_autofree int *map = g_new (int, n + 1);
+  StrataCommand *group;
+  guint pos;
 
-  strata_command_set_label (command, "Remove Effect");
-  return command;
+  g_return_val_if_fail (g_list_store_find (inserts, insert, &pos), NULL);
+  for (guint i = 0; i < n; i++)
+    map[i] = i < pos ? (int) i : i == pos ? -1 : (int) i - 1;
+  group = strata_group_command_new ("Remove Effect");
+  strata_group_command_add (group, strata_list_remove_command_new (inserts, insert));
+  remap_lanes (strip, map, n, group);
+  return group;
 }
 
 StrataCommand *
 strata_commands_move_insert (StrataProject *project, StrataStrip *strip, guint from, guint to)
 {
-  StrataCommand *command =
-    strata_list_move_command_new (G_LIST_STORE (strata_strip_get_inserts (strip)), from, to);
+  GListStore *inserts = G_LIST_STORE (strata_strip_get_inserts (strip));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (inserts));
+  StrataCommand *move = strata_list_move_command_new (inserts, from, to);
+  g_autofree int *map = NULL;
+  StrataCommand *group;
 
-  if (command)
-    strata_command_set_label (command, "Reorder Effects");
-  return command;
+  if (move == NULL)
+    return NULL;
+  map = g_new (int, n);
+  for (guint i = 0; i < n; i++)
+    {
+      if (i == from)
+        map[i] = to;
+      else if (from < to && i > from && i <= to)
+        map[i] = i - 1;
+      else if (from > to && i >= to && i < from)
+        map[i] = i + 1;
+      else
+        map[i] = i;
+    }
+  group = strata_group_command_new ("Reorder Effects");
+  strata_group_command_add (group, move);
+  remap_lanes (strip, map, n, group);
+  return group;
 }
 
 /* ---- automation ----------------------------------------------------------------------- */
@@ -697,7 +851,19 @@ strata_commands_add_point (StrataProject *project, StrataStrip *strip, const cha
   g_autoptr(StrataAutomationLane) new_lane = NULL;
   g_autoptr(GArray) points = NULL;
   StrataCommand *group;
+  const char *name;
+  int insert = param_insert_index (param, &name);
 
+  if (!g_str_equal (param, "volume_db") && !g_str_equal (param, "pan")
+      && !g_str_equal (param, "mute")
+      && (insert < 0
+          || (guint) insert >= g_list_model_get_n_items (strata_strip_get_inserts (strip))))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
+                   "'%s' is not a parameter of '%s' that can be automated", param,
+                   strata_strip_get_name (strip));
+      return NULL;
+    }
   if (!check_point (param, frame, value, error))
     return NULL;
 

@@ -126,7 +126,9 @@ strata_timeline_get_markers (StrataTimeline *self)
   return G_LIST_MODEL (self->markers);
 }
 
-/* Markers stay sorted by frame, ties in insertion order. */
+/* Markers stay sorted by frame, ties by name, full ties in insertion order. The order is a
+ * function of the markers alone, not of their history, so that removing a marker and undoing
+ * (which inserts it again) gives back the same list. */
 void
 strata_timeline_insert_marker (StrataTimeline *self, StrataMarker *marker)
 {
@@ -139,12 +141,16 @@ strata_timeline_insert_marker (StrataTimeline *self, StrataMarker *marker)
   while (pos < n)
     {
       g_autoptr(StrataMarker) other = g_list_model_get_item (markers, pos);
-      if (strata_marker_get_frame (other) > strata_marker_get_frame (marker))
+      gint64 a = strata_marker_get_frame (other), b = strata_marker_get_frame (marker);
+      if (a > b || (a == b && g_strcmp0 (strata_marker_get_name (other),
+                                         strata_marker_get_name (marker)) > 0))
         break;
       pos++;
     }
   g_list_store_insert (self->markers, pos, marker);
   g_signal_connect_object (marker, "notify::frame", G_CALLBACK (marker_frame_changed_cb), self,
+                           0);
+  g_signal_connect_object (marker, "notify::name", G_CALLBACK (marker_frame_changed_cb), self,
                            0);
 }
 

@@ -83,16 +83,47 @@ strata_undo_stack_new (void)
   return g_object_new (STRATA_TYPE_UNDO_STACK, NULL);
 }
 
+/* What the properties read before a change, so that only those that changed are notified. */
+typedef struct
+{
+  gboolean can_undo;
+  gboolean can_redo;
+  gboolean clean;
+  char    *undo_label;
+  char    *redo_label;
+} State;
+
 static void
-notify_all (StrataUndoStack *self)
+state_take (StrataUndoStack *self, State *state)
+{
+  state->can_undo = strata_undo_stack_can_undo (self);
+  state->can_redo = strata_undo_stack_can_redo (self);
+  state->clean = strata_undo_stack_is_clean (self);
+  state->undo_label = g_strdup (strata_undo_stack_get_undo_label (self));
+  state->redo_label = g_strdup (strata_undo_stack_get_redo_label (self));
+}
+
+static void
+notify_changes (StrataUndoStack *self, State *before, gboolean emit_changed)
 {
   GObject *object = G_OBJECT (self);
 
   g_object_freeze_notify (object);
-  for (guint i = 1; i < N_PROPS; i++)
-    g_object_notify_by_pspec (object, properties[i]);
+  if (before->can_undo != strata_undo_stack_can_undo (self))
+    g_object_notify_by_pspec (object, properties[PROP_CAN_UNDO]);
+  if (before->can_redo != strata_undo_stack_can_redo (self))
+    g_object_notify_by_pspec (object, properties[PROP_CAN_REDO]);
+  if (g_strcmp0 (before->undo_label, strata_undo_stack_get_undo_label (self)) != 0)
+    g_object_notify_by_pspec (object, properties[PROP_UNDO_LABEL]);
+  if (g_strcmp0 (before->redo_label, strata_undo_stack_get_redo_label (self)) != 0)
+    g_object_notify_by_pspec (object, properties[PROP_REDO_LABEL]);
+  if (before->clean != strata_undo_stack_is_clean (self))
+    g_object_notify_by_pspec (object, properties[PROP_CLEAN]);
+  g_free (before->undo_label);
+  g_free (before->redo_label);
   g_object_thaw_notify (object);
-  g_signal_emit (self, signals[CHANGED], 0);
+  if (emit_changed)
+    g_signal_emit (self, signals[CHANGED], 0);
 }
 
 /* Applies `command` and records it; takes ownership. When the top command absorbs it (a
@@ -100,9 +131,12 @@ notify_all (StrataUndoStack *self)
 void
 strata_undo_stack_push (StrataUndoStack *self, StrataCommand *command)
 {
+  State before;
+
   g_return_if_fail (STRATA_IS_UNDO_STACK (self));
   g_return_if_fail (STRATA_IS_COMMAND (command));
 
+  state_take (self, &before);
   strata_command_apply (command);
 
   if (self->position < self->commands->len)
@@ -125,7 +159,7 @@ strata_undo_stack_push (StrataUndoStack *self, StrataCommand *command)
       self->position++;
     }
   self->sealed = FALSE;
-  notify_all (self);
+  notify_changes (self, &before, TRUE);
 }
 
 /* Ends a gesture: the next push starts a new undo step even if it could merge. */
@@ -139,28 +173,34 @@ strata_undo_stack_seal (StrataUndoStack *self)
 gboolean
 strata_undo_stack_undo (StrataUndoStack *self)
 {
+  State before;
+
   g_return_val_if_fail (STRATA_IS_UNDO_STACK (self), FALSE);
 
   if (self->position == 0)
     return FALSE;
+  state_take (self, &before);
   self->position--;
   strata_command_revert (g_ptr_array_index (self->commands, self->position));
   self->sealed = TRUE;
-  notify_all (self);
+  notify_changes (self, &before, TRUE);
   return TRUE;
 }
 
 gboolean
 strata_undo_stack_redo (StrataUndoStack *self)
 {
+  State before;
+
   g_return_val_if_fail (STRATA_IS_UNDO_STACK (self), FALSE);
 
   if (self->position == self->commands->len)
     return FALSE;
+  state_take (self, &before);
   strata_command_apply (g_ptr_array_index (self->commands, self->position));
   self->position++;
   self->sealed = TRUE;
-  notify_all (self);
+  notify_changes (self, &before, TRUE);
   return TRUE;
 }
 
@@ -206,21 +246,27 @@ strata_undo_stack_get_depth (StrataUndoStack *self)
 void
 strata_undo_stack_clear (StrataUndoStack *self)
 {
+  State before;
+
   g_return_if_fail (STRATA_IS_UNDO_STACK (self));
+  state_take (self, &before);
   g_ptr_array_set_size (self->commands, 0);
   self->position = 0;
   self->clean = 0;
   self->sealed = TRUE;
-  notify_all (self);
+  notify_changes (self, &before, TRUE);
 }
 
 void
 strata_undo_stack_mark_clean (StrataUndoStack *self)
 {
+  State before;
+
   g_return_if_fail (STRATA_IS_UNDO_STACK (self));
+  state_take (self, &before);
   self->clean = self->position;
   self->sealed = TRUE;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLEAN]);
+  notify_changes (self, &before, FALSE);
 }
 
 gboolean
