@@ -1117,8 +1117,9 @@ static const ErrorCase error_cases[] = {
     "tracks[0].sends[0].bus", "master" },
   { "send-unknown-bus", { { "tracks[0].sends[1].bus", "\"fx\"" } }, NOT_FOUND,
     "tracks[0].sends[1].bus", "fx" },
+  /* Outputs and sends are checked in order, so the first edge of the loop is named. */
   { "send-cycle", { { "buses[1].sends", "[{\"bus\": \"drums\"}]" } }, INVALID,
-    "buses[1].sends[0].bus", "routing cycle: drums -> verb -> drums" },
+    "buses[0].sends[0].bus", "routing cycle: drums -> verb -> drums" },
 
   /* Automation */
   { "points-out-of-order", { { "tracks[0].automation[0].points[0].at", "\"6.1.0\"" } },

@@ -364,6 +364,28 @@ test_validate (void)
   g_object_set (b, "output", "master", NULL);
   g_assert_true (strata_project_validate (project, NULL));
 
+  /* A cycle closed by a send is a cycle too (bus1 still outputs to bus2). */
+  {
+    g_autoptr(StrataSend) ab = strata_send_new ("bus2", 0, FALSE);
+    g_autoptr(StrataSend) ba = strata_send_new ("bus1", 0, FALSE);
+    GListStore *a_sends = G_LIST_STORE (strata_strip_get_sends (STRATA_STRIP (a)));
+    GListStore *b_sends = G_LIST_STORE (strata_strip_get_sends (STRATA_STRIP (b)));
+
+    g_list_store_append (a_sends, ab);
+    g_list_store_append (b_sends, ba);
+    assert_invalid (project, "buses[0].output: routing cycle: bus1 -> bus2 -> bus1");
+    g_list_store_remove (b_sends, 0);
+    g_assert_true (strata_project_validate (project, NULL));
+    g_list_store_remove (a_sends, 0);
+  }
+
+  /* The master feeds nothing: routing out of it is refused. */
+  {
+    g_autoptr(GError) master_error = NULL;
+    g_assert_false (strata_project_check_routing (project, "master", "bus1", &master_error));
+    g_assert_error (master_error, STRATA_ERROR, STRATA_ERROR_INVALID);
+  }
+
   /* Volume out of range. */
   g_object_set (t0, "volume-db", -200.0, NULL);
   assert_invalid (project, "tracks[0].volume_db");

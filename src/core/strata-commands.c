@@ -566,80 +566,13 @@ strata_commands_set_pan (StrataProject *project, StrataStrip *strip, gdouble pan
   return command;
 }
 
-/* Whether the existing routing leads from `from` (through outputs and sends) to `goal`;
- * `path` collects the way there. */
-static gboolean
-routing_reaches (StrataProject *project, const char *from, const char *goal, GHashTable *seen,
-                 GString *path)
-{
-  StrataBus *bus;
-  GListModel *sends;
-  gsize len = path->len;
-
-  if (from == NULL || g_str_equal (from, "master"))
-    return FALSE;
-  g_string_append_printf (path, " -> %s", from);
-  if (g_str_equal (from, goal))
-    return TRUE;
-  bus = strata_project_find_bus (project, from);
-  if (bus != NULL && g_hash_table_add (seen, (gpointer) from))
-    {
-      sends = strata_strip_get_sends (STRATA_STRIP (bus));
-      if (routing_reaches (project, strata_strip_get_output (STRATA_STRIP (bus)), goal, seen,
-                           path))
-        return TRUE;
-      for (guint i = 0; i < g_list_model_get_n_items (sends); i++)
-        {
-          g_autoptr(StrataSend) send = g_list_model_get_item (sends, i);
-          if (routing_reaches (project, strata_send_get_bus (send), goal, seen, path))
-            return TRUE;
-        }
-    }
-  g_string_truncate (path, len);
-  return FALSE;
-}
-
-/* Whether `strip` may feed `target` (by its output or a send). strata_project_check_routing
- * follows outputs only; a send is as much an edge of the mix graph, so a cycle through sends
- * (a sends to b, b outputs to a) is refused here too. The master feeds nothing. */
-static gboolean
-check_feed (StrataProject *project, StrataStrip *strip, const char *target, GError **error)
-{
-  const char *id = strata_strip_get_id (strip);
-  g_autoptr(GHashTable) seen = NULL;
-  g_autoptr(GString) path = NULL;
-
-  if (STRATA_IS_BUS (strip) && strata_bus_is_master (STRATA_BUS (strip)))
-    {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "the master has no output and no sends");
-      return FALSE;
-    }
-  if (target == NULL)
-    {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "'%s' must go to a bus or the master", strata_strip_get_name (strip));
-      return FALSE;
-    }
-  if (!strata_project_check_routing (project, id, target, error))
-    return FALSE;
-  seen = g_hash_table_new (g_str_hash, g_str_equal);
-  path = g_string_new (id);
-  if (routing_reaches (project, target, id, seen, path))
-    {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, "routing cycle: %s", path->str);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 StrataCommand *
 strata_commands_set_output (StrataProject *project, StrataStrip *strip, const char *output,
                             GError **error)
 {
   StrataCommand *command;
 
-  if (!check_feed (project, strip, output, error))
+  if (!strata_project_check_routing (project, strata_strip_get_id (strip), output, error))
     return NULL;
   command = strata_property_command_new_value (strip, "output", output);
   strata_command_set_label (command, "Change Output");
@@ -666,7 +599,7 @@ strata_commands_add_send (StrataProject *project, StrataStrip *strip, const char
                    "send level %g dB is outside -144..+12 dB", level_db);
       return NULL;
     }
-  if (!check_feed (project, strip, bus_id, error))
+  if (!strata_project_check_routing (project, strata_strip_get_id (strip), bus_id, error))
     return NULL;
   send = strata_send_new (bus_id, level_db, pre_fader);
   command = strata_list_insert_command_new (G_LIST_STORE (sends),

@@ -844,95 +844,35 @@ read_master (Reader *r, JsonObject *root)
          && read_strip (r, object, "master", STRATA_STRIP (strata_project_get_master (r->project)));
 }
 
-/* Outputs and sends are checked once every bus exists: each must name a bus and reach the
- * master without a cycle. */
+/* Outputs and sends are checked once every bus exists: each must name a bus (or, for an
+ * output, the master) and must not close a loop in the mix graph. */
 static gboolean
 check_routing (Reader *r, GListModel *strips, const char *kind)
 {
   for (guint i = 0; i < g_list_model_get_n_items (strips); i++)
     {
       g_autoptr(StrataStrip) strip = g_list_model_get_item (strips, i);
+      GListModel *sends = strata_strip_get_sends (strip);
+      const char *id = strata_strip_get_id (strip);
       g_autoptr(GError) local_error = NULL;
-      g_autofree char *at = g_strdup_printf ("%s[%u].output", kind, i);
 
-      if (!strata_project_check_routing (r->project, strata_strip_get_id (strip),
-                                         strata_strip_get_output (strip), &local_error))
-        return fail (r, local_error->code, at, "%s", local_error->message);
-    }
-  return TRUE;
-}
-
-static gint
-bus_index (GListModel *buses, const char *id)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (buses); i++)
-    {
-      g_autoptr(StrataStrip) bus = g_list_model_get_item (buses, i);
-      if (g_str_equal (strata_strip_get_id (bus), id))
-        return (gint) i;
-    }
-  return -1;
-}
-
-/* Depth-first over the buses, through outputs and sends: a bus met again while it is still on
- * the stack closes a cycle. */
-static gboolean
-visit_bus (Reader *r, GListModel *buses, guint i, guint8 *state, GArray *stack)
-{
-  g_autoptr(StrataStrip) bus = g_list_model_get_item (buses, i);
-  GListModel *sends = strata_strip_get_sends (bus);
-  guint n_edges = 1 + g_list_model_get_n_items (sends);
-
-  state[i] = 1;
-  g_array_append_val (stack, i);
-  for (guint e = 0; e < n_edges; e++)
-    {
-      g_autoptr(StrataSend) send = e > 0 ? g_list_model_get_item (sends, e - 1) : NULL;
-      const char *target = send ? strata_send_get_bus (send) : strata_strip_get_output (bus);
-      gint j = target ? bus_index (buses, target) : -1;
-
-      if (j < 0)
-        continue;
-      if (state[j] == 1)
+      if (!strata_project_check_routing (r->project, id, strata_strip_get_output (strip),
+                                         &local_error))
         {
-          g_autoptr(GString) cycle = g_string_new (NULL);
-          g_autofree char *at = send ? g_strdup_printf ("buses[%u].sends[%u].bus", i, e - 1)
-                                     : g_strdup_printf ("buses[%u].output", i);
-          gboolean on = FALSE;
-
-          for (guint k = 0; k < stack->len; k++)
-            {
-              guint b = g_array_index (stack, guint, k);
-              g_autoptr(StrataStrip) s = g_list_model_get_item (buses, b);
-              on = on || b == (guint) j;
-              if (on)
-                g_string_append_printf (cycle, "%s -> ", strata_strip_get_id (s));
-            }
-          g_string_append (cycle, target);
-          return fail (r, STRATA_ERROR_INVALID, at, "routing cycle: %s", cycle->str);
+          g_autofree char *at = g_strdup_printf ("%s[%u].output", kind, i);
+          return fail (r, local_error->code, at, "%s", local_error->message);
         }
-      if (state[j] == 0 && !visit_bus (r, buses, j, state, stack))
-        return FALSE;
+      for (guint s = 0; s < g_list_model_get_n_items (sends); s++)
+        {
+          g_autoptr(StrataSend) send = g_list_model_get_item (sends, s);
+          if (!strata_project_check_routing (r->project, id, strata_send_get_bus (send),
+                                             &local_error))
+            {
+              g_autofree char *at = g_strdup_printf ("%s[%u].sends[%u].bus", kind, i, s);
+              return fail (r, local_error->code, at, "%s", local_error->message);
+            }
+        }
     }
-  g_array_set_size (stack, stack->len - 1);
-  state[i] = 2;
-  return TRUE;
-}
-
-/* check_routing() follows outputs only; a send is as much an edge of the mix graph, so a
- * cycle through sends (a sends to b, b sends or outputs to a) is refused too, as the commands
- * that edit routing refuse it. */
-static gboolean
-check_bus_graph (Reader *r)
-{
-  GListModel *buses = strata_project_get_buses (r->project);
-  guint n = g_list_model_get_n_items (buses);
-  g_autofree guint8 *state = g_new0 (guint8, MAX (n, 1));
-  g_autoptr(GArray) stack = g_array_new (FALSE, FALSE, sizeof (guint));
-
-  for (guint i = 0; i < n; i++)
-    if (state[i] == 0 && !visit_bus (r, buses, i, state, stack))
-      return FALSE;
   return TRUE;
 }
 
@@ -995,7 +935,6 @@ strata_json_load_node (JsonNode *root_node, StrataMediaFunc media_func, gpointer
       || !check_routing (r, strata_project_get_buses (project), "buses")
       || !check_routing (r, strata_timeline_get_tracks (strata_project_get_timeline (project)),
                          "tracks")
-      || !check_bus_graph (r)
       || !strata_project_validate (project, error))
     return NULL;
 

@@ -354,35 +354,72 @@ strata_project_describe_clip (StrataProject *self, StrataClip *clip)
   return g_strdup_printf ("tracks[%u].clips[%u]", track_pos, clip_pos);
 }
 
-/* Whether strip `strip_id` may send its output (or a send) to `output` without making a
- * cycle: the chain of outputs from `output` must reach the master without meeting the strip. */
+/* Whether the routing leads from `from` (through outputs and sends) to `goal`; `path`
+ * collects the way there. */
+static gboolean
+routing_reaches (StrataProject *self, const char *from, const char *goal, GHashTable *seen,
+                 GString *path)
+{
+  StrataBus *bus;
+  GListModel *sends;
+  gsize len = path->len;
+
+  if (from == NULL || g_str_equal (from, "master"))
+    return FALSE;
+  g_string_append_printf (path, " -> %s", from);
+  if (g_str_equal (from, goal))
+    return TRUE;
+  bus = strata_project_find_bus (self, from);
+  if (bus != NULL && g_hash_table_add (seen, (gpointer) from))
+    {
+      sends = strata_strip_get_sends (STRATA_STRIP (bus));
+      if (routing_reaches (self, strata_strip_get_output (STRATA_STRIP (bus)), goal, seen, path))
+        return TRUE;
+      for (guint i = 0; i < g_list_model_get_n_items (sends); i++)
+        {
+          g_autoptr(StrataSend) send = g_list_model_get_item (sends, i);
+          if (routing_reaches (self, strata_send_get_bus (send), goal, seen, path))
+            return TRUE;
+        }
+    }
+  g_string_truncate (path, len);
+  return FALSE;
+}
+
+/* Whether strip `strip_id` may feed `target` (by its output or a send): the target must be
+ * the master or an existing bus, and the mix graph (outputs and sends alike) must not lead
+ * from the target back to the strip. The master feeds nothing. */
 gboolean
-strata_project_check_routing (StrataProject *self, const char *strip_id, const char *output,
+strata_project_check_routing (StrataProject *self, const char *strip_id, const char *target,
                               GError **error)
 {
-  g_autoptr(GString) path = g_string_new (strip_id);
-  const char *at = output;
-  guint steps = 0;
+  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GString) path = NULL;
 
   g_return_val_if_fail (STRATA_IS_PROJECT (self), FALSE);
 
-  while (at != NULL && !g_str_equal (at, "master"))
+  if (g_strcmp0 (strip_id, "master") == 0)
     {
-      StrataBus *bus = strata_project_find_bus (self, at);
-
-      g_string_append_printf (path, " -> %s", at);
-      if (bus == NULL)
-        {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_NOT_FOUND, "no bus with id '%s'", at);
-          return FALSE;
-        }
-      if (g_str_equal (at, strip_id) || ++steps > g_list_model_get_n_items (G_LIST_MODEL (self->buses)))
-        {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, "routing cycle: %s",
-                       path->str);
-          return FALSE;
-        }
-      at = strata_strip_get_output (STRATA_STRIP (bus));
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
+                   "the master has no output and no sends");
+      return FALSE;
+    }
+  if (target == NULL)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, "must go to a bus or the master");
+      return FALSE;
+    }
+  if (!g_str_equal (target, "master") && strata_project_find_bus (self, target) == NULL)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_NOT_FOUND, "no bus with id '%s'", target);
+      return FALSE;
+    }
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  path = g_string_new (strip_id);
+  if (routing_reaches (self, target, strip_id, seen, path))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, "routing cycle: %s", path->str);
+      return FALSE;
     }
   return TRUE;
 }
@@ -401,8 +438,8 @@ validate_strip (StrataProject *self, StrataStrip *strip, const char *where, GErr
                    "%s.volume_db: %g is outside [-144, 12]", where, volume);
       return FALSE;
     }
-  if (output != NULL && !strata_project_check_routing (self, strata_strip_get_id (strip),
-                                                       output, &local_error))
+  if (!(STRATA_IS_BUS (strip) && strata_bus_is_master (STRATA_BUS (strip)))
+      && !strata_project_check_routing (self, strata_strip_get_id (strip), output, &local_error))
     {
       g_set_error (error, STRATA_ERROR, local_error->code, "%s.output: %s", where,
                    local_error->message);
