@@ -583,6 +583,46 @@ test_join_refused (Fixture *f, gconstpointer data)
   assert_valid (f);
 }
 
+/* A selection that names a clip twice acts as if it named it once. */
+static void
+test_selection_duplicates (Fixture *f, gconstpointer data)
+{
+  StrataTrack *t1 = add_track (f, "One");
+  StrataClip *a = add_clip (f, t1, f->m1, SR, 0, SR);          /* 1 s..2 s */
+  StrataClip *b = add_clip (f, t1, f->m1, 2 * SR, SR, SR);     /* 2 s..3 s, continues a */
+  StrataClip *twice[3] = { a, a, b };
+  g_autofree char *s0 = ser (f->project);
+  g_autoptr(GError) error = NULL;
+
+  push (f, strata_commands_duplicate_clips (f->project, twice, 3, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_clips (t1), ==, 4);
+  g_assert_cmpint (strata_clip_get_start (clip_at (t1, 2)), ==, 3 * SR);
+  g_assert_cmpint (strata_clip_get_start (clip_at (t1, 3)), ==, 4 * SR);
+  assert_valid (f);
+  g_assert_true (strata_undo_stack_undo (stack (f)));
+
+  push (f, strata_commands_move_clips (f->project, twice, 3, SR / 2, 0, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (strata_clip_get_start (a), ==, SR + SR / 2);
+  g_assert_cmpint (strata_clip_get_start (b), ==, 2 * SR + SR / 2);
+  g_assert_true (strata_undo_stack_undo (stack (f)));
+
+  push (f, strata_commands_join_clips (f->project, twice, 3, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_clips (t1), ==, 1);
+  g_assert_cmpint (strata_clip_get_length (a), ==, 2 * SR);
+  g_assert_true (strata_undo_stack_undo (stack (f)));
+
+  push (f, strata_commands_remove_clips (f->project, twice, 3));
+  g_assert_cmpuint (n_clips (t1), ==, 0);
+  g_assert_true (strata_undo_stack_undo (stack (f)));
+  {
+    g_autofree char *back = ser (f->project);
+    g_assert_cmpstr (back, ==, s0);
+  }
+}
+
 static void
 test_duplicate_clips (Fixture *f, gconstpointer data)
 {
@@ -1696,6 +1736,7 @@ main (int argc, char *argv[])
   ADD ("/commands/clips/split-join", test_split_join);
   ADD ("/commands/clips/join-refused", test_join_refused);
   ADD ("/commands/clips/duplicate", test_duplicate_clips);
+  ADD ("/commands/clips/selection-duplicates", test_selection_duplicates);
   ADD ("/commands/tracks", test_tracks);
   ADD ("/commands/buses", test_buses);
   ADD ("/commands/strip/volume-pan-merge", test_volume_pan_merge);

@@ -95,9 +95,25 @@ strata_commands_add_clip (StrataProject *project, StrataTrack *track, StrataClip
   return command;
 }
 
+/* A selection as the builders use it: each clip once, in the order first given. A clip
+ * listed twice would otherwise be removed, moved or copied twice by one command. */
+static GPtrArray *
+unique_clips (StrataClip ***clips, guint *n_clips)
+{
+  GPtrArray *unique = g_ptr_array_sized_new (*n_clips);
+
+  for (guint i = 0; i < *n_clips; i++)
+    if (!g_ptr_array_find (unique, (*clips)[i], NULL))
+      g_ptr_array_add (unique, (*clips)[i]);
+  *clips = (StrataClip **) unique->pdata;
+  *n_clips = unique->len;
+  return unique;
+}
+
 StrataCommand *
 strata_commands_remove_clips (StrataProject *project, StrataClip **clips, guint n_clips)
 {
+  g_autoptr(GPtrArray) unique = unique_clips (&clips, &n_clips);
   StrataCommand *group = strata_group_command_new (n_clips == 1 ? "Delete Clip"
                                                                 : "Delete Clips");
 
@@ -118,6 +134,7 @@ StrataCommand *
 strata_commands_move_clips (StrataProject *project, StrataClip **clips, guint n_clips,
                             gint64 delta, int track_delta, GError **error)
 {
+  g_autoptr(GPtrArray) unique = unique_clips (&clips, &n_clips);
   GListModel *tracks = strata_timeline_get_tracks (strata_project_get_timeline (project));
   guint n_tracks = g_list_model_get_n_items (tracks);
   g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_object_unref);
@@ -317,6 +334,7 @@ StrataCommand *
 strata_commands_join_clips (StrataProject *project, StrataClip **clips, guint n_clips,
                             GError **error)
 {
+  g_autoptr(GPtrArray) unique = unique_clips (&clips, &n_clips);
   g_autofree StrataClip **sorted = g_memdup2 (clips, n_clips * sizeof *clips);
   StrataTrack *track;
   StrataClip *first, *last;
@@ -365,6 +383,7 @@ StrataCommand *
 strata_commands_duplicate_clips (StrataProject *project, StrataClip **clips, guint n_clips,
                                  GError **error)
 {
+  g_autoptr(GPtrArray) unique = unique_clips (&clips, &n_clips);
   gint64 first = G_MAXINT64, last = G_MININT64;
   StrataCommand *group;
 
