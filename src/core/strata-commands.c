@@ -911,15 +911,20 @@ strata_commands_remove_tempo (StrataProject *project, gint32 bar, GError **error
   return NULL;
 }
 
+static StrataCommand *
+marker_command (StrataProject *project, StrataMarker *marker, gboolean add)
+{
+  return strata_collection_command_new (strata_project_get_timeline (project), marker, add,
+                                        (StrataCollectionInsertFunc) strata_timeline_insert_marker,
+                                        (StrataCollectionRemoveFunc) strata_timeline_remove_marker);
+}
+
 StrataCommand *
 strata_commands_add_marker (StrataProject *project, const char *name, gint64 frame)
 {
   g_autoptr(StrataMarker) marker = strata_marker_new (name, MAX (frame, 0));
-  StrataCommand *command;
+  StrataCommand *command = marker_command (project, marker, TRUE);
 
-  command = strata_collection_command_new (strata_project_get_timeline (project), marker, TRUE,
-                                           (StrataCollectionInsertFunc) strata_timeline_insert_marker,
-                                           (StrataCollectionRemoveFunc) strata_timeline_remove_marker);
   strata_command_set_label (command, "Add Marker");
   return command;
 }
@@ -927,11 +932,8 @@ strata_commands_add_marker (StrataProject *project, const char *name, gint64 fra
 StrataCommand *
 strata_commands_remove_marker (StrataProject *project, StrataMarker *marker)
 {
-  StrataCommand *command;
+  StrataCommand *command = marker_command (project, marker, FALSE);
 
-  command = strata_collection_command_new (strata_project_get_timeline (project), marker, FALSE,
-                                           (StrataCollectionInsertFunc) strata_timeline_insert_marker,
-                                           (StrataCollectionRemoveFunc) strata_timeline_remove_marker);
   strata_command_set_label (command, "Delete Marker");
   return command;
 }

@@ -779,7 +779,8 @@ read_tracks (Reader *r, JsonObject *root, JsonArray **array_out)
                                       "automation", NULL };
   gboolean ok = TRUE;
   JsonArray *array = read_array (r, root, "", "tracks", FALSE, &ok);
-  GListStore *store = G_LIST_STORE (strata_timeline_get_tracks (strata_project_get_timeline (r->project)));
+  StrataTimeline *timeline = strata_project_get_timeline (r->project);
+  GListStore *store = G_LIST_STORE (strata_timeline_get_tracks (timeline));
 
   for (guint i = 0; array && i < json_array_get_length (array); i++)
     {

@@ -219,6 +219,7 @@ strata_project_get_timeline (StrataProject *self)
   g_autoptr(StrataTimeline) timeline = NULL;
 
   g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  /* Borrowed: the list keeps its reference. */
   timeline = g_list_model_get_item (G_LIST_MODEL (self->timelines), 0);
   return timeline;
 }
@@ -561,9 +562,11 @@ swap_properties (gpointer a, gpointer b, const char *const *names)
 {
   for (guint i = 0; names[i]; i++)
     {
+      GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (a), names[i]);
       GValue va = G_VALUE_INIT, vb = G_VALUE_INIT;
-      g_value_init (&va, g_object_class_find_property (G_OBJECT_GET_CLASS (a), names[i])->value_type);
-      g_value_init (&vb, G_VALUE_TYPE (&va));
+
+      g_value_init (&va, pspec->value_type);
+      g_value_init (&vb, pspec->value_type);
       g_object_get_property (a, names[i], &va);
       g_object_get_property (b, names[i], &vb);
       g_object_set_property (a, names[i], &vb);
