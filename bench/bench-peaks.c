@@ -16,28 +16,10 @@
 
 #include "strata-import.h"
 #include "strata-peaks.h"
+#include "strata-files.h"
 
 #define RATE     48000
 #define CHANNELS 2
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      rm_rf (child);
-    }
-  g_rmdir (path);
-}
 
 int
 main (int argc, char **argv)
@@ -97,7 +79,7 @@ main (int argc, char **argv)
   if (result == NULL)
     {
       fprintf (stderr, "%s\n", error->message);
-      rm_rf (dir);
+      strata_remove_tree (dir);
       return 1;
     }
   elapsed = (t1 - t0) / 1e6;
@@ -122,6 +104,6 @@ main (int argc, char **argv)
   printf ("peaks builder: %.4f s for %.0f s of audio = %.0f x realtime (best of %d)\n",
           best, seconds, seconds / best, runs);
 
-  rm_rf (dir);
+  strata_remove_tree (dir);
   return 0;
 }

@@ -18,6 +18,7 @@
 #include "strata-commands.h"
 #include "strata-store.h"
 #include "strata-track.h"
+#include "strata-files.h"
 
 #define RATE          48000
 #define CLIPS         20
@@ -25,25 +26,6 @@
 #define RUNS          7
 #define SAVE_TARGET   100.0   /* ms */
 #define OPEN_TARGET   150.0   /* ms */
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      rm_rf (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 push (StrataProject *project, StrataCommand *command, GError *error)
@@ -171,7 +153,7 @@ main (int argc, char **argv)
   if (!strata_store_save (project, path, &error))
     {
       fprintf (stderr, "%s\n", error->message);
-      rm_rf (dir);
+      strata_remove_tree (dir);
       return 2;
     }
   if (g_stat (path, &st) == 0)
@@ -194,7 +176,7 @@ main (int argc, char **argv)
       open_ms[i] = (g_get_monotonic_time () - t0) / 1000.0;
       ok = loaded != NULL;
     }
-  rm_rf (dir);
+  strata_remove_tree (dir);
   if (!ok)
     {
       fprintf (stderr, "%s\n", error->message);

@@ -16,6 +16,7 @@
 #include "strata-error.h"
 #include "strata-import.h"
 #include "strata-peaks.h"
+#include "strata-files.h"
 
 #define PROJECT_RATE 48000
 
@@ -851,25 +852,6 @@ test_probe (void)
   g_assert_cmpuint (rate, ==, 44100);
 }
 
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      rm_rf (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -898,7 +880,7 @@ main (int argc, char **argv)
   g_test_add_func ("/import/async-error", test_async_error);
 
   ret = g_test_run ();
-  rm_rf (tmpdir);
+  strata_remove_tree (tmpdir);
   g_free (tmpdir);
   return ret;
 }

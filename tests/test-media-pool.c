@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "strata-commands.h"
+#include "strata-files.h"
 #include "strata-store.h"
 
 static char *
@@ -141,6 +142,7 @@ test_import_into_pool (void)
     g_assert_cmpstr (strata_source_get_file_path (back), ==, first->media_path);
     g_assert_cmpint (strata_source_get_frames (back), ==, 48000);
   }
+  strata_remove_tree (dir);
 }
 
 /* Audio imported before the first save lives in a private folder and moves into Song.media/
@@ -191,6 +193,13 @@ test_first_save_gathers_media (void)
   expected = g_strdup_printf ("%s/Other.media/%s.wav", real_dir, result->hash);
   g_assert_cmpstr (strata_source_get_file_path (source), ==, expected);
   g_assert_true (g_file_test (expected, G_FILE_TEST_IS_REGULAR));
+
+  /* The private folder goes with the project; the saved media stays. */
+  g_assert_true (g_file_test (private_dir, G_FILE_TEST_IS_DIR));
+  g_clear_object (&project);
+  g_assert_false (g_file_test (private_dir, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (expected, G_FILE_TEST_IS_REGULAR));
+  strata_remove_tree (dir);
 }
 
 int

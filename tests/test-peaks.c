@@ -13,6 +13,7 @@
 
 #include "strata-error.h"
 #include "strata-peaks.h"
+#include "strata-files.h"
 
 typedef float (*SignalFunc) (gsize frame, guint channel, gsize n_frames);
 
@@ -379,20 +380,6 @@ test_save_unwritable (void)
   g_assert_nonnull (strstr (error->message, path));
 }
 
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 static const Case cases[] = {
   { ramp, 1, 256 * 16 * 16 * 2 + 77, 0 },
   { ramp, 2, 256 * 16 * 3 + 1, 4096 },
@@ -427,7 +414,7 @@ main (int argc, char **argv)
   g_test_add_func ("/peaks/save-unwritable", test_save_unwritable);
 
   ret = g_test_run ();
-  rm_rf (tmpdir);
+  strata_remove_tree (tmpdir);
   g_free (tmpdir);
   return ret;
 }

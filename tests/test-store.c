@@ -21,6 +21,7 @@
 #include "strata-json.h"
 #include "strata-store.h"
 #include "strata-track.h"
+#include "strata-files.h"
 
 #define RATE 48000
 
@@ -30,31 +31,6 @@ typedef struct
 } Fixture;
 
 /* Helpers */
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      GStatBuf st;
-
-      /* Never follow a symlink out of the temporary folder. */
-      if (g_lstat (child, &st) == 0 && S_ISLNK (st.st_mode))
-        g_unlink (child);
-      else
-        rm_rf (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 fixture_setup (Fixture *f, gconstpointer data)
@@ -68,7 +44,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  rm_rf (f->dir);
+  strata_remove_tree (f->dir);
   g_free (f->dir);
 }
 

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "strata-project.h"
 #include "strata-error.h"
+#include "strata-files.h"
 #include "strata-props-private.h"
 
 #include <math.h>
@@ -17,6 +18,7 @@ struct _StrataProject
   guint            sample_rate;
   char            *path;
   char            *media_dir;
+  char            *private_media_dir;   /* made for a never-saved project; removed with it */
   GListStore      *timelines;
   GListStore      *buses;
   StrataBus       *master;
@@ -104,6 +106,9 @@ strata_project_finalize (GObject *object)
   g_free (self->name);
   g_free (self->path);
   g_free (self->media_dir);
+  if (self->private_media_dir)
+    strata_remove_tree (self->private_media_dir);
+  g_free (self->private_media_dir);
   G_OBJECT_CLASS (strata_project_parent_class)->finalize (object);
 }
 
@@ -684,7 +689,8 @@ strata_project_source_for_import (StrataProject            *self,
 }
 
 /* The folder imports go to. A project that was never saved gets a private one, whose media
- * moves into Song.media/ at the first save. */
+ * moves into Song.media/ at the first save; it goes away with the project (what was never
+ * saved is gone when the project is closed without saving). */
 const char *
 strata_project_ensure_media_dir (StrataProject *self, GError **error)
 {
@@ -696,6 +702,7 @@ strata_project_ensure_media_dir (StrataProject *self, GError **error)
   dir = g_dir_make_tmp ("strata-unsaved-XXXXXX.media", error);
   if (dir == NULL)
     return NULL;
+  self->private_media_dir = g_strdup (dir);
   strata_project_set_media_dir (self, dir);
   return self->media_dir;
 }
