@@ -462,7 +462,7 @@ gather_media (StrataProject *project, const char *media_dir, GError **error)
                          target_dir, g_strerror (errno));
           return FALSE;
         }
-      /* The waveform overview travels with its media; without it, it is rebuilt. */
+      /* The waveform overview travels with its media. */
       peaks = peaks_path_for (file);
       peaks_target = peaks_path_for (target);
       if (g_file_test (peaks, G_FILE_TEST_IS_REGULAR))
