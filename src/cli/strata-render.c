@@ -1,18 +1,31 @@
 /* strata-render.c
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The headless tool: loads a .strata or .json project, converts between the two, and prints a
- * summary of what a render would cover. Rendering audio lands with the offline renderer.
+ * Renders a .strata or .json project to audio files without a window: the master, stems,
+ * loudness normalisation, a JSON report; or prints the render plan; or converts the project.
+ * Exit status: 0 done, 1 a project, media or I/O error (nothing left behind), 2 a usage error.
  */
 #define G_LOG_DOMAIN "strata-render"
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include "strata-json.h"
-#include "strata-render-range.h"
+#include "strata-render.h"
 #include "strata-store.h"
+
+static gboolean quiet;
+
+static int
+fail (int status, const char *message)
+{
+  g_printerr ("strata-render: %s\n", message);
+  return status;
+}
 
 static StrataProject *
 load_project (const char *path, GError **error)
@@ -34,49 +47,78 @@ save_project (StrataProject *project, const char *path, GError **error)
   return FALSE;
 }
 
-static void
-print_summary (StrataProject *project)
+static gboolean
+parse_number (const char *text, double *value)
 {
-  StrataTimeline *timeline = strata_project_get_timeline (project);
-  StrataTempoMap *map = strata_timeline_get_tempo_map (timeline);
-  const StrataTempoSegment *first = strata_tempo_map_get_segment (map, 0);
-  GListModel *tracks = strata_timeline_get_tracks (timeline);
-  gint64 start, end;
-  StrataBbt bbt;
-  g_autofree char *end_bbt = NULL;
+  char *end = NULL;
 
-  strata_render_default_range (project, &start, &end);
-  strata_tempo_map_frame_to_bbt (map, end, &bbt);
-  end_bbt = strata_tempo_map_format_bbt (&bbt);
-  g_print (_("%s: %u Hz, %g bpm %u/%u, %u tracks, %u buses, %u media files\n"),
-           strata_project_get_name (project), strata_project_get_sample_rate (project),
-           first->bpm, first->numerator, first->denominator, g_list_model_get_n_items (tracks),
-           g_list_model_get_n_items (strata_project_get_buses (project)),
-           g_list_model_get_n_items (strata_project_get_sources (project)));
-  g_print (_("range: frames %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " (%.3f s, ends at %s)\n"),
-           start, end, strata_tempo_map_frames_to_seconds (map, end - start), end_bbt);
-  for (guint i = 0; i < g_list_model_get_n_items (tracks); i++)
+  if (text == NULL)
+    return FALSE;
+  *value = g_ascii_strtod (text, &end);
+  return end != text && *end == '\0' && isfinite (*value);
+}
+
+static void
+progress_cb (gdouble fraction, gpointer data)
+{
+  int width = 40, filled = (int) (fraction * width + 0.5);
+
+  g_printerr ("\r[%.*s%*s] %3d%%", filled, "########################################",
+              width - filled, "", (int) (fraction * 100 + 0.5));
+  if (fraction >= 1.0)
+    g_printerr ("\n");
+}
+
+static gboolean
+write_json (JsonNode *node, const char *path, GError **error)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, node);
+  if (g_strcmp0 (path, "-") == 0)
     {
-      g_autoptr(StrataTrack) track = g_list_model_get_item (tracks, i);
-      g_print ("  %-16s -> %-10s %u clips\n", strata_strip_get_name (STRATA_STRIP (track)),
-               strata_strip_get_output (STRATA_STRIP (track)),
-               g_list_model_get_n_items (strata_track_get_clips (track)));
+      g_autofree char *text = json_generator_to_data (generator, NULL);
+      g_print ("%s\n", text);
+      return TRUE;
     }
+  return json_generator_to_file (generator, path, error);
 }
 
 int
 main (int argc, char *argv[])
 {
-  g_autofree char *convert = NULL;
-  g_autofree char *output = NULL;
-  gboolean quiet = FALSE;
+  g_autofree char *output = NULL, *convert = NULL, *stems = NULL, *report_path = NULL;
+  g_autofree char *bit_depth = NULL, *start = NULL, *end = NULL, *loudness = NULL;
+  g_autofree char *true_peak = NULL;
+  gboolean plan = FALSE, no_cache = FALSE;
   g_auto(GStrv) args = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(StrataProject) project = NULL;
+  g_autoptr(StrataRenderReport) report = NULL;
   g_autoptr(GError) error = NULL;
+  StrataRenderOptions options;
+  StrataTempoMap *map;
   const GOptionEntry entries[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Master file (.wav, .flac)"),
-      N_("FILE") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      N_("Master file; the format follows the extension (.wav, .flac)"), N_("FILE") },
+    { "bit-depth", 0, 0, G_OPTION_ARG_STRING, &bit_depth, N_("16, 24 or 32f (default 24)"),
+      N_("BITS") },
+    { "start", 0, 0, G_OPTION_ARG_STRING, &start,
+      N_("Start of the range: frames or BAR.BEAT.TICK"), N_("POS") },
+    { "end", 0, 0, G_OPTION_ARG_STRING, &end, N_("End of the range (exclusive)"), N_("POS") },
+    { "stems", 0, 0, G_OPTION_ARG_FILENAME, &stems,
+      N_("Also write one file per bus and per track into DIR"), N_("DIR") },
+    { "loudness", 0, 0, G_OPTION_ARG_STRING, &loudness,
+      N_("Normalise the master's integrated loudness to LUFS"), N_("LUFS") },
+    { "true-peak", 0, 0, G_OPTION_ARG_STRING, &true_peak,
+      N_("True-peak ceiling (default -1.0 with --loudness)"), N_("DBTP") },
+    { "plan", 0, 0, G_OPTION_ARG_NONE, &plan,
+      N_("Print the render plan as JSON and write nothing"), NULL },
+    { "report", 0, 0, G_OPTION_ARG_FILENAME, &report_path,
+      N_("Write a JSON report to FILE (- for standard output)"), N_("FILE") },
+    { "no-cache", 0, 0, G_OPTION_ARG_NONE, &no_cache,
+      N_("Render even if an identical render is cached"), NULL },
     { "convert", 0, 0, G_OPTION_ARG_FILENAME, &convert,
       N_("Save the project as FILE (.strata or .json) instead of rendering"), N_("FILE") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Print nothing but errors"), NULL },
@@ -90,44 +132,119 @@ main (int argc, char *argv[])
   textdomain (GETTEXT_PACKAGE);
 
   context = g_option_context_new (_("PROJECT — render a Strata project"));
-  g_option_context_set_summary (context,
-                                _("PROJECT is a .strata file or a .json project."));
+  g_option_context_set_summary (context, _("PROJECT is a .strata file or a .json project."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      g_printerr ("strata-render: %s\n", error->message);
-      return 2;
-    }
+    return fail (2, error->message);
   if (args == NULL || args[0] == NULL || args[1] != NULL)
+    return fail (2, _("give exactly one project (see --help)"));
+
+  strata_render_options_init (&options);
+  options.use_cache = !no_cache;
+  if (bit_depth)
     {
-      g_printerr ("strata-render: %s\n", _("give exactly one project (see --help)"));
-      return 2;
+      if (g_str_equal (bit_depth, "16") || g_str_equal (bit_depth, "24"))
+        options.bit_depth = (guint) atoi (bit_depth);
+      else if (g_str_equal (bit_depth, "32f") || g_str_equal (bit_depth, "32"))
+        options.bit_depth = 32;
+      else
+        return fail (2, _("--bit-depth must be 16, 24 or 32f"));
     }
+  if (loudness)
+    {
+      options.normalize = TRUE;
+      if (!parse_number (loudness, &options.target_lufs) || options.target_lufs > 0
+          || options.target_lufs < -70)
+        return fail (2, _("--loudness must be a level in LUFS between -70 and 0"));
+    }
+  if (true_peak)
+    {
+      if (!loudness)
+        return fail (2, _("--true-peak goes with --loudness"));
+      if (!parse_number (true_peak, &options.true_peak_dbtp) || options.true_peak_dbtp > 0
+          || options.true_peak_dbtp < -20)
+        return fail (2, _("--true-peak must be a level in dBTP between -20 and 0"));
+    }
+  if (!plan && !convert && !output && !stems)
+    return fail (2, _("nothing to do: give -o FILE, --stems DIR, --plan or --convert FILE"));
 
   project = load_project (args[0], &error);
   if (project == NULL)
-    {
-      g_printerr ("strata-render: %s\n", error->message);
-      return 1;
-    }
+    return fail (1, error->message);
+
   if (convert)
     {
       if (!save_project (project, convert, &error))
-        {
-          g_printerr ("strata-render: %s\n", error->message);
-          return 1;
-        }
+        return fail (1, error->message);
       if (!quiet)
         g_print (_("saved %s\n"), convert);
       return 0;
     }
-  if (output)
+
+  map = strata_timeline_get_tempo_map (strata_project_get_timeline (project));
+  if (start || end)
     {
-      g_printerr ("strata-render: %s\n",
-                  _("rendering audio is not available in this version; use --convert"));
-      return 1;
+      const char *texts[] = { start, end };
+      gint64 *frames[] = { &options.start, &options.end };
+      gboolean *has[] = { &options.has_start, &options.has_end };
+
+      for (guint i = 0; i < 2; i++)
+        {
+          gint64 value;
+          char *rest = NULL;
+
+          if (texts[i] == NULL)
+            continue;
+          value = g_ascii_strtoll (texts[i], &rest, 10);
+          if (rest != texts[i] && *rest == '\0' && value >= 0)
+            *frames[i] = value;
+          else if (!strata_tempo_map_parse_position (map, texts[i], frames[i], &error))
+            {
+              g_autofree char *message = g_strdup_printf ("--%s: %s", i ? "end" : "start",
+                                                          error->message);
+              return fail (2, message);
+            }
+          *has[i] = TRUE;
+        }
     }
-  if (!quiet)
-    print_summary (project);
+  options.output = g_steal_pointer (&output);
+  options.stems_dir = g_steal_pointer (&stems);
+
+  if (plan)
+    {
+      g_autoptr(JsonNode) node = strata_render_plan (project, &options, &error);
+      strata_render_options_clear (&options);
+      if (node == NULL)
+        {
+          g_autofree char *message = g_strdup_printf ("%s: %s", args[0], error->message);
+          return fail (1, message);
+        }
+      write_json (node, "-", NULL);
+      return 0;
+    }
+
+  {
+    g_autoptr(StrataGraph) graph = strata_graph_compile (project, &error);
+    if (graph)
+      report = strata_render_graph (graph, &options, NULL,
+                                    !quiet && isatty (STDERR_FILENO) ? progress_cb : NULL, NULL,
+                                    &error);
+  }
+  strata_render_options_clear (&options);
+  if (report == NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("%s: %s", args[0], error->message);
+      return fail (1, message);
+    }
+  if (report_path)
+    {
+      g_autoptr(JsonNode) node = strata_render_report_to_json (report);
+      if (!write_json (node, report_path, &error))
+        return fail (1, error->message);
+    }
+  if (!quiet && g_strcmp0 (report_path, "-") != 0)
+    g_print (_("%.3f s rendered in %.3f s (%.0fx realtime): %.1f LUFS, %.1f LU, %.1f dBTP\n"),
+             report->seconds, report->render_seconds, report->realtime_factor,
+             report->integrated_lufs, report->loudness_range_lu, report->true_peak_dbtp);
   return 0;
 }

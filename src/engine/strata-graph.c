@@ -1,0 +1,1017 @@
+/* strata-graph.c
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Compiling the model into plain arrays, and mixing a block of them by the rules of
+ * project-format.md. Every per-sample value (fades, automation, pan) is a function of the
+ * absolute frame alone and sums are made in one fixed order, so the output does not depend on
+ * the block size or on anything but the graph: a render is bit-identical to any other.
+ */
+#define G_LOG_DOMAIN "strata-graph"
+#include "config.h"
+#include "strata-graph.h"
+#include "strata-gain.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct
+{
+  gint64 frame;
+  double value;
+} Point;
+
+typedef struct
+{
+  Point *points;      /* NULL when not automated */
+  guint  n;
+  gboolean stepped;
+} Curve;
+
+typedef struct
+{
+  gint64 start;
+  gint64 length;
+  gint64 source_start;
+  gint64 fade_in;
+  gint64 fade_out;
+  guint  source;
+  guint  track;
+  float  gain;
+  gboolean mute;
+} Clip;
+
+typedef struct
+{
+  int      target;    /* bus index in processing order */
+  float    gain;
+  gboolean pre_fader;
+} Send;
+
+typedef struct
+{
+  char    *id;
+  char    *name;
+  guint    channels;
+  double   volume_db;
+  double   pan;
+  gboolean mute;
+  gboolean audible;   /* not silenced by another strip's solo */
+  Curve    volume;
+  Curve    pan_curve;
+  Curve    mute_curve;
+  int      output;    /* bus index in processing order, or -1 for the master */
+  Send    *sends;
+  guint    n_sends;
+  guint    first_clip;
+  guint    n_clips;
+  guint    stem;
+} Strip;
+
+struct _StrataGraph
+{
+  guint              rate;
+  StrataGraphSource *sources;
+  guint              n_sources;
+  Clip              *clips;
+  guint              n_clips;
+  Strip             *tracks;
+  guint              n_tracks;
+  Strip             *buses;      /* in processing order: a bus after every bus feeding it */
+  guint              n_buses;
+  Strip              master;
+  StrataGraphStem   *stems;      /* tracks, then buses, in project order */
+  guint              n_stems;
+  gint64             default_end;
+  double             bpm;          /* of the first tempo segment, for tags and the plan */
+  guint              numerator;
+  guint              denominator;
+};
+
+struct _StrataGraphState
+{
+  guint           max_block;
+  StrataClipSpan *spans;
+  guint           span_capacity;
+  guint           n_spans;
+  gint64          position;
+  guint           n_frames;
+  float          *span_audio;
+  float          *track;      /* max_block * 2 */
+  float          *bus_in;     /* n_buses * max_block * 2 */
+  float          *master_in;  /* max_block * 2 */
+  float          *stems;      /* n_stems * max_block * 2 */
+  float          *gain;       /* max_block */
+  float          *mute;       /* max_block */
+  float          *pan_l;      /* max_block */
+  float          *pan_r;      /* max_block */
+  double         *values;     /* max_block: automation values */
+};
+
+/* ---- compiling ------------------------------------------------------------------------ */
+
+static void
+curve_from_lane (Curve *curve, StrataStrip *strip, const char *param)
+{
+  StrataAutomationLane *lane = strata_strip_find_lane (strip, param);
+  const StrataAutomationPoint *points;
+  guint n;
+
+  memset (curve, 0, sizeof *curve);
+  if (lane == NULL || !strata_automation_lane_get_enabled (lane))
+    return;
+  points = strata_automation_lane_get_points (lane, &n);
+  if (n == 0)
+    return;
+  curve->points = g_new (Point, n);
+  curve->n = n;
+  curve->stepped = strata_automation_lane_is_stepped (lane);
+  for (guint i = 0; i < n; i++)
+    curve->points[i] = (Point) { points[i].frame, points[i].value };
+}
+
+static int
+bus_index_in (GPtrArray *order, const char *id)
+{
+  if (id == NULL || g_str_equal (id, "master"))
+    return -1;
+  for (guint i = 0; i < order->len; i++)
+    if (g_str_equal (strata_strip_get_id (order->pdata[i]), id))
+      return (int) i;
+  return -1;
+}
+
+static void
+strip_compile (Strip *strip, StrataStrip *model, guint channels, GPtrArray *bus_order)
+{
+  GListModel *sends = strata_strip_get_sends (model);
+
+  strip->id = g_strdup (strata_strip_get_id (model));
+  strip->name = g_strdup (strata_strip_get_name (model));
+  strip->channels = channels;
+  strip->volume_db = strata_strip_get_volume_db (model);
+  strip->pan = strata_strip_get_pan (model);
+  strip->mute = strata_strip_get_mute (model);
+  strip->audible = TRUE;
+  strip->output = bus_index_in (bus_order, strata_strip_get_output (model));
+  curve_from_lane (&strip->volume, model, "volume_db");
+  curve_from_lane (&strip->pan_curve, model, "pan");
+  curve_from_lane (&strip->mute_curve, model, "mute");
+  strip->n_sends = g_list_model_get_n_items (sends);
+  strip->sends = g_new0 (Send, MAX (strip->n_sends, 1));
+  for (guint i = 0; i < strip->n_sends; i++)
+    {
+      g_autoptr(StrataSend) send = g_list_model_get_item (sends, i);
+      strip->sends[i].target = bus_index_in (bus_order, strata_send_get_bus (send));
+      strip->sends[i].gain = strata_db_to_gain (strata_send_get_level_db (send));
+      strip->sends[i].pre_fader = strata_send_get_pre_fader (send);
+    }
+}
+
+static void
+strip_clear (Strip *strip)
+{
+  g_free (strip->id);
+  g_free (strip->name);
+  g_free (strip->volume.points);
+  g_free (strip->pan_curve.points);
+  g_free (strip->mute_curve.points);
+  g_free (strip->sends);
+}
+
+/* Buses ordered so that each comes after every bus that feeds it (by output or send). */
+static GPtrArray *
+order_buses (StrataProject *project)
+{
+  GListModel *buses = strata_project_get_buses (project);
+  guint n = g_list_model_get_n_items (buses);
+  GPtrArray *order = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree guint *feeders = g_new0 (guint, MAX (n, 1));
+  g_autofree gboolean *done = g_new0 (gboolean, MAX (n, 1));
+  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(StrataStrip) bus = g_list_model_get_item (buses, i);
+      g_hash_table_insert (index, (gpointer) strata_strip_get_id (bus), GUINT_TO_POINTER (i + 1));
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(StrataStrip) bus = g_list_model_get_item (buses, i);
+      GListModel *sends = strata_strip_get_sends (bus);
+      guint target = GPOINTER_TO_UINT (g_hash_table_lookup (index, strata_strip_get_output (bus)));
+
+      if (target)
+        feeders[target - 1]++;
+      for (guint s = 0; s < g_list_model_get_n_items (sends); s++)
+        {
+          g_autoptr(StrataSend) send = g_list_model_get_item (sends, s);
+          target = GPOINTER_TO_UINT (g_hash_table_lookup (index, strata_send_get_bus (send)));
+          if (target)
+            feeders[target - 1]++;
+        }
+    }
+  /* Kahn's algorithm, always taking the first ready bus in project order. */
+  while (order->len < n)
+    {
+      guint i = 0;
+      StrataStrip *bus;
+      GListModel *sends;
+      guint target;
+
+      while (i < n && (done[i] || feeders[i] > 0))
+        i++;
+      g_assert (i < n);  /* validated projects have no cycles */
+      done[i] = TRUE;
+      bus = g_list_model_get_item (buses, i);
+      g_ptr_array_add (order, bus);
+      target = GPOINTER_TO_UINT (g_hash_table_lookup (index, strata_strip_get_output (bus)));
+      if (target)
+        feeders[target - 1]--;
+      sends = strata_strip_get_sends (bus);
+      for (guint s = 0; s < g_list_model_get_n_items (sends); s++)
+        {
+          g_autoptr(StrataSend) send = g_list_model_get_item (sends, s);
+          target = GPOINTER_TO_UINT (g_hash_table_lookup (index, strata_send_get_bus (send)));
+          if (target)
+            feeders[target - 1]--;
+        }
+    }
+  return order;
+}
+
+/* Whether `strip` reaches a soloed bus through outputs and sends. */
+static gboolean
+feeds_soloed (const StrataGraph *graph, const Strip *strip, guint depth)
+{
+  if (depth > graph->n_buses)
+    return FALSE;
+  if (strip->output >= 0)
+    {
+      const Strip *bus = &graph->buses[strip->output];
+      if (bus->audible == 2 || feeds_soloed (graph, bus, depth + 1))
+        return TRUE;
+    }
+  for (guint s = 0; s < strip->n_sends; s++)
+    {
+      const Strip *bus = &graph->buses[strip->sends[s].target];
+      if (bus->audible == 2 || feeds_soloed (graph, bus, depth + 1))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Solo: with anything soloed, a track sounds only if it is soloed or feeds a soloed bus,
+ * directly or through other buses (outputs and sends alike). Buses are never silenced. */
+static void
+resolve_solo (StrataGraph *graph, StrataProject *project, GPtrArray *bus_order)
+{
+  GListModel *tracks = strata_timeline_get_tracks (strata_project_get_timeline (project));
+  gboolean any = FALSE;
+  g_autofree gboolean *track_solo = g_new0 (gboolean, MAX (graph->n_tracks, 1));
+
+  for (guint i = 0; i < graph->n_tracks; i++)
+    {
+      g_autoptr(StrataStrip) track = g_list_model_get_item (tracks, i);
+      track_solo[i] = strata_strip_get_solo (track);
+      any |= track_solo[i];
+    }
+  /* A soloed bus is marked 2 while resolving. */
+  for (guint i = 0; i < graph->n_buses; i++)
+    if (strata_strip_get_solo (bus_order->pdata[i]))
+      {
+        graph->buses[i].audible = 2;
+        any = TRUE;
+      }
+  for (guint i = 0; any && i < graph->n_tracks; i++)
+    graph->tracks[i].audible = track_solo[i] || feeds_soloed (graph, &graph->tracks[i], 0);
+  for (guint i = 0; i < graph->n_buses; i++)
+    graph->buses[i].audible = TRUE;
+}
+
+StrataGraph *
+strata_graph_compile (StrataProject *project, GError **error)
+{
+  g_autoptr(StrataGraph) graph = g_new0 (StrataGraph, 1);
+  GListModel *sources = strata_project_get_sources (project);
+  GListModel *tracks = strata_timeline_get_tracks (strata_project_get_timeline (project));
+  GListModel *buses = strata_project_get_buses (project);
+  g_autoptr(GPtrArray) bus_order = NULL;
+  g_autoptr(GHashTable) source_index = g_hash_table_new (NULL, NULL);
+  GArray *clips = g_array_new (FALSE, TRUE, sizeof (Clip));
+  guint stem = 0;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (project), NULL);
+
+  if (!strata_project_validate (project, error))
+    {
+      g_array_unref (clips);
+      return NULL;
+    }
+
+  graph->rate = strata_project_get_sample_rate (project);
+  {
+    StrataTempoMap *map = strata_timeline_get_tempo_map (strata_project_get_timeline (project));
+    const StrataTempoSegment *first = strata_tempo_map_get_segment (map, 0);
+    graph->bpm = first->bpm;
+    graph->numerator = first->numerator;
+    graph->denominator = first->denominator;
+  }
+  graph->n_sources = g_list_model_get_n_items (sources);
+  graph->sources = g_new0 (StrataGraphSource, MAX (graph->n_sources, 1));
+  for (guint i = 0; i < graph->n_sources; i++)
+    {
+      g_autoptr(StrataSource) source = g_list_model_get_item (sources, i);
+      graph->sources[i].id = g_strdup (strata_source_get_id (source));
+      graph->sources[i].file_path = g_strdup (strata_source_get_file_path (source));
+      graph->sources[i].hash = g_strdup (strata_source_get_hash (source));
+      graph->sources[i].channels = strata_source_get_channels (source);
+      graph->sources[i].frames = strata_source_get_frames (source);
+      g_hash_table_insert (source_index, source, GUINT_TO_POINTER (i));
+    }
+
+  bus_order = order_buses (project);
+  graph->n_buses = bus_order->len;
+  graph->buses = g_new0 (Strip, MAX (graph->n_buses, 1));
+  for (guint i = 0; i < graph->n_buses; i++)
+    strip_compile (&graph->buses[i], bus_order->pdata[i], 2, bus_order);
+
+  graph->n_tracks = g_list_model_get_n_items (tracks);
+  graph->tracks = g_new0 (Strip, MAX (graph->n_tracks, 1));
+  for (guint t = 0; t < graph->n_tracks; t++)
+    {
+      g_autoptr(StrataTrack) track = g_list_model_get_item (tracks, t);
+      GListModel *track_clips = strata_track_get_clips (track);
+      Strip *strip = &graph->tracks[t];
+
+      strip_compile (strip, STRATA_STRIP (track), strata_track_get_channels (track), bus_order);
+      strip->first_clip = clips->len;
+      strip->n_clips = g_list_model_get_n_items (track_clips);
+      strip->stem = stem++;
+      for (guint c = 0; c < strip->n_clips; c++)
+        {
+          g_autoptr(StrataClip) model = g_list_model_get_item (track_clips, c);
+          Clip clip = {
+            .start = strata_clip_get_start (model),
+            .length = strata_clip_get_length (model),
+            .source_start = strata_clip_get_source_start (model),
+            .fade_in = strata_clip_get_fade_in (model),
+            .fade_out = strata_clip_get_fade_out (model),
+            .source = GPOINTER_TO_UINT (g_hash_table_lookup (source_index,
+                                                             strata_clip_get_source (model))),
+            .track = t,
+            .gain = strata_db_to_gain (strata_clip_get_gain_db (model)),
+            .mute = strata_clip_get_mute (model),
+          };
+          g_array_append_val (clips, clip);
+        }
+    }
+  graph->n_clips = clips->len;
+  graph->clips = (Clip *) g_array_free (clips, FALSE);
+
+  strip_compile (&graph->master, STRATA_STRIP (strata_project_get_master (project)), 2,
+                 bus_order);
+  graph->master.output = -1;
+  resolve_solo (graph, project, bus_order);
+
+  /* Stems: tracks, then buses in project order. */
+  graph->n_stems = graph->n_tracks + graph->n_buses;
+  graph->stems = g_new0 (StrataGraphStem, MAX (graph->n_stems, 1));
+  for (guint t = 0; t < graph->n_tracks; t++)
+    graph->stems[t] = (StrataGraphStem) { STRATA_STEM_TRACK, graph->tracks[t].id,
+                                          graph->tracks[t].name, graph->tracks[t].output < 0 };
+  for (guint b = 0; b < g_list_model_get_n_items (buses); b++)
+    {
+      g_autoptr(StrataStrip) model = g_list_model_get_item (buses, b);
+      int i = bus_index_in (bus_order, strata_strip_get_id (model));
+      graph->buses[i].stem = stem;
+      graph->stems[stem++] = (StrataGraphStem) { STRATA_STEM_BUS, graph->buses[i].id,
+                                                 graph->buses[i].name,
+                                                 graph->buses[i].output < 0 };
+    }
+
+  for (guint c = 0; c < graph->n_clips; c++)
+    {
+      const Clip *clip = &graph->clips[c];
+      const Strip *track = &graph->tracks[clip->track];
+      if (!clip->mute && !track->mute)
+        graph->default_end = MAX (graph->default_end, clip->start + clip->length);
+    }
+  return g_steal_pointer (&graph);
+}
+
+void
+strata_graph_free (StrataGraph *graph)
+{
+  if (graph == NULL)
+    return;
+  for (guint i = 0; i < graph->n_sources; i++)
+    {
+      g_free ((char *) graph->sources[i].id);
+      g_free ((char *) graph->sources[i].file_path);
+      g_free ((char *) graph->sources[i].hash);
+    }
+  for (guint i = 0; i < graph->n_tracks; i++)
+    strip_clear (&graph->tracks[i]);
+  for (guint i = 0; i < graph->n_buses; i++)
+    strip_clear (&graph->buses[i]);
+  strip_clear (&graph->master);
+  g_free (graph->sources);
+  g_free (graph->clips);
+  g_free (graph->tracks);
+  g_free (graph->buses);
+  g_free (graph->stems);
+  g_free (graph);
+}
+
+guint
+strata_graph_get_sample_rate (const StrataGraph *graph)
+{
+  return graph->rate;
+}
+
+void
+strata_graph_get_tempo (const StrataGraph *graph, gdouble *bpm, guint *numerator,
+                        guint *denominator)
+{
+  *bpm = graph->bpm;
+  *numerator = graph->numerator;
+  *denominator = graph->denominator;
+}
+
+guint
+strata_graph_get_n_sources (const StrataGraph *graph)
+{
+  return graph->n_sources;
+}
+
+const StrataGraphSource *
+strata_graph_get_source (const StrataGraph *graph, guint index)
+{
+  g_return_val_if_fail (index < graph->n_sources, NULL);
+  return &graph->sources[index];
+}
+
+guint
+strata_graph_get_n_stems (const StrataGraph *graph)
+{
+  return graph->n_stems;
+}
+
+const StrataGraphStem *
+strata_graph_get_stem (const StrataGraph *graph, guint index)
+{
+  g_return_val_if_fail (index < graph->n_stems, NULL);
+  return &graph->stems[index];
+}
+
+/* Frame 0 to the end of the last unmuted clip on an unmuted track. */
+void
+strata_graph_default_range (const StrataGraph *graph, gint64 *start, gint64 *end)
+{
+  *start = 0;
+  *end = graph->default_end;
+}
+
+/* ---- state -------------------------------------------------------------------------------- */
+
+/* Whether a track can make any sound: a static mute without a mute lane, or silenced by a
+ * solo elsewhere, means its clips need not even be read. */
+static gboolean
+track_silent (const Strip *track)
+{
+  return !track->audible || (track->mute && track->mute_curve.n == 0);
+}
+
+/* The most clips of one track that any window of `block` frames can touch: clips do not
+ * overlap, so a window starting at a clip's last frame reaches the most that follow it. */
+static guint
+track_span_capacity (const StrataGraph *graph, const Strip *track, guint block)
+{
+  const Clip *clips = graph->clips + track->first_clip;
+  guint best = 0, j = 0;
+
+  for (guint i = 0; i < track->n_clips; i++)
+    {
+      gint64 window_end = clips[i].start + clips[i].length - 1 + block;
+      j = MAX (j, i);
+      while (j < track->n_clips && clips[j].start < window_end)
+        j++;
+      best = MAX (best, j - i);
+    }
+  return best;
+}
+
+StrataGraphState *
+strata_graph_state_new (const StrataGraph *graph, guint max_block)
+{
+  StrataGraphState *state = g_new0 (StrataGraphState, 1);
+  gsize block2 = (gsize) max_block * 2;
+
+  g_return_val_if_fail (max_block > 0, NULL);
+
+  state->max_block = max_block;
+  for (guint t = 0; t < graph->n_tracks; t++)
+    if (!track_silent (&graph->tracks[t]))
+      state->span_capacity += track_span_capacity (graph, &graph->tracks[t], max_block);
+  state->spans = g_new0 (StrataClipSpan, MAX (state->span_capacity, 1));
+  state->span_audio = g_new0 (float, MAX (state->span_capacity, 1) * block2);
+  state->track = g_new0 (float, block2);
+  state->bus_in = g_new0 (float, MAX (graph->n_buses, 1) * block2);
+  state->master_in = g_new0 (float, block2);
+  state->stems = g_new0 (float, MAX (graph->n_stems, 1) * block2);
+  state->gain = g_new0 (float, max_block);
+  state->mute = g_new0 (float, max_block);
+  state->values = g_new0 (double, max_block);
+  state->pan_l = g_new0 (float, max_block);
+  state->pan_r = g_new0 (float, max_block);
+  return state;
+}
+
+void
+strata_graph_state_free (StrataGraphState *state)
+{
+  if (state == NULL)
+    return;
+  g_free (state->spans);
+  g_free (state->span_audio);
+  g_free (state->track);
+  g_free (state->bus_in);
+  g_free (state->master_in);
+  g_free (state->stems);
+  g_free (state->gain);
+  g_free (state->mute);
+  g_free (state->values);
+  g_free (state->pan_l);
+  g_free (state->pan_r);
+  g_free (state);
+}
+
+const StrataClipSpan *
+strata_graph_prepare (const StrataGraph *graph, StrataGraphState *state, gint64 position,
+                      guint n_frames, guint *n_spans)
+{
+  gint64 block_end = position + n_frames;
+
+  state->n_spans = 0;
+  state->position = position;
+  state->n_frames = n_frames;
+  for (guint t = 0; t < graph->n_tracks; t++)
+    {
+      const Strip *track = &graph->tracks[t];
+      const Clip *clips = graph->clips + track->first_clip;
+      guint lo = 0, hi = track->n_clips;
+
+      if (track_silent (track))
+        continue;
+      /* The first clip that ends after the block starts. */
+      while (lo < hi)
+        {
+          guint mid = (lo + hi) / 2;
+          if (clips[mid].start + clips[mid].length <= position)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      for (guint c = lo; c < track->n_clips && clips[c].start < block_end; c++)
+        {
+          const Clip *clip = &clips[c];
+          gint64 from = MAX (position, clip->start);
+          gint64 to = MIN (block_end, clip->start + clip->length);
+          StrataClipSpan *span;
+
+          if (clip->mute || to <= from)
+            continue;
+          span = &state->spans[state->n_spans];
+          span->clip = track->first_clip + c;
+          span->source = clip->source;
+          span->source_frame = clip->source_start + (from - clip->start);
+          span->offset = (guint) (from - position);
+          span->n = (guint) (to - from);
+          span->buffer = state->span_audio + (gsize) state->n_spans * state->max_block * 2;
+          state->n_spans++;
+        }
+    }
+  *n_spans = state->n_spans;
+  return state->spans;
+}
+
+const float *
+strata_graph_state_get_stem (StrataGraphState *state, guint index)
+{
+  return state->stems + (gsize) index * state->max_block * 2;
+}
+
+/* ---- processing --------------------------------------------------------------------------- */
+
+/* The curve's value at each frame of the block: linear between points (or held, for a
+ * stepped curve), held before the first and after the last; at two points on one frame the
+ * later wins. */
+static void
+curve_values (const Curve *curve, gint64 position, guint n, double *values)
+{
+  const Point *p = curve->points;
+  guint j = 0, lo = 0, hi = curve->n;
+
+  /* j: the number of points at or before the frame. */
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+      if (p[mid].frame <= position)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  j = lo;
+  for (guint k = 0; k < n; k++)
+    {
+      gint64 frame = position + k;
+
+      while (j < curve->n && p[j].frame <= frame)
+        j++;
+      if (j == 0)
+        values[k] = p[0].value;
+      else if (j == curve->n || curve->stepped)
+        values[k] = p[j - 1].value;
+      else
+        values[k] = p[j - 1].value + (p[j].value - p[j - 1].value)
+                                     * (double) (frame - p[j - 1].frame)
+                                     / (double) (p[j].frame - p[j - 1].frame);
+    }
+}
+
+/* 1 where the strip sounds, 0 where mute (static or automated) or another's solo silences
+ * it: this silences its sends too. */
+static void
+strip_mute (const Strip *strip, StrataGraphState *state, gint64 position, guint n, float *mute)
+{
+  if (!strip->audible || (strip->mute && strip->mute_curve.n == 0))
+    memset (mute, 0, n * sizeof *mute);
+  else if (strip->mute_curve.n > 0)
+    {
+      curve_values (&strip->mute_curve, position, n, state->values);
+      for (guint k = 0; k < n; k++)
+        mute[k] = state->values[k] >= 0.5 ? 0.0f : 1.0f;
+    }
+  else
+    for (guint k = 0; k < n; k++)
+      mute[k] = 1.0f;
+}
+
+/* The fader, interpolated in dB when automated, times `mute`. */
+static void
+strip_fader (const Strip *strip, StrataGraphState *state, gint64 position, guint n,
+             const float *mute, float *gain)
+{
+  if (strip->volume.n > 0)
+    {
+      curve_values (&strip->volume, position, n, state->values);
+      for (guint k = 0; k < n; k++)
+        gain[k] = strata_db_to_gain (state->values[k]) * mute[k];
+    }
+  else
+    {
+      float g = strata_db_to_gain (strip->volume_db);
+      for (guint k = 0; k < n; k++)
+        gain[k] = g * mute[k];
+    }
+}
+
+/* Pan gains per frame: constant power for a mono strip, balance for a stereo one. */
+static void
+strip_pans (const Strip *strip, StrataGraphState *state, gint64 position, guint n)
+{
+  void (*law) (double, float *, float *) = strip->channels == 1 ? strata_pan_mono
+                                                                 : strata_pan_balance;
+
+  if (strip->pan_curve.n == 0)
+    {
+      float l, r;
+      law (strip->pan, &l, &r);
+      for (guint k = 0; k < n; k++)
+        {
+          state->pan_l[k] = l;
+          state->pan_r[k] = r;
+        }
+      return;
+    }
+  curve_values (&strip->pan_curve, position, n, state->values);
+  for (guint k = 0; k < n; k++)
+    law (state->values[k], &state->pan_l[k], &state->pan_r[k]);
+}
+
+/* Adds a clip's audio (gain and fades applied) into the track buffer. */
+static void
+mix_span (const StrataGraph *graph, const StrataClipSpan *span, gint64 position, guint channels,
+          float *track)
+{
+  const Clip *clip = &graph->clips[span->clip];
+  guint source_channels = graph->sources[clip->source].channels;
+  gint64 first = position + span->offset - clip->start;    /* clip frame of the span start */
+  gint64 fade_out_from = clip->length - clip->fade_out;
+  const float *in = span->buffer;
+  float *out = track + (gsize) span->offset * channels;
+
+  for (guint k = 0; k < span->n; k++)
+    {
+      gint64 f = first + k;
+      float g = clip->gain;
+      float l, r;
+
+      if (f < clip->fade_in)
+        g *= (float) f / (float) clip->fade_in;
+      if (f >= fade_out_from)
+        g *= (float) (clip->fade_out - 1 - (f - fade_out_from)) / (float) clip->fade_out;
+
+      if (source_channels == 1)
+        l = r = in[k] * g;
+      else
+        {
+          l = in[2 * k] * g;
+          r = in[2 * k + 1] * g;
+        }
+      if (channels == 1)
+        out[k] += source_channels == 1 ? l : (l + r) * 0.5f;
+      else
+        {
+          out[2 * k] += l;
+          out[2 * k + 1] += r;
+        }
+    }
+}
+
+static float *
+target_buffer (StrataGraphState *state, int target)
+{
+  if (target < 0)
+    return state->master_in;
+  return state->bus_in + (gsize) target * state->max_block * 2;
+}
+
+/* Sends tap `in` (mono or stereo) into their buses, the pre-fader ones or the post-fader
+ * ones; a mono signal feeds both channels. `gain` is per frame (mute, or fader and mute). */
+static void
+run_sends (const Strip *strip, StrataGraphState *state, const float *in, guint channels,
+           guint n, gboolean pre, const float *gain)
+{
+  for (guint s = 0; s < strip->n_sends; s++)
+    {
+      const Send *send = &strip->sends[s];
+      float *bus = target_buffer (state, send->target);
+
+      if (send->pre_fader != pre)
+        continue;
+      for (guint k = 0; k < n; k++)
+        {
+          float g = send->gain * gain[k];
+          float l = channels == 1 ? in[k] : in[2 * k];
+          float r = channels == 1 ? in[k] : in[2 * k + 1];
+          bus[2 * k] += l * g;
+          bus[2 * k + 1] += r * g;
+        }
+    }
+}
+
+/* Fader, pan, sends, stem and output of one strip whose input is `in`: pre-fader sends tap
+ * the input, a mono strip's post-fader sends take the signal before the pan, a stereo
+ * strip's after it. */
+static void
+run_strip (const Strip *strip, StrataGraphState *state, gint64 position, guint n,
+           const float *in)
+{
+  float *stem = state->stems + (gsize) strip->stem * state->max_block * 2;
+  float *out = target_buffer (state, strip->output);
+  float *gain = state->gain;
+
+  strip_mute (strip, state, position, n, state->mute);
+  run_sends (strip, state, in, strip->channels, n, TRUE, state->mute);
+  strip_fader (strip, state, position, n, state->mute, gain);
+  strip_pans (strip, state, position, n);
+
+  if (strip->channels == 1)
+    {
+      run_sends (strip, state, in, 1, n, FALSE, gain);
+      for (guint k = 0; k < n; k++)
+        {
+          float x = in[k] * gain[k];
+          stem[2 * k] = x * state->pan_l[k];
+          stem[2 * k + 1] = x * state->pan_r[k];
+        }
+    }
+  else
+    {
+      for (guint k = 0; k < n; k++)
+        {
+          stem[2 * k] = in[2 * k] * gain[k] * state->pan_l[k];
+          stem[2 * k + 1] = in[2 * k + 1] * gain[k] * state->pan_r[k];
+        }
+      for (guint k = 0; k < n; k++)
+        state->mute[k] = 1.0f;
+      run_sends (strip, state, stem, 2, n, FALSE, state->mute);
+    }
+  for (guint k = 0; k < 2 * n; k++)
+    out[k] += stem[k];
+}
+
+void
+strata_graph_process (const StrataGraph *graph, StrataGraphState *state, gint64 position,
+                      guint n_frames, float *out)
+{
+  guint span = 0;
+  gsize block2 = (gsize) n_frames * 2;
+
+  g_assert (n_frames <= state->max_block);
+  g_assert (position == state->position && n_frames == state->n_frames);
+
+  memset (state->master_in, 0, block2 * sizeof (float));
+  for (guint b = 0; b < graph->n_buses; b++)
+    memset (target_buffer (state, b), 0, block2 * sizeof (float));
+
+  for (guint t = 0; t < graph->n_tracks; t++)
+    {
+      const Strip *track = &graph->tracks[t];
+
+      if (track_silent (track))
+        {
+          memset (state->stems + (gsize) track->stem * state->max_block * 2, 0,
+                  block2 * sizeof (float));
+          continue;
+        }
+      memset (state->track, 0, (gsize) n_frames * track->channels * sizeof (float));
+      /* Spans were prepared track by track, in order. */
+      while (span < state->n_spans && graph->clips[state->spans[span].clip].track == t)
+        mix_span (graph, &state->spans[span++], position, track->channels, state->track);
+      run_strip (track, state, position, n_frames, state->track);
+    }
+  for (guint b = 0; b < graph->n_buses; b++)
+    {
+      /* Copy the bus input: its own sends may not feed it, but run_strip writes outputs. */
+      memcpy (state->track, target_buffer (state, b), block2 * sizeof (float));
+      run_strip (&graph->buses[b], state, position, n_frames, state->track);
+    }
+
+  /* The master: fader and balance. */
+  strip_mute (&graph->master, state, position, n_frames, state->mute);
+  strip_fader (&graph->master, state, position, n_frames, state->mute, state->gain);
+  strip_pans (&graph->master, state, position, n_frames);
+  for (guint k = 0; k < n_frames; k++)
+    {
+      out[2 * k] = state->master_in[2 * k] * state->gain[k] * state->pan_l[k];
+      out[2 * k + 1] = state->master_in[2 * k + 1] * state->gain[k] * state->pan_r[k];
+    }
+}
+
+/* ---- the plan ----------------------------------------------------------------------------- */
+
+static void
+plan_curve (JsonBuilder *b, const char *param, const Curve *curve)
+{
+  if (curve->n == 0)
+    return;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "param");
+  json_builder_add_string_value (b, param);
+  json_builder_set_member_name (b, "points");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < curve->n; i++)
+    {
+      json_builder_begin_array (b);
+      json_builder_add_int_value (b, curve->points[i].frame);
+      json_builder_add_double_value (b, curve->points[i].value);
+      json_builder_end_array (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+static void
+plan_strip (const StrataGraph *graph, JsonBuilder *b, const Strip *strip)
+{
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, strip->id);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, strip->name);
+  json_builder_set_member_name (b, "channels");
+  json_builder_add_int_value (b, strip->channels);
+  json_builder_set_member_name (b, "output");
+  if (strip == &graph->master)
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_string_value (b, strip->output < 0 ? "master"
+                                                        : graph->buses[strip->output].id);
+  json_builder_set_member_name (b, "volume_db");
+  if (isinf (strip->volume_db))
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_double_value (b, strip->volume_db);
+  json_builder_set_member_name (b, "pan");
+  json_builder_add_double_value (b, strip->pan);
+  json_builder_set_member_name (b, "mute");
+  json_builder_add_boolean_value (b, strip->mute);
+  json_builder_set_member_name (b, "audible");
+  json_builder_add_boolean_value (b, strip->audible);
+  json_builder_set_member_name (b, "sends");
+  json_builder_begin_array (b);
+  for (guint s = 0; s < strip->n_sends; s++)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "bus");
+      json_builder_add_string_value (b, graph->buses[strip->sends[s].target].id);
+      json_builder_set_member_name (b, "gain");
+      json_builder_add_double_value (b, strip->sends[s].gain);
+      json_builder_set_member_name (b, "pre_fader");
+      json_builder_add_boolean_value (b, strip->sends[s].pre_fader);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "automation");
+  json_builder_begin_array (b);
+  plan_curve (b, "volume_db", &strip->volume);
+  plan_curve (b, "pan", &strip->pan_curve);
+  plan_curve (b, "mute", &strip->mute_curve);
+  json_builder_end_array (b);
+}
+
+/* The compiled graph as JSON: sources, tracks with their clips in frames, buses in the order
+ * they are processed, the master and the stems. */
+JsonNode *
+strata_graph_to_plan (const StrataGraph *graph)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "sample_rate");
+  json_builder_add_int_value (b, graph->rate);
+
+  json_builder_set_member_name (b, "media");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < graph->n_sources; i++)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, graph->sources[i].id);
+      json_builder_set_member_name (b, "file");
+      json_builder_add_string_value (b, graph->sources[i].file_path);
+      json_builder_set_member_name (b, "channels");
+      json_builder_add_int_value (b, graph->sources[i].channels);
+      json_builder_set_member_name (b, "frames");
+      json_builder_add_int_value (b, graph->sources[i].frames);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "tracks");
+  json_builder_begin_array (b);
+  for (guint t = 0; t < graph->n_tracks; t++)
+    {
+      const Strip *track = &graph->tracks[t];
+
+      json_builder_begin_object (b);
+      plan_strip (graph, b, track);
+      json_builder_set_member_name (b, "clips");
+      json_builder_begin_array (b);
+      for (guint c = 0; c < track->n_clips; c++)
+        {
+          const Clip *clip = &graph->clips[track->first_clip + c];
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "media");
+          json_builder_add_string_value (b, graph->sources[clip->source].id);
+          json_builder_set_member_name (b, "start");
+          json_builder_add_int_value (b, clip->start);
+          json_builder_set_member_name (b, "end");
+          json_builder_add_int_value (b, clip->start + clip->length);
+          json_builder_set_member_name (b, "source_start");
+          json_builder_add_int_value (b, clip->source_start);
+          json_builder_set_member_name (b, "length");
+          json_builder_add_int_value (b, clip->length);
+          json_builder_set_member_name (b, "gain");
+          json_builder_add_double_value (b, clip->gain);
+          json_builder_set_member_name (b, "fade_in");
+          json_builder_add_int_value (b, clip->fade_in);
+          json_builder_set_member_name (b, "fade_out");
+          json_builder_add_int_value (b, clip->fade_out);
+          json_builder_set_member_name (b, "mute");
+          json_builder_add_boolean_value (b, clip->mute);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "buses");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < graph->n_buses; i++)
+    {
+      json_builder_begin_object (b);
+      plan_strip (graph, b, &graph->buses[i]);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "master");
+  json_builder_begin_object (b);
+  plan_strip (graph, b, &graph->master);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}

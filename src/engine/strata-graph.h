@@ -1,0 +1,102 @@
+/* strata-graph.h
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The compiled project: an immutable plain-C description of every source, clip, track, bus and
+ * automation curve, made on the main thread from the model. One function renders any block of
+ * it; the offline renderer and the realtime engine both call it, so what plays is what exports.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "strata-project.h"
+
+G_BEGIN_DECLS
+
+typedef struct _StrataGraph      StrataGraph;
+typedef struct _StrataGraphState StrataGraphState;
+
+typedef struct
+{
+  const char *id;
+  const char *file_path;   /* where the audio is on this machine */
+  const char *hash;        /* content hash when known, else NULL */
+  guint       channels;
+  gint64      frames;      /* at the project rate */
+} StrataGraphSource;
+
+/* A clip that sounds in the block being prepared: the driver copies `n` frames of source
+ * `source` starting at `source_frame` (the source's channels, interleaved, float) into
+ * `buffer` before calling strata_graph_process(). Its first frame lands at block offset
+ * `offset`. */
+typedef struct
+{
+  guint   clip;            /* index among the graph's clips, stable for the graph's life */
+  guint   source;
+  gint64  source_frame;
+  guint   offset;
+  guint   n;
+  float  *buffer;
+} StrataClipSpan;
+
+typedef enum
+{
+  STRATA_STEM_TRACK,
+  STRATA_STEM_BUS,
+} StrataStemKind;
+
+typedef struct
+{
+  StrataStemKind kind;
+  const char    *id;
+  const char    *name;
+  gboolean       to_master;  /* its output is the master (so it is part of the master's sum) */
+} StrataGraphStem;
+
+StrataGraph             *strata_graph_compile          (StrataProject     *project,
+                                                        GError           **error);
+void                     strata_graph_free             (StrataGraph       *graph);
+guint                    strata_graph_get_sample_rate  (const StrataGraph *graph);
+void                     strata_graph_get_tempo        (const StrataGraph *graph,
+                                                        gdouble           *bpm,
+                                                        guint             *numerator,
+                                                        guint             *denominator);
+guint                    strata_graph_get_n_sources    (const StrataGraph *graph);
+const StrataGraphSource *strata_graph_get_source       (const StrataGraph *graph,
+                                                        guint              index);
+guint                    strata_graph_get_n_stems      (const StrataGraph *graph);
+const StrataGraphStem   *strata_graph_get_stem         (const StrataGraph *graph,
+                                                        guint              index);
+void                     strata_graph_default_range    (const StrataGraph *graph,
+                                                        gint64            *start,
+                                                        gint64            *end);
+JsonNode                *strata_graph_to_plan          (const StrataGraph *graph);
+
+/* State for running a graph: every buffer processing needs, allocated here, never while
+ * processing. `max_block` is the largest n_frames the caller will ask for. */
+StrataGraphState        *strata_graph_state_new        (const StrataGraph *graph,
+                                                        guint              max_block);
+void                     strata_graph_state_free       (StrataGraphState  *state);
+
+/* Step 1 of a block: the clips that sound in [position, position + n_frames) and where their
+ * audio must go. No allocation, no I/O. */
+const StrataClipSpan    *strata_graph_prepare          (const StrataGraph *graph,
+                                                        StrataGraphState  *state,
+                                                        gint64             position,
+                                                        guint              n_frames,
+                                                        guint             *n_spans);
+/* Step 2: mixes the prepared block into `out` (n_frames stereo frames, interleaved). Audio
+ * thread safe: no allocation, no locks, no I/O, no GLib. */
+void                     strata_graph_process          (const StrataGraph *graph,
+                                                        StrataGraphState  *state,
+                                                        gint64             position,
+                                                        guint              n_frames,
+                                                        float             *out);
+/* After a process: stem `index`'s stereo signal for that block (n_frames, interleaved). */
+const float             *strata_graph_state_get_stem   (StrataGraphState  *state,
+                                                        guint              index);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataGraph, strata_graph_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataGraphState, strata_graph_state_free)
+
+G_END_DECLS

@@ -1,0 +1,1175 @@
+/* strata-render.c
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The offline render: runs the graph block by block on a worker thread, feeding it clip audio
+ * read straight from the media files, and writes the master and every stem in the same pass.
+ * With loudness normalisation the master is kept as float in a temporary file while libebur128
+ * measures it, then a second pass applies the gain (and the true-peak limiter when the gain
+ * would push peaks over the ceiling), quantises, writes and measures what was written.
+ * Everything is written to temporary files renamed into place at the end, so a failed or
+ * cancelled render leaves nothing behind.
+ */
+#define G_LOG_DOMAIN "strata-render"
+#include "config.h"
+#include "strata-render.h"
+#include "strata-dither.h"
+#include "strata-error.h"
+#include "strata-files.h"
+#include "strata-gain.h"
+#include "strata-limiter.h"
+
+#include <ebur128.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <sndfile.h>
+#include <stdio.h>
+#include <string.h>
+
+#define BLOCK 4096
+
+/* ---- options and report ------------------------------------------------------------------- */
+
+void
+strata_render_options_init (StrataRenderOptions *options)
+{
+  memset (options, 0, sizeof *options);
+  options->bit_depth = 24;
+  options->true_peak_dbtp = -1.0;
+}
+
+void
+strata_render_options_clear (StrataRenderOptions *options)
+{
+  g_clear_pointer (&options->output, g_free);
+  g_clear_pointer (&options->stems_dir, g_free);
+}
+
+void
+strata_render_report_free (StrataRenderReport *report)
+{
+  if (report == NULL)
+    return;
+  g_clear_pointer (&report->files, g_ptr_array_unref);
+  g_free (report);
+}
+
+static void
+add_number (JsonBuilder *b, const char *key, double value)
+{
+  json_builder_set_member_name (b, key);
+  if (isfinite (value))
+    json_builder_add_double_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+JsonNode *
+strata_render_report_to_json (const StrataRenderReport *report)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "frames");
+  json_builder_add_int_value (b, report->frames);
+  add_number (b, "seconds", report->seconds);
+  add_number (b, "integrated_lufs", report->integrated_lufs);
+  add_number (b, "loudness_range_lu", report->loudness_range_lu);
+  add_number (b, "true_peak_dbtp", report->true_peak_dbtp);
+  add_number (b, "gain_db", report->gain_db);
+  json_builder_set_member_name (b, "limited");
+  json_builder_add_boolean_value (b, report->limited);
+  json_builder_set_member_name (b, "files");
+  json_builder_begin_array (b);
+  for (guint i = 0; report->files && i < report->files->len; i++)
+    json_builder_add_string_value (b, report->files->pdata[i]);
+  json_builder_end_array (b);
+  add_number (b, "render_seconds", report->render_seconds);
+  add_number (b, "realtime_factor", report->realtime_factor);
+  json_builder_set_member_name (b, "cache_hit");
+  json_builder_add_boolean_value (b, report->cache_hit);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/* ---- reading clip audio ------------------------------------------------------------------- */
+
+typedef struct
+{
+  SNDFILE *file;
+  gint64   position;
+  guint    clip;
+  gboolean used;
+} ClipReader;
+
+typedef struct
+{
+  const StrataGraph *graph;
+  char             **paths;      /* per source: the file to read (the original or a decoded copy) */
+  GArray            *readers;    /* ClipReader, one per clip sounding now */
+} Feed;
+
+static void
+feed_clear (Feed *feed)
+{
+  for (guint i = 0; feed->readers && i < feed->readers->len; i++)
+    sf_close (g_array_index (feed->readers, ClipReader, i).file);
+  g_clear_pointer (&feed->readers, g_array_unref);
+  if (feed->paths)
+    g_strfreev (feed->paths);
+  feed->paths = NULL;
+}
+
+/* The file each source is read from: the media itself when libsndfile reads it at the project
+ * rate, else a float WAV decoded (and resampled) once into the cache. */
+static gboolean
+feed_init (Feed *feed, const StrataGraph *graph, GCancellable *cancellable, GError **error)
+{
+  guint n = strata_graph_get_n_sources (graph);
+  guint rate = strata_graph_get_sample_rate (graph);
+  g_autofree char *cache = g_build_filename (g_get_user_cache_dir (), "strata", "decoded", NULL);
+
+  feed->graph = graph;
+  feed->paths = g_new0 (char *, n + 1);
+  feed->readers = g_array_new (FALSE, TRUE, sizeof (ClipReader));
+  for (guint i = 0; i < n; i++)
+    {
+      const StrataGraphSource *source = strata_graph_get_source (graph, i);
+      SF_INFO info = { 0 };
+      SNDFILE *file;
+      g_autoptr(StrataImportResult) decoded = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (source->file_path == NULL)
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA, "media '%s' has no file",
+                       source->id);
+          return FALSE;
+        }
+      file = sf_open (source->file_path, SFM_READ, &info);
+      if (file != NULL)
+        {
+          sf_close (file);
+          if (info.samplerate == (int) rate && info.channels == (int) source->channels)
+            {
+              feed->paths[i] = g_strdup (source->file_path);
+              continue;
+            }
+        }
+      decoded = strata_import_file (source->file_path, cache, rate, cancellable, NULL, NULL,
+                                    &local_error);
+      if (decoded == NULL)
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "media '%s': ",
+                                      source->id);
+          return FALSE;
+        }
+      feed->paths[i] = g_strdup (decoded->media_path);
+    }
+  return TRUE;
+}
+
+static ClipReader *
+feed_reader (Feed *feed, const StrataClipSpan *span, GError **error)
+{
+  ClipReader reader = { NULL, 0, span->clip, TRUE };
+  SF_INFO info = { 0 };
+
+  for (guint i = 0; i < feed->readers->len; i++)
+    {
+      ClipReader *r = &g_array_index (feed->readers, ClipReader, i);
+      if (r->clip == span->clip)
+        return r;
+    }
+  reader.file = sf_open (feed->paths[span->source], SFM_READ, &info);
+  if (reader.file == NULL)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA, "cannot read media '%s': %s",
+                   strata_graph_get_source (feed->graph, span->source)->id, sf_strerror (NULL));
+      return NULL;
+    }
+  reader.position = -1;
+  g_array_append_val (feed->readers, reader);
+  return &g_array_index (feed->readers, ClipReader, feed->readers->len - 1);
+}
+
+/* Reads every span of the block; readers of clips that no longer sound are closed. */
+static gboolean
+feed_block (Feed *feed, const StrataClipSpan *spans, guint n_spans, GError **error)
+{
+  for (guint i = 0; i < feed->readers->len; i++)
+    g_array_index (feed->readers, ClipReader, i).used = FALSE;
+  for (guint s = 0; s < n_spans; s++)
+    {
+      const StrataClipSpan *span = &spans[s];
+      guint channels = strata_graph_get_source (feed->graph, span->source)->channels;
+      ClipReader *reader = feed_reader (feed, span, error);
+      sf_count_t got;
+
+      if (reader == NULL)
+        return FALSE;
+      reader->used = TRUE;
+      if (reader->position != span->source_frame
+          && sf_seek (reader->file, span->source_frame, SEEK_SET) < 0)
+        reader->position = -1;
+      got = sf_readf_float (reader->file, span->buffer, span->n);
+      got = MAX (got, 0);
+      /* A file shorter than its record (changed on disk since) plays silence past its end. */
+      memset (span->buffer + got * channels, 0, (span->n - got) * channels * sizeof (float));
+      reader->position = span->source_frame + got;
+    }
+  for (guint i = feed->readers->len; i > 0; i--)
+    {
+      ClipReader *r = &g_array_index (feed->readers, ClipReader, i - 1);
+      if (!r->used)
+        {
+          sf_close (r->file);
+          g_array_remove_index_fast (feed->readers, i - 1);
+        }
+    }
+  return TRUE;
+}
+
+/* ---- writing ------------------------------------------------------------------------------ */
+
+typedef struct
+{
+  char         *path;       /* final path */
+  char         *tmp_path;   /* written here, renamed at the end */
+  SNDFILE      *file;
+  guint         bits;       /* 16, 24, or 32 for float */
+  StrataDither  dither;
+  int32_t      *codes;
+  ebur128_state *meter;     /* measures what is written, when set */
+  float        *decoded;    /* the quantised samples as float, for the meter */
+} Writer;
+
+static int
+format_for (const char *path, guint bits, GError **error)
+{
+  int major;
+
+  if (g_str_has_suffix (path, ".wav") || g_str_has_suffix (path, ".WAV"))
+    major = SF_FORMAT_WAV;
+  else if (g_str_has_suffix (path, ".flac") || g_str_has_suffix (path, ".FLAC"))
+    major = SF_FORMAT_FLAC;
+  else
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
+                   "%s: the output must end in .wav or .flac", path);
+      return 0;
+    }
+  if (bits == 16)
+    return major | SF_FORMAT_PCM_16;
+  if (bits == 24)
+    return major | SF_FORMAT_PCM_24;
+  if (bits == 32 && major == SF_FORMAT_WAV)
+    return major | SF_FORMAT_FLOAT;
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
+               "%s: %s cannot hold %u-bit %s samples", path, major == SF_FORMAT_WAV ? "WAV" : "FLAC",
+               bits, bits == 32 ? "float" : "integer");
+  return 0;
+}
+
+static gboolean
+writer_open (Writer *w, const char *path, guint bits, guint rate, gboolean measure,
+             GError **error)
+{
+  SF_INFO info = { .samplerate = (int) rate, .channels = 2 };
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  static gint counter;
+
+  memset (w, 0, sizeof *w);
+  info.format = format_for (path, bits, error);
+  if (info.format == 0)
+    return FALSE;
+  w->path = g_strdup (path);
+  w->tmp_path = g_strdup_printf ("%s/.%s.tmp-%d-%d", dir, base, (int) getpid (),
+                                 g_atomic_int_add (&counter, 1));
+  w->bits = bits;
+  w->file = sf_open (w->tmp_path, SFM_WRITE, &info);
+  if (w->file == NULL)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot write: %s", path,
+                   sf_strerror (NULL));
+      return FALSE;
+    }
+  sf_command (w->file, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
+  strata_dither_init (&w->dither, 0x5354524154410001ull);
+  w->codes = g_new (int32_t, BLOCK * 2);
+  w->decoded = g_new (float, BLOCK * 2);
+  if (measure)
+    w->meter = ebur128_init (2, rate, EBUR128_MODE_I | EBUR128_MODE_LRA
+                                      | EBUR128_MODE_TRUE_PEAK);
+  return TRUE;
+}
+
+/* Writes n frames (n <= BLOCK): integer formats are quantised here, dithered at 16 bits. */
+static gboolean
+writer_write (Writer *w, const float *frames, guint n, GError **error)
+{
+  sf_count_t written;
+
+  if (w->bits == 32)
+    {
+      written = sf_writef_float (w->file, frames, n);
+      if (w->meter)
+        ebur128_add_frames_float (w->meter, frames, n);
+    }
+  else
+    {
+      strata_dither_quantize (&w->dither, frames, w->codes, (gsize) n * 2, w->bits,
+                              w->bits == 16);
+      written = sf_writef_int (w->file, w->codes, n);
+      if (w->meter)
+        {
+          for (guint i = 0; i < 2 * n; i++)
+            w->decoded[i] = (float) ((double) w->codes[i] / 2147483648.0);
+          ebur128_add_frames_float (w->meter, w->decoded, n);
+        }
+    }
+  if (written != (sf_count_t) n)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot write: %s", w->path,
+                   sf_strerror (w->file));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+writer_discard (Writer *w)
+{
+  if (w->file)
+    sf_close (w->file);
+  if (w->tmp_path)
+    g_unlink (w->tmp_path);
+  if (w->meter)
+    ebur128_destroy (&w->meter);
+  g_free (w->path);
+  g_free (w->tmp_path);
+  g_free (w->codes);
+  g_free (w->decoded);
+  memset (w, 0, sizeof *w);
+}
+
+/* Tags where the format has them, then closes; the rename happens in writer_commit. */
+static gboolean
+writer_close (Writer *w, const char *comment, GError **error)
+{
+  int failed;
+
+  sf_set_string (w->file, SF_STR_SOFTWARE, "Strata " PACKAGE_VERSION);
+  if (comment)
+    sf_set_string (w->file, SF_STR_COMMENT, comment);
+  failed = sf_close (w->file);
+  w->file = NULL;
+  if (failed)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot write: %s", w->path,
+                   sf_error_number (failed));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+writer_commit (Writer *w, GError **error)
+{
+  if (g_rename (w->tmp_path, w->path) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot write: %s", w->path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  g_clear_pointer (&w->tmp_path, g_free);
+  return TRUE;
+}
+
+/* ---- the render ----------------------------------------------------------------------------- */
+
+typedef struct
+{
+  const StrataGraph         *graph;
+  const StrataRenderOptions *options;
+  GCancellable              *cancellable;
+  StrataProgressFunc         progress;
+  gpointer                   progress_data;
+  gint64                     start;
+  gint64                     end;
+  Writer                     master;
+  Writer                    *stems;
+  guint                      n_stems;
+  char                      *float_path;    /* pass-1 master, float, for normalisation */
+  FILE                      *float_file;
+  ebur128_state             *meter;         /* pass-1 master */
+} Job;
+
+static void
+job_discard (Job *job)
+{
+  writer_discard (&job->master);
+  for (guint i = 0; i < job->n_stems; i++)
+    writer_discard (&job->stems[i]);
+  g_clear_pointer (&job->stems, g_free);
+  if (job->float_file)
+    fclose (job->float_file);
+  job->float_file = NULL;
+  if (job->float_path)
+    g_unlink (job->float_path);
+  g_clear_pointer (&job->float_path, g_free);
+  if (job->meter)
+    ebur128_destroy (&job->meter);
+}
+
+static gboolean
+check_cancel (Job *job, GError **error)
+{
+  return !g_cancellable_set_error_if_cancelled (job->cancellable, error);
+}
+
+static void
+report_progress (Job *job, double fraction)
+{
+  if (job->progress)
+    job->progress (CLAMP (fraction, 0.0, 1.0), job->progress_data);
+}
+
+static char *
+safe_file_name (const char *name)
+{
+  GString *safe = g_string_new (NULL);
+
+  for (const char *c = name; *c; c++)
+    g_string_append_c (safe, (*c == '/' || *c == '\\' || (guchar) *c < 0x20) ? '_' : *c);
+  if (safe->len == 0 || safe->str[0] == '.')
+    g_string_prepend_c (safe, '_');
+  return g_string_free (safe, FALSE);
+}
+
+/* Stem files are named after their track or bus; names that occur twice get the id appended
+ * ("Drums-t1.wav", "Drums-drums.wav"). */
+static char **
+stem_paths (const StrataGraph *graph, const char *dir, const char *extension)
+{
+  guint n = strata_graph_get_n_stems (graph);
+  char **paths = g_new0 (char *, n + 1);
+  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      char *safe = safe_file_name (strata_graph_get_stem (graph, i)->name);
+      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, safe));
+      g_hash_table_replace (counts, safe, GUINT_TO_POINTER (count + 1));
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      const StrataGraphStem *stem = strata_graph_get_stem (graph, i);
+      g_autofree char *safe = safe_file_name (stem->name);
+      g_autofree char *file = NULL;
+
+      if (GPOINTER_TO_UINT (g_hash_table_lookup (counts, safe)) > 1)
+        {
+          g_autofree char *id = safe_file_name (stem->id);
+          file = g_strdup_printf ("%s-%s%s", safe, id, extension);
+        }
+      else
+        file = g_strdup_printf ("%s%s", safe, extension);
+      paths[i] = g_build_filename (dir, file, NULL);
+    }
+  return paths;
+}
+
+static double
+true_peak_db (ebur128_state *meter)
+{
+  double peak = 0.0;
+
+  for (unsigned c = 0; c < 2; c++)
+    {
+      double p = 0.0;
+      if (ebur128_true_peak (meter, c, &p) == EBUR128_SUCCESS)
+        peak = MAX (peak, p);
+    }
+  return strata_gain_to_db (peak);
+}
+
+static void
+measure (ebur128_state *meter, StrataRenderReport *report)
+{
+  double lufs = -HUGE_VAL, lra = 0.0;
+
+  ebur128_loudness_global (meter, &lufs);
+  ebur128_loudness_range (meter, &lra);
+  report->integrated_lufs = lufs;
+  report->loudness_range_lu = lra;
+  report->true_peak_dbtp = true_peak_db (meter);
+}
+
+/* Pass 1: the graph, master and stems. With normalisation the master goes to a float file. */
+static gboolean
+render_pass (Job *job, const char *extension, GError **error)
+{
+  const StrataGraph *graph = job->graph;
+  guint rate = strata_graph_get_sample_rate (graph);
+  g_autoptr(StrataGraphState) state = strata_graph_state_new (graph, BLOCK);
+  g_autofree float *out = g_new (float, BLOCK * 2);
+  g_auto(GStrv) stems = NULL;
+  Feed feed = { 0 };
+  gboolean ok = FALSE;
+  double share = job->options->normalize ? 0.7 : 1.0;
+
+  if (!feed_init (&feed, graph, job->cancellable, error))
+    goto out;
+
+  if (job->options->stems_dir)
+    {
+      if (g_mkdir_with_parents (job->options->stems_dir, 0755) != 0)
+        {
+          int saved = errno;
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot create: %s",
+                       job->options->stems_dir, g_strerror (saved));
+          goto out;
+        }
+      stems = stem_paths (graph, job->options->stems_dir, extension);
+      job->n_stems = strata_graph_get_n_stems (graph);
+      job->stems = g_new0 (Writer, job->n_stems);
+      for (guint i = 0; i < job->n_stems; i++)
+        if (!writer_open (&job->stems[i], stems[i], job->options->bit_depth, rate, FALSE, error))
+          goto out;
+    }
+  if (job->options->normalize)
+    {
+      g_autofree char *dir = g_path_get_dirname (job->options->output);
+      g_autofree char *name = g_strdup_printf (".strata-render-%d-XXXXXX", (int) getpid ());
+      g_autofree char *template = g_build_filename (dir, name, NULL);
+      int fd = g_mkstemp (template);
+
+      if (fd < 0 || (job->float_file = fdopen (fd, "w+b")) == NULL)
+        {
+          int saved = errno;
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot write: %s", dir,
+                       g_strerror (saved));
+          goto out;
+        }
+      job->float_path = g_steal_pointer (&template);
+      job->meter = ebur128_init (2, rate, EBUR128_MODE_I | EBUR128_MODE_LRA
+                                         | EBUR128_MODE_TRUE_PEAK);
+    }
+  else if (job->options->output)
+    {
+      if (!writer_open (&job->master, job->options->output, job->options->bit_depth, rate, TRUE,
+                        error))
+        goto out;
+    }
+  else
+    job->meter = ebur128_init (2, rate, EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_TRUE_PEAK);
+
+  for (gint64 position = job->start; position < job->end;)
+    {
+      guint n = (guint) MIN ((gint64) BLOCK, job->end - position);
+      guint n_spans;
+      const StrataClipSpan *spans = strata_graph_prepare (graph, state, position, n, &n_spans);
+
+      if (!check_cancel (job, error) || !feed_block (&feed, spans, n_spans, error))
+        goto out;
+      strata_graph_process (graph, state, position, n, out);
+
+      if (job->meter)
+        ebur128_add_frames_float (job->meter, out, n);
+      if (job->float_file && fwrite (out, sizeof (float) * 2, n, job->float_file) != n)
+        {
+          int saved = errno;
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot write: %s",
+                       job->options->output, g_strerror (saved));
+          goto out;
+        }
+      if (job->master.file && !writer_write (&job->master, out, n, error))
+        goto out;
+      for (guint i = 0; i < job->n_stems; i++)
+        if (!writer_write (&job->stems[i], strata_graph_state_get_stem (state, i), n, error))
+          goto out;
+      position += n;
+      report_progress (job, share * (double) (position - job->start)
+                                   / (double) (job->end - job->start));
+    }
+  ok = TRUE;
+
+out:
+  feed_clear (&feed);
+  return ok;
+}
+
+/* Pass 2: the float master through gain (and the limiter) into the output, measured. */
+static gboolean
+normalize_pass (Job *job, double gain_db, gboolean limit, double ceiling_db, double *min_gain,
+                GError **error)
+{
+  guint rate = strata_graph_get_sample_rate (job->graph);
+  g_autofree float *block = g_new (float, BLOCK * 2);
+  StrataLimiter *limiter = NULL;
+  float gain = (float) pow (10.0, gain_db / 20.0);
+  guint skip = 0;
+  gint64 total = job->end - job->start, done = 0;
+  gboolean ok = FALSE;
+
+  writer_discard (&job->master);
+  if (!writer_open (&job->master, job->options->output, job->options->bit_depth, rate, TRUE,
+                    error))
+    return FALSE;
+  if (limit)
+    {
+      limiter = strata_limiter_new (rate, 2, pow (10.0, ceiling_db / 20.0), 5.0, 80.0);
+      skip = strata_limiter_latency (limiter);
+    }
+  rewind (job->float_file);
+
+  /* Reads the whole master, then (with a limiter) its latency in silence to flush it. */
+  while (done < total + (limit ? skip : 0))
+    {
+      guint n;
+
+      if (!check_cancel (job, error))
+        goto out;
+      if (done < total)
+        {
+          n = (guint) MIN ((gint64) BLOCK, total - done);
+          if (fread (block, sizeof (float) * 2, n, job->float_file) != n)
+            {
+              g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot read back: %s",
+                           job->float_path, g_strerror (errno));
+              goto out;
+            }
+          for (guint i = 0; i < 2 * n; i++)
+            block[i] *= gain;
+        }
+      else
+        {
+          n = (guint) MIN ((gint64) BLOCK, total + skip - done);
+          memset (block, 0, sizeof (float) * 2 * n);
+        }
+      done += n;
+      if (limiter)
+        {
+          guint drop = MIN (skip, n);
+          strata_limiter_process (limiter, block, block, n);
+          skip -= drop;
+          if (n > drop && !writer_write (&job->master, block + 2 * drop, n - drop, error))
+            goto out;
+        }
+      else if (!writer_write (&job->master, block, n, error))
+        goto out;
+      report_progress (job, 0.7 + 0.3 * (double) MIN (done, total) / (double) total);
+    }
+  ok = TRUE;
+  *min_gain = limiter ? strata_limiter_min_gain (limiter) : 1.0;
+
+out:
+  if (limiter)
+    strata_limiter_free (limiter);
+  return ok;
+}
+
+/* Gain to the target, the limiter only when the gain would push the true peak over the
+ * ceiling; what is written is measured, and the render is redone with a corrected gain or a
+ * lower limiter ceiling until it is within 0.5 LU (aiming at 0.1) and never over the ceiling. */
+static gboolean
+normalize (Job *job, StrataRenderReport *report, GError **error)
+{
+  double ceiling = job->options->true_peak_dbtp;
+  double target = job->options->target_lufs;
+  double lufs = -HUGE_VAL;
+  double gain_db, margin = 0.0, min_gain = 1.0;
+  gboolean limit;
+
+  ebur128_loudness_global (job->meter, &lufs);
+  gain_db = isfinite (lufs) ? target - lufs : 0.0;
+  limit = true_peak_db (job->meter) + gain_db > ceiling;
+
+  for (guint attempt = 0;; attempt++)
+    {
+      if (!normalize_pass (job, gain_db, limit, ceiling - margin, &min_gain, error))
+        return FALSE;
+      measure (job->master.meter, report);
+      if (report->true_peak_dbtp > ceiling && attempt < 8)
+        {
+          /* Interpolation or dither put a peak over: limit harder. */
+          margin += report->true_peak_dbtp - ceiling + 0.02;
+          limit = TRUE;
+          continue;
+        }
+      if (isfinite (lufs) && fabs (report->integrated_lufs - target) > 0.1 && attempt < 3
+          && report->true_peak_dbtp <= ceiling)
+        {
+          gain_db += target - report->integrated_lufs;
+          limit = limit || report->true_peak_dbtp + (target - report->integrated_lufs) > ceiling;
+          continue;
+        }
+      break;
+    }
+  report->gain_db = gain_db;
+  report->limited = limit && min_gain < 1.0;
+  return TRUE;
+}
+
+static char *
+tag_comment (const StrataRenderOptions *options, const StrataRenderReport *report,
+             const StrataGraph *graph)
+{
+  GString *text = g_string_new (NULL);
+  double bpm;
+  guint num, den;
+
+  strata_graph_get_tempo (graph, &bpm, &num, &den);
+  g_string_append_printf (text, "bpm=%g time_signature=%u/%u integrated_lufs=%.2f "
+                          "loudness_range_lu=%.2f true_peak_dbtp=%.2f bit_depth=%u",
+                          bpm, num, den, report->integrated_lufs, report->loudness_range_lu,
+                          report->true_peak_dbtp, options->bit_depth);
+  if (options->normalize)
+    g_string_append_printf (text, " target_lufs=%g ceiling_dbtp=%g", options->target_lufs,
+                            options->true_peak_dbtp);
+  return g_string_free (text, FALSE);
+}
+
+/* ---- the render cache ----------------------------------------------------------------------- */
+
+/* A render is reused when everything that shapes its bytes hashes the same: the compiled graph
+ * (every clip, level and curve), each source's content (its hash, or else the file's path,
+ * size and modification time), the range and the options. */
+static char *
+cache_key (const StrataGraph *graph, const StrataRenderOptions *options, gint64 start,
+           gint64 end)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(JsonNode) plan = strata_graph_to_plan (graph);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *plan_text = NULL;
+  g_autofree char *opts = NULL;
+  const char *ext = options->output ? strrchr (options->output, '.') : NULL;
+
+  json_generator_set_root (generator, plan);
+  plan_text = json_generator_to_data (generator, NULL);
+  g_checksum_update (sum, (const guchar *) "strata-render-cache 1 " PACKAGE_VERSION, -1);
+  g_checksum_update (sum, (const guchar *) plan_text, -1);
+  for (guint i = 0; i < strata_graph_get_n_sources (graph); i++)
+    {
+      const StrataGraphSource *source = strata_graph_get_source (graph, i);
+      GStatBuf st;
+      g_autofree char *identity = NULL;
+
+      if (source->hash)
+        identity = g_strdup_printf ("|hash:%s", source->hash);
+      else if (source->file_path && g_stat (source->file_path, &st) == 0)
+        identity = g_strdup_printf ("|file:%s:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
+                                    source->file_path, (gint64) st.st_size,
+                                    (gint64) st.st_mtime);
+      else
+        return NULL;
+      g_checksum_update (sum, (const guchar *) identity, -1);
+    }
+  opts = g_strdup_printf ("|range:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT "|out:%s|bits:%u"
+                          "|stems:%d|norm:%d:%.6f:%.6f", start, end, ext ? ext : "-",
+                          options->bit_depth, options->stems_dir != NULL, options->normalize,
+                          options->target_lufs, options->true_peak_dbtp);
+  g_checksum_update (sum, (const guchar *) opts, -1);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+static char *
+cache_dir_for (const char *key)
+{
+  return g_build_filename (g_get_user_cache_dir (), "strata", "renders", key, NULL);
+}
+
+/* Links (else copies) `from` to `to` through a temporary name, so `to` appears whole. */
+static gboolean
+place_file (const char *from, const char *to)
+{
+  g_autofree char *tmp = g_strdup_printf ("%s.tmp-%d", to, (int) getpid ());
+  g_autoptr(GFile) source = g_file_new_for_path (from);
+  g_autoptr(GFile) target = g_file_new_for_path (tmp);
+
+  g_unlink (tmp);
+  if (link (from, tmp) != 0
+      && !g_file_copy (source, target, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL))
+    return FALSE;
+  if (g_rename (tmp, to) != 0)
+    {
+      g_unlink (tmp);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The files a render writes, in report order: the master, then the stems. */
+static GPtrArray *
+planned_files (const StrataGraph *graph, const StrataRenderOptions *options,
+               const char *extension)
+{
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
+
+  if (options->output)
+    g_ptr_array_add (files, g_strdup (options->output));
+  if (options->stems_dir)
+    {
+      g_auto(GStrv) stems = stem_paths (graph, options->stems_dir, extension);
+      for (guint i = 0; stems[i]; i++)
+        g_ptr_array_add (files, g_strdup (stems[i]));
+    }
+  return files;
+}
+
+static gboolean
+options_mkdirs (GPtrArray *files)
+{
+  for (guint i = 0; i < files->len; i++)
+    {
+      g_autofree char *dir = g_path_get_dirname (files->pdata[i]);
+      if (!g_file_test (dir, G_FILE_TEST_IS_DIR) && g_mkdir_with_parents (dir, 0755) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static StrataRenderReport *
+cache_restore (const char *key, GPtrArray *files)
+{
+  g_autofree char *dir = cache_dir_for (key);
+  g_autofree char *report_path = g_build_filename (dir, "report.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  StrataRenderReport *report;
+  JsonObject *object;
+
+  if (!json_parser_load_from_file (parser, report_path, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+  if (options_mkdirs (files) == FALSE)
+    return NULL;
+  for (guint i = 0; i < files->len; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%u", i);
+      g_autofree char *cached = g_build_filename (dir, name, NULL);
+      if (!place_file (cached, files->pdata[i]))
+        return NULL;
+    }
+  object = json_node_get_object (json_parser_get_root (parser));
+  report = g_new0 (StrataRenderReport, 1);
+  report->frames = json_object_get_int_member_with_default (object, "frames", 0);
+  report->seconds = json_object_get_double_member_with_default (object, "seconds", 0);
+  report->integrated_lufs = json_object_get_double_member_with_default (object, "integrated_lufs",
+                                                                        -HUGE_VAL);
+  report->loudness_range_lu = json_object_get_double_member_with_default (object,
+                                                                          "loudness_range_lu", 0);
+  report->true_peak_dbtp = json_object_get_double_member_with_default (object, "true_peak_dbtp",
+                                                                       -HUGE_VAL);
+  report->gain_db = json_object_get_double_member_with_default (object, "gain_db", 0);
+  report->limited = json_object_get_boolean_member_with_default (object, "limited", FALSE);
+  report->files = g_ptr_array_ref (files);
+  report->cache_hit = TRUE;
+  return report;
+}
+
+/* Keeps a finished render's files (linked, not copied, where the file system allows). A cache
+ * that cannot be written is not an error: the render itself succeeded. */
+static void
+cache_store (const char *key, const StrataRenderReport *report)
+{
+  g_autofree char *dir = cache_dir_for (key);
+  g_autofree char *tmp = g_strdup_printf ("%s.tmp-%d", dir, (int) getpid ());
+  g_autofree char *report_path = g_build_filename (tmp, "report.json", NULL);
+  g_autoptr(JsonNode) node = strata_render_report_to_json (report);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  strata_remove_tree (tmp);
+  if (g_mkdir_with_parents (tmp, 0755) != 0)
+    return;
+  for (guint i = 0; i < report->files->len; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%u", i);
+      g_autofree char *cached = g_build_filename (tmp, name, NULL);
+      if (!place_file (report->files->pdata[i], cached))
+        {
+          strata_remove_tree (tmp);
+          return;
+        }
+    }
+  json_generator_set_root (generator, node);
+  if (!json_generator_to_file (generator, report_path, NULL) || g_rename (tmp, dir) != 0)
+    strata_remove_tree (tmp);
+}
+
+StrataRenderReport *
+strata_render_graph (const StrataGraph *graph, const StrataRenderOptions *options,
+                     GCancellable *cancellable, StrataProgressFunc progress,
+                     gpointer progress_data, GError **error)
+{
+  g_autoptr(StrataRenderReport) report = g_new0 (StrataRenderReport, 1);
+  g_autofree char *comment = NULL;
+  g_autofree char *key = NULL;
+  Job job = { graph, options, cancellable, progress, progress_data };
+  gint64 started = g_get_monotonic_time ();
+  const char *extension = ".wav";
+  guint rate = strata_graph_get_sample_rate (graph);
+
+  g_return_val_if_fail (graph != NULL && options != NULL, NULL);
+
+  if (options->output == NULL && options->stems_dir == NULL)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, "nothing to write: give an output");
+      return NULL;
+    }
+  if (options->normalize && options->output == NULL)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
+                   "loudness normalisation applies to the master: give an output");
+      return NULL;
+    }
+  if (options->output)
+    {
+      if (format_for (options->output, options->bit_depth, error) == 0)
+        return NULL;
+      if (g_str_has_suffix (options->output, ".flac") || g_str_has_suffix (options->output, ".FLAC"))
+        extension = ".flac";
+    }
+  strata_graph_default_range (graph, &job.start, &job.end);
+  if (options->has_start)
+    job.start = options->start;
+  if (options->has_end)
+    job.end = options->end;
+  if (job.end <= job.start)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
+                   "the range %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT " is empty", job.start,
+                   job.end);
+      return NULL;
+    }
+
+  if (options->use_cache)
+    {
+      key = cache_key (graph, options, job.start, job.end);
+      if (key)
+        {
+          g_autoptr(GPtrArray) files = planned_files (graph, options, extension);
+          StrataRenderReport *hit = cache_restore (key, files);
+          if (hit)
+            {
+              hit->render_seconds = (double) (g_get_monotonic_time () - started) / G_USEC_PER_SEC;
+              hit->realtime_factor = hit->render_seconds > 0 ? hit->seconds / hit->render_seconds
+                                                             : 0.0;
+              report_progress (&job, 1.0);
+              return hit;
+            }
+        }
+    }
+
+  if (!render_pass (&job, extension, error)
+      || (options->normalize && !normalize (&job, report, error)))
+    {
+      job_discard (&job);
+      return NULL;
+    }
+  if (!options->normalize)
+    measure (job.master.file ? job.master.meter : job.meter, report);
+
+  comment = tag_comment (options, report, graph);
+  report->files = g_ptr_array_new_with_free_func (g_free);
+  if ((job.master.file && !writer_close (&job.master, comment, error))
+      || !check_cancel (&job, error))
+    {
+      job_discard (&job);
+      return NULL;
+    }
+  for (guint i = 0; i < job.n_stems; i++)
+    if (!writer_close (&job.stems[i], comment, error))
+      {
+        job_discard (&job);
+        return NULL;
+      }
+  /* Everything is written: now it all moves into place. */
+  if (job.master.path)
+    {
+      if (!writer_commit (&job.master, error))
+        {
+          job_discard (&job);
+          return NULL;
+        }
+      g_ptr_array_add (report->files, g_strdup (job.master.path));
+    }
+  for (guint i = 0; i < job.n_stems; i++)
+    {
+      if (!writer_commit (&job.stems[i], error))
+        {
+          job_discard (&job);
+          return NULL;
+        }
+      g_ptr_array_add (report->files, g_strdup (job.stems[i].path));
+    }
+  job_discard (&job);
+
+  report->frames = job.end - job.start;
+  report->seconds = (double) report->frames / rate;
+  report->render_seconds = (double) (g_get_monotonic_time () - started) / G_USEC_PER_SEC;
+  report->realtime_factor = report->render_seconds > 0 ? report->seconds / report->render_seconds
+                                                       : 0.0;
+  if (key)
+    cache_store (key, report);
+  report_progress (&job, 1.0);
+  return g_steal_pointer (&report);
+}
+
+/* ---- plan and async ----------------------------------------------------------------------- */
+
+JsonNode *
+strata_render_plan (StrataProject *project, const StrataRenderOptions *options, GError **error)
+{
+  g_autoptr(StrataGraph) graph = strata_graph_compile (project, error);
+  JsonNode *plan;
+  JsonObject *object;
+  JsonObject *range;
+  JsonArray *stems;
+  gint64 start, end;
+  g_auto(GStrv) paths = NULL;
+  const char *extension;
+
+  if (graph == NULL)
+    return NULL;
+  plan = strata_graph_to_plan (graph);
+  object = json_node_get_object (plan);
+  strata_graph_default_range (graph, &start, &end);
+  if (options->has_start)
+    start = options->start;
+  if (options->has_end)
+    end = options->end;
+  range = json_object_new ();
+  json_object_set_int_member (range, "start", start);
+  json_object_set_int_member (range, "end", end);
+  json_object_set_int_member (range, "frames", MAX (end - start, 0));
+  json_object_set_double_member (range, "seconds",
+                                 (double) MAX (end - start, 0) / strata_graph_get_sample_rate (graph));
+  json_object_set_object_member (object, "range", range);
+  if (options->output)
+    json_object_set_string_member (object, "output", options->output);
+  else
+    json_object_set_null_member (object, "output");
+  json_object_set_int_member (object, "bit_depth", options->bit_depth);
+  if (options->normalize)
+    {
+      json_object_set_double_member (object, "loudness_lufs", options->target_lufs);
+      json_object_set_double_member (object, "true_peak_dbtp", options->true_peak_dbtp);
+    }
+  stems = json_array_new ();
+  extension = options->output && g_str_has_suffix (options->output, ".flac") ? ".flac" : ".wav";
+  if (options->stems_dir)
+    paths = stem_paths (graph, options->stems_dir, extension);
+  for (guint i = 0; paths && paths[i]; i++)
+    {
+      const StrataGraphStem *stem = strata_graph_get_stem (graph, i);
+      JsonObject *entry = json_object_new ();
+      json_object_set_string_member (entry, "kind", stem->kind == STRATA_STEM_TRACK ? "track"
+                                                                                    : "bus");
+      json_object_set_string_member (entry, "id", stem->id);
+      json_object_set_string_member (entry, "file", paths[i]);
+      json_array_add_object_element (stems, entry);
+    }
+  json_object_set_array_member (object, "stems", stems);
+  return plan;
+}
+
+typedef struct
+{
+  StrataGraph        *graph;
+  StrataRenderOptions options;
+  StrataProgressFunc  progress;
+  gpointer            progress_data;
+  GMainContext       *context;
+} AsyncRender;
+
+static void
+async_render_free (AsyncRender *data)
+{
+  strata_graph_free (data->graph);
+  strata_render_options_clear (&data->options);
+  g_main_context_unref (data->context);
+  g_free (data);
+}
+
+typedef struct
+{
+  StrataProgressFunc progress;
+  gpointer           data;
+  double             fraction;
+} ProgressEvent;
+
+static gboolean
+deliver_progress_cb (gpointer user_data)
+{
+  ProgressEvent *event = user_data;
+
+  event->progress (event->fraction, event->data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+thread_progress_cb (double fraction, gpointer user_data)
+{
+  AsyncRender *data = user_data;
+  ProgressEvent *event = g_new (ProgressEvent, 1);
+  GSource *source = g_idle_source_new ();
+
+  *event = (ProgressEvent) { data->progress, data->progress_data, fraction };
+  g_source_set_callback (source, deliver_progress_cb, event, g_free);
+  g_source_attach (source, data->context);
+  g_source_unref (source);
+}
+
+static void
+render_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  AsyncRender *data = task_data;
+  GError *error = NULL;
+  StrataRenderReport *report;
+
+  report = strata_render_graph (data->graph, &data->options, cancellable,
+                                data->progress ? thread_progress_cb : NULL, data, &error);
+  if (report)
+    g_task_return_pointer (task, report, (GDestroyNotify) strata_render_report_free);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+strata_render_async (StrataProject *project, const StrataRenderOptions *options,
+                     GCancellable *cancellable, StrataProgressFunc progress,
+                     gpointer progress_data, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  GError *error = NULL;
+  AsyncRender *data;
+  StrataGraph *graph;
+
+  g_task_set_source_tag (task, strata_render_async);
+  graph = strata_graph_compile (project, &error);
+  if (graph == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  data = g_new0 (AsyncRender, 1);
+  data->graph = graph;
+  data->options = *options;
+  data->options.output = g_strdup (options->output);
+  data->options.stems_dir = g_strdup (options->stems_dir);
+  data->progress = progress;
+  data->progress_data = progress_data;
+  data->context = g_main_context_ref_thread_default ();
+  g_task_set_task_data (task, data, (GDestroyNotify) async_render_free);
+  g_task_run_in_thread (task, render_thread);
+}
+
+StrataRenderReport *
+strata_render_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
