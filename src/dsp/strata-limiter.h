@@ -12,7 +12,10 @@
 typedef struct _StrataLimiter StrataLimiter;
 
 /* ceiling: linear true-peak ceiling (e.g. 10^(-1/20) for -1 dBTP); lookahead and release in
- * milliseconds. Returns NULL when out of memory. */
+ * milliseconds (the look-ahead has a floor the detector needs; both are capped at 10 s).
+ * Oversampling follows libebur128: 4x below 96 kHz, 2x below 192 kHz. The gain is back at
+ * exactly 1.0 release_ms after the last frame that needed reduction. Returns NULL for invalid
+ * arguments (no channels, a ceiling <= 0) or when out of memory. */
 StrataLimiter *strata_limiter_new         (unsigned     sample_rate,
                                            unsigned     channels,
                                            double       ceiling,
