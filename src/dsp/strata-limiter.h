@@ -3,7 +3,7 @@
  *
  * A look-ahead true-peak limiter for the master: the output's true peak (4x oversampled, as
  * ITU-R BS.1770 measures it) never exceeds the ceiling. Plain C, no GLib; memory is allocated
- * by _init only.
+ * by _new only.
  */
 #pragma once
 
