@@ -8,7 +8,9 @@
 #define G_LOG_DOMAIN "strata-render"
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -69,20 +71,16 @@ progress_cb (gdouble fraction, gpointer data)
     g_printerr ("\n");
 }
 
-static gboolean
-write_json (JsonNode *node, const char *path, GError **error)
+static void
+print_json (JsonNode *node, FILE *out)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
 
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_root (generator, node);
-  if (g_strcmp0 (path, "-") == 0)
-    {
-      g_autofree char *text = json_generator_to_data (generator, NULL);
-      g_print ("%s\n", text);
-      return TRUE;
-    }
-  return json_generator_to_file (generator, path, error);
+  text = json_generator_to_data (generator, NULL);
+  fprintf (out, "%s\n", text);
 }
 
 int
@@ -99,6 +97,7 @@ main (int argc, char *argv[])
   g_autoptr(GError) error = NULL;
   StrataRenderOptions options;
   StrataTempoMap *map;
+  FILE *report_file = NULL;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       N_("Master file; the format follows the extension (.wav, .flac)"), N_("FILE") },
@@ -219,8 +218,19 @@ main (int argc, char *argv[])
           g_autofree char *message = g_strdup_printf ("%s: %s", args[0], error->message);
           return fail (1, message);
         }
-      write_json (node, "-", NULL);
+      print_json (node, stdout);
       return 0;
+    }
+
+  /* The report's file is opened first, so that a path that cannot be written stops the render
+   * before it makes anything. */
+  if (report_path && !g_str_equal (report_path, "-")
+      && (report_file = fopen (report_path, "w")) == NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("%s: cannot write: %s", report_path,
+                                                  g_strerror (errno));
+      strata_render_options_clear (&options);
+      return fail (1, message);
     }
 
   {
@@ -234,13 +244,23 @@ main (int argc, char *argv[])
   if (report == NULL)
     {
       g_autofree char *message = g_strdup_printf ("%s: %s", args[0], error->message);
+      if (report_file)
+        {
+          fclose (report_file);
+          g_unlink (report_path);
+        }
       return fail (1, message);
     }
   if (report_path)
     {
       g_autoptr(JsonNode) node = strata_render_report_to_json (report);
-      if (!write_json (node, report_path, &error))
-        return fail (1, error->message);
+      print_json (node, report_file ? report_file : stdout);
+      if (report_file && fclose (report_file) != 0)
+        {
+          g_autofree char *message = g_strdup_printf ("%s: cannot write: %s", report_path,
+                                                      g_strerror (errno));
+          return fail (1, message);
+        }
     }
   if (!quiet && g_strcmp0 (report_path, "-") != 0)
     g_print (_("%.3f s rendered in %.3f s (%.0fx realtime): %.1f LUFS, %.1f LU, %.1f dBTP\n"),

@@ -482,6 +482,15 @@ strata_store_save (StrataProject *project, const char *path, GError **error)
   g_return_val_if_fail (STRATA_IS_PROJECT (project), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
+  {
+    g_autofree char *folder = g_path_get_dirname (path);
+    if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
+      {
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot save: no folder %s",
+                     path, folder);
+        return FALSE;
+      }
+  }
   if (g_mkdir_with_parents (media_dir, 0755) != 0)
     {
       int saved_errno = errno;

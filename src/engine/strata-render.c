@@ -271,9 +271,10 @@ format_for (const char *path, guint bits, GError **error)
   return 0;
 }
 
+/* `tags` (tempo, metre, options) go in at once: FLAC takes tags only before the audio. */
 static gboolean
 writer_open (Writer *w, const char *path, guint bits, guint rate, gboolean measure,
-             GError **error)
+             const char *tags, GError **error)
 {
   SF_INFO info = { .samplerate = (int) rate, .channels = 2 };
   g_autofree char *dir = g_path_get_dirname (path);
@@ -296,6 +297,9 @@ writer_open (Writer *w, const char *path, guint bits, guint rate, gboolean measu
       return FALSE;
     }
   sf_command (w->file, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
+  sf_set_string (w->file, SF_STR_SOFTWARE, "Strata " PACKAGE_VERSION);
+  if (tags)
+    sf_set_string (w->file, SF_STR_COMMENT, tags);
   strata_dither_init (&w->dither, 0x5354524154410001ull);
   w->codes = g_new (int32_t, BLOCK * 2);
   w->decoded = g_new (float, BLOCK * 2);
@@ -354,14 +358,16 @@ writer_discard (Writer *w)
   memset (w, 0, sizeof *w);
 }
 
-/* Tags where the format has them, then closes; the rename happens in writer_commit. */
+/* The full tags (with the measured loudness) where the format still takes them after the
+ * audio (WAV), then closes; the rename happens in writer_commit. */
 static gboolean
 writer_close (Writer *w, const char *comment, GError **error)
 {
+  SF_INFO info = { 0 };
   int failed;
 
-  sf_set_string (w->file, SF_STR_SOFTWARE, "Strata " PACKAGE_VERSION);
-  if (comment)
+  if (comment && (sf_command (w->file, SFC_GET_CURRENT_SF_INFO, &info, sizeof info), TRUE)
+      && (info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_WAV)
     sf_set_string (w->file, SF_STR_COMMENT, comment);
   failed = sf_close (w->file);
   w->file = NULL;
@@ -402,6 +408,7 @@ typedef struct
   Writer                     master;
   Writer                    *stems;
   guint                      n_stems;
+  char                      *tags;          /* tempo, metre and options, for every file */
   char                      *float_path;    /* pass-1 master, float, for normalisation */
   FILE                      *float_file;
   ebur128_state             *meter;         /* pass-1 master */
@@ -420,6 +427,7 @@ job_discard (Job *job)
   if (job->float_path)
     g_unlink (job->float_path);
   g_clear_pointer (&job->float_path, g_free);
+  g_clear_pointer (&job->tags, g_free);
   if (job->meter)
     ebur128_destroy (&job->meter);
 }
@@ -537,7 +545,8 @@ render_pass (Job *job, const char *extension, GError **error)
       job->n_stems = strata_graph_get_n_stems (graph);
       job->stems = g_new0 (Writer, job->n_stems);
       for (guint i = 0; i < job->n_stems; i++)
-        if (!writer_open (&job->stems[i], stems[i], job->options->bit_depth, rate, FALSE, error))
+        if (!writer_open (&job->stems[i], stems[i], job->options->bit_depth, rate, FALSE,
+                          job->tags, error))
           goto out;
     }
   if (job->options->normalize)
@@ -561,7 +570,7 @@ render_pass (Job *job, const char *extension, GError **error)
   else if (job->options->output)
     {
       if (!writer_open (&job->master, job->options->output, job->options->bit_depth, rate, TRUE,
-                        error))
+                        job->tags, error))
         goto out;
     }
   else
@@ -611,23 +620,23 @@ normalize_pass (Job *job, double gain_db, gboolean limit, double ceiling_db, dou
   g_autofree float *block = g_new (float, BLOCK * 2);
   StrataLimiter *limiter = NULL;
   float gain = (float) pow (10.0, gain_db / 20.0);
-  guint skip = 0;
+  guint latency = 0, skip = 0;
   gint64 total = job->end - job->start, done = 0;
   gboolean ok = FALSE;
 
   writer_discard (&job->master);
   if (!writer_open (&job->master, job->options->output, job->options->bit_depth, rate, TRUE,
-                    error))
+                    job->tags, error))
     return FALSE;
   if (limit)
     {
       limiter = strata_limiter_new (rate, 2, pow (10.0, ceiling_db / 20.0), 5.0, 80.0);
-      skip = strata_limiter_latency (limiter);
+      latency = skip = strata_limiter_latency (limiter);
     }
   rewind (job->float_file);
 
   /* Reads the whole master, then (with a limiter) its latency in silence to flush it. */
-  while (done < total + (limit ? skip : 0))
+  while (done < total + latency)
     {
       guint n;
 
@@ -647,7 +656,7 @@ normalize_pass (Job *job, double gain_db, gboolean limit, double ceiling_db, dou
         }
       else
         {
-          n = (guint) MIN ((gint64) BLOCK, total + skip - done);
+          n = (guint) MIN ((gint64) BLOCK, total + latency - done);
           memset (block, 0, sizeof (float) * 2 * n);
         }
       done += n;
@@ -714,23 +723,30 @@ normalize (Job *job, StrataRenderReport *report, GError **error)
   return TRUE;
 }
 
+/* What is known before rendering: tempo, metre and options. */
 static char *
-tag_comment (const StrataRenderOptions *options, const StrataRenderReport *report,
-             const StrataGraph *graph)
+tags_before (const StrataRenderOptions *options, const StrataGraph *graph)
 {
   GString *text = g_string_new (NULL);
   double bpm;
   guint num, den;
 
   strata_graph_get_tempo (graph, &bpm, &num, &den);
-  g_string_append_printf (text, "bpm=%g time_signature=%u/%u integrated_lufs=%.2f "
-                          "loudness_range_lu=%.2f true_peak_dbtp=%.2f bit_depth=%u",
-                          bpm, num, den, report->integrated_lufs, report->loudness_range_lu,
-                          report->true_peak_dbtp, options->bit_depth);
+  g_string_append_printf (text, "bpm=%g time_signature=%u/%u bit_depth=%u", bpm, num, den,
+                          options->bit_depth);
   if (options->normalize)
     g_string_append_printf (text, " target_lufs=%g ceiling_dbtp=%g", options->target_lufs,
                             options->true_peak_dbtp);
   return g_string_free (text, FALSE);
+}
+
+/* And after: the loudness measured on what was written. */
+static char *
+tags_after (const char *before, const StrataRenderReport *report)
+{
+  return g_strdup_printf ("%s integrated_lufs=%.2f loudness_range_lu=%.2f true_peak_dbtp=%.2f",
+                          before, report->integrated_lufs, report->loudness_range_lu,
+                          report->true_peak_dbtp);
 }
 
 /* ---- the render cache ----------------------------------------------------------------------- */
@@ -783,7 +799,8 @@ cache_dir_for (const char *key)
   return g_build_filename (g_get_user_cache_dir (), "strata", "renders", key, NULL);
 }
 
-/* Links (else copies) `from` to `to` through a temporary name, so `to` appears whole. */
+/* Copies `from` to `to` through a temporary name, so `to` appears whole. Never a hard link:
+ * a user editing an exported file in place must not change the cache, nor the reverse. */
 static gboolean
 place_file (const char *from, const char *to)
 {
@@ -792,8 +809,7 @@ place_file (const char *from, const char *to)
   g_autoptr(GFile) target = g_file_new_for_path (tmp);
 
   g_unlink (tmp);
-  if (link (from, tmp) != 0
-      && !g_file_copy (source, target, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL))
+  if (!g_file_copy (source, target, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL))
     return FALSE;
   if (g_rename (tmp, to) != 0)
     {
@@ -821,20 +837,10 @@ planned_files (const StrataGraph *graph, const StrataRenderOptions *options,
   return files;
 }
 
-static gboolean
-options_mkdirs (GPtrArray *files)
-{
-  for (guint i = 0; i < files->len; i++)
-    {
-      g_autofree char *dir = g_path_get_dirname (files->pdata[i]);
-      if (!g_file_test (dir, G_FILE_TEST_IS_DIR) && g_mkdir_with_parents (dir, 0755) != 0)
-        return FALSE;
-    }
-  return TRUE;
-}
-
+/* A hit is placed only where a render could have written: the master's folder must exist
+ * (a render would fail otherwise), the stems folder is made as a render makes it. */
 static StrataRenderReport *
-cache_restore (const char *key, GPtrArray *files)
+cache_restore (const char *key, const StrataRenderOptions *options, GPtrArray *files)
 {
   g_autofree char *dir = cache_dir_for (key);
   g_autofree char *report_path = g_build_filename (dir, "report.json", NULL);
@@ -845,7 +851,13 @@ cache_restore (const char *key, GPtrArray *files)
   if (!json_parser_load_from_file (parser, report_path, NULL)
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return NULL;
-  if (options_mkdirs (files) == FALSE)
+  if (options->output)
+    {
+      g_autofree char *parent = g_path_get_dirname (options->output);
+      if (!g_file_test (parent, G_FILE_TEST_IS_DIR))
+        return NULL;
+    }
+  if (options->stems_dir && g_mkdir_with_parents (options->stems_dir, 0755) != 0)
     return NULL;
   for (guint i = 0; i < files->len; i++)
     {
@@ -871,8 +883,8 @@ cache_restore (const char *key, GPtrArray *files)
   return report;
 }
 
-/* Keeps a finished render's files (linked, not copied, where the file system allows). A cache
- * that cannot be written is not an error: the render itself succeeded. */
+/* Keeps a copy of a finished render's files. A cache that cannot be written is not an error:
+ * the render itself succeeded. */
 static void
 cache_store (const char *key, const StrataRenderReport *report)
 {
@@ -952,7 +964,7 @@ strata_render_graph (const StrataGraph *graph, const StrataRenderOptions *option
       if (key)
         {
           g_autoptr(GPtrArray) files = planned_files (graph, options, extension);
-          StrataRenderReport *hit = cache_restore (key, files);
+          StrataRenderReport *hit = cache_restore (key, options, files);
           if (hit)
             {
               hit->render_seconds = (double) (g_get_monotonic_time () - started) / G_USEC_PER_SEC;
@@ -964,6 +976,7 @@ strata_render_graph (const StrataGraph *graph, const StrataRenderOptions *option
         }
     }
 
+  job.tags = tags_before (options, graph);
   if (!render_pass (&job, extension, error)
       || (options->normalize && !normalize (&job, report, error)))
     {
@@ -973,7 +986,7 @@ strata_render_graph (const StrataGraph *graph, const StrataRenderOptions *option
   if (!options->normalize)
     measure (job.master.file ? job.master.meter : job.meter, report);
 
-  comment = tag_comment (options, report, graph);
+  comment = tags_after (job.tags, report);
   report->files = g_ptr_array_new_with_free_func (g_free);
   if ((job.master.file && !writer_close (&job.master, comment, error))
       || !check_cancel (&job, error))
