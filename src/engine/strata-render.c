@@ -289,11 +289,13 @@ writer_open (Writer *w, const char *path, guint bits, guint rate, gboolean measu
   w->tmp_path = g_strdup_printf ("%s/.%s.tmp-%d-%d", dir, base, (int) getpid (),
                                  g_atomic_int_add (&counter, 1));
   w->bits = bits;
+  errno = 0;
   w->file = sf_open (w->tmp_path, SFM_WRITE, &info);
   if (w->file == NULL)
     {
+      int saved = errno;
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot write: %s", path,
-                   sf_strerror (NULL));
+                   saved ? g_strerror (saved) : sf_strerror (NULL));
       return FALSE;
     }
   sf_command (w->file, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
@@ -409,6 +411,7 @@ typedef struct
   Writer                    *stems;
   guint                      n_stems;
   char                      *tags;          /* tempo, metre and options, for every file */
+  gboolean                   made_stems_dir;
   char                      *float_path;    /* pass-1 master, float, for normalisation */
   FILE                      *float_file;
   ebur128_state             *meter;         /* pass-1 master */
@@ -421,6 +424,10 @@ job_discard (Job *job)
   for (guint i = 0; i < job->n_stems; i++)
     writer_discard (&job->stems[i]);
   g_clear_pointer (&job->stems, g_free);
+  /* A stems folder this render made goes too, if nothing else is in it. */
+  if (job->made_stems_dir)
+    g_rmdir (job->options->stems_dir);
+  job->made_stems_dir = FALSE;
   if (job->float_file)
     fclose (job->float_file);
   job->float_file = NULL;
@@ -534,6 +541,7 @@ render_pass (Job *job, const char *extension, GError **error)
 
   if (job->options->stems_dir)
     {
+      job->made_stems_dir = !g_file_test (job->options->stems_dir, G_FILE_TEST_EXISTS);
       if (g_mkdir_with_parents (job->options->stems_dir, 0755) != 0)
         {
           int saved = errno;
@@ -1019,6 +1027,7 @@ strata_render_graph (const StrataGraph *graph, const StrataRenderOptions *option
         }
       g_ptr_array_add (report->files, g_strdup (job.stems[i].path));
     }
+  job.made_stems_dir = FALSE;
   job_discard (&job);
 
   report->frames = job.end - job.start;
