@@ -163,9 +163,13 @@ test_true_peak (void)
           g_assert_cmpfloat (db (tp_in), >=, ceilings_db[k] + 11.9
                              - (rate == 192000 && sig == SIG_SINE_QUARTER ? 3.02 : 0.0));
           g_assert_cmpfloat (over, <=, 1e-4);
-          /* Steady signals are not limited much beyond what they need. */
+          /* Steady signals are not limited much beyond what they need. The limiter detects
+           * with Strata's true-peak filter, flat nearer Nyquist than libebur128's: on square
+           * waves (their aliased harmonics ring between samples) it sees peaks libebur128
+           * reads up to 0.7 dB lower, so by libebur128 the result can sit that far under. */
           if (sig != SIG_NOISE)
-            g_assert_cmpfloat (over, >=, -0.5);
+            g_assert_cmpfloat (over, >=, sig == SIG_SINE_QUARTER || sig == SIG_SINE_997 ? -0.3
+                                                                                    : -0.9);
           worst = MAX (worst, over);
           g_free (in);
           g_free (out);
@@ -245,13 +249,14 @@ test_latency (void)
   /* A look-ahead too short for the detector still reports what it delays by. */
   {
     StrataLimiter *lim = strata_limiter_new (48000, 1, 1.0, 0.0, 50.0);
-    float in[100] = { 0 }, out[100];
+    float in[200] = { 0 }, out[200];
     unsigned latency = strata_limiter_latency (lim);
 
-    g_assert_cmpuint (latency, >, 0);
-    g_assert_cmpuint (latency, <, 50);
+    /* The detector's 48-tap filter reaches 24 frames ahead, plus its flat region. */
+    g_assert_cmpuint (latency, >, 24);
+    g_assert_cmpuint (latency, <, 100);
     in[10] = 0.75f;
-    strata_limiter_process (lim, in, out, 100);
+    strata_limiter_process (lim, in, out, 200);
     g_assert_cmpfloat (out[10 + latency], ==, 0.75f);
     strata_limiter_free (lim);
   }

@@ -19,6 +19,7 @@
  * signal under the ceiling comes out bit-exact, only delayed.
  */
 #include "strata-limiter.h"
+#include "strata-true-peak.h"
 
 #include <float.h>
 #include <math.h>
@@ -26,13 +27,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define INTERP_TAPS 49
 #define INTERP_MAX_FACTOR 4
-#define INTERP_MAX_SPAN ((INTERP_TAPS + 1) / 2) /* history frames at 2x; 13 at 4x */
-#define ALMOST_ZERO 0.000001                   /* libebur128 drops smaller coefficients */
+#define INTERP_MAX_SPAN STRATA_TRUE_PEAK_TAPS   /* history frames the interpolator reads */
 /* The peak estimate is exact only where the gain is flat over the interpolator's reach; the
  * margin absorbs the rest (where neighbouring peaks make the gain move) and float rounding. */
-#define MARGIN_DB 0.05
+#define MARGIN_DB 0.2
 /* The release heads for 1 + this, clipped at 1, so it ends in finite time without a kink at
  * the start of the release. */
 #define RELEASE_OVERSHOOT 0.1
@@ -71,10 +70,14 @@ struct _StrataLimiter
   double min_gain;
 };
 
+/* Detection uses the true-peak meter's filter, so that what the limiter holds under the
+ * ceiling is what the export measures. */
 static void
 setup_interpolator (StrataLimiter *self, unsigned rate)
 {
-  self->factor = rate < 96000 ? 4 : rate < 192000 ? 2 : 1;
+  float c[STRATA_TRUE_PEAK_TAPS];
+
+  self->factor = strata_true_peak_factor (rate);
   memset (self->coeff, 0, sizeof self->coeff);
   if (self->factor == 1)
     {
@@ -82,20 +85,16 @@ setup_interpolator (StrataLimiter *self, unsigned rate)
       self->centre = 0;
       return;
     }
-  self->span = (INTERP_TAPS + self->factor - 1) / self->factor;
-  self->centre = (INTERP_TAPS - 1) / 2 / self->factor;
-  /* The same coefficients as libebur128's interp_create(). Phase 0 is the centre sample itself,
-   * read directly. */
-  for (unsigned j = 0; j < INTERP_TAPS; j++)
+  /* The meter's phase p uses x[k - 23 .. k + 24] for the point after k; here the history's
+   * newest frame is n, so k = n - centre and tap j reads frame n - (span - 1 - j). Phase 0 is
+   * the centre sample itself, read directly. */
+  self->span = STRATA_TRUE_PEAK_TAPS;
+  self->centre = STRATA_TRUE_PEAK_TAPS / 2;
+  for (unsigned p = 1; p < self->factor; p++)
     {
-      double m = (double) j - (double) (INTERP_TAPS - 1) / 2.0;
-      double c = 1.0;
-
-      if (fabs (m) > ALMOST_ZERO)
-        c = sin (m * M_PI / self->factor) / (m * M_PI / self->factor);
-      c *= 0.5 * (1 - cos (2 * M_PI * j / (INTERP_TAPS - 1)));
-      if (fabs (c) > ALMOST_ZERO && j % self->factor != 0)
-        self->coeff[j % self->factor][j / self->factor] = c;
+      strata_true_peak_coefficients (self->factor, p, c);
+      for (unsigned j = 0; j < STRATA_TRUE_PEAK_TAPS; j++)
+        self->coeff[p][self->span - 1 - j] = c[j];
     }
 }
 

@@ -17,6 +17,7 @@
 #include "strata-files.h"
 #include "strata-gain.h"
 #include "strata-limiter.h"
+#include "strata-true-peak.h"
 
 #include <ebur128.h>
 #include <errno.h>
@@ -240,7 +241,8 @@ typedef struct
   guint         bits;       /* 16, 24, or 32 for float */
   StrataDither  dither;
   int32_t      *codes;
-  ebur128_state *meter;     /* measures what is written, when set */
+  ebur128_state *meter;     /* loudness of what is written, when set */
+  StrataTruePeak *peak;     /* and its true peak */
   float        *decoded;    /* the quantised samples as float, for the meter */
 } Writer;
 
@@ -306,8 +308,10 @@ writer_open (Writer *w, const char *path, guint bits, guint rate, gboolean measu
   w->codes = g_new (int32_t, BLOCK * 2);
   w->decoded = g_new (float, BLOCK * 2);
   if (measure)
-    w->meter = ebur128_init (2, rate, EBUR128_MODE_I | EBUR128_MODE_LRA
-                                      | EBUR128_MODE_TRUE_PEAK);
+    {
+      w->meter = ebur128_init (2, rate, EBUR128_MODE_I | EBUR128_MODE_LRA);
+      w->peak = strata_true_peak_new (rate, 2);
+    }
   return TRUE;
 }
 
@@ -321,7 +325,10 @@ writer_write (Writer *w, const float *frames, guint n, GError **error)
     {
       written = sf_writef_float (w->file, frames, n);
       if (w->meter)
-        ebur128_add_frames_float (w->meter, frames, n);
+        {
+          ebur128_add_frames_float (w->meter, frames, n);
+          strata_true_peak_process (w->peak, frames, n);
+        }
     }
   else
     {
@@ -333,6 +340,7 @@ writer_write (Writer *w, const float *frames, guint n, GError **error)
           for (guint i = 0; i < 2 * n; i++)
             w->decoded[i] = (float) ((double) w->codes[i] / 2147483648.0);
           ebur128_add_frames_float (w->meter, w->decoded, n);
+          strata_true_peak_process (w->peak, w->decoded, n);
         }
     }
   if (written != (sf_count_t) n)
@@ -353,6 +361,7 @@ writer_discard (Writer *w)
     g_unlink (w->tmp_path);
   if (w->meter)
     ebur128_destroy (&w->meter);
+  g_clear_pointer (&w->peak, strata_true_peak_free);
   g_free (w->path);
   g_free (w->tmp_path);
   g_free (w->codes);
@@ -414,7 +423,8 @@ typedef struct
   gboolean                   made_stems_dir;
   char                      *float_path;    /* pass-1 master, float, for normalisation */
   FILE                      *float_file;
-  ebur128_state             *meter;         /* pass-1 master */
+  ebur128_state             *meter;         /* pass-1 master: loudness */
+  StrataTruePeak            *peak;          /* and true peak */
 } Job;
 
 static void
@@ -437,6 +447,7 @@ job_discard (Job *job)
   g_clear_pointer (&job->tags, g_free);
   if (job->meter)
     ebur128_destroy (&job->meter);
+  g_clear_pointer (&job->peak, strata_true_peak_free);
 }
 
 static gboolean
@@ -497,22 +508,17 @@ stem_paths (const StrataGraph *graph, const char *dir, const char *extension)
   return paths;
 }
 
+/* Loudness and loudness range by libebur128; true peak by our meter, whose filter reads
+ * full-band peaks as closely as ffmpeg's and never lower than libebur128's. */
 static double
-true_peak_db (ebur128_state *meter)
+true_peak_db (StrataTruePeak *peak)
 {
-  double peak = 0.0;
-
-  for (unsigned c = 0; c < 2; c++)
-    {
-      double p = 0.0;
-      if (ebur128_true_peak (meter, c, &p) == EBUR128_SUCCESS)
-        peak = MAX (peak, p);
-    }
-  return strata_gain_to_db (peak);
+  strata_true_peak_flush (peak);
+  return strata_gain_to_db (strata_true_peak_get (peak));
 }
 
 static void
-measure (ebur128_state *meter, StrataRenderReport *report)
+measure (ebur128_state *meter, StrataTruePeak *peak, StrataRenderReport *report)
 {
   double lufs = -HUGE_VAL, lra = 0.0;
 
@@ -520,7 +526,7 @@ measure (ebur128_state *meter, StrataRenderReport *report)
   ebur128_loudness_range (meter, &lra);
   report->integrated_lufs = lufs;
   report->loudness_range_lu = lra;
-  report->true_peak_dbtp = true_peak_db (meter);
+  report->true_peak_dbtp = true_peak_db (peak);
 }
 
 /* Pass 1: the graph, master and stems. With normalisation the master goes to a float file. */
@@ -572,8 +578,8 @@ render_pass (Job *job, const char *extension, GError **error)
           goto out;
         }
       job->float_path = g_steal_pointer (&template);
-      job->meter = ebur128_init (2, rate, EBUR128_MODE_I | EBUR128_MODE_LRA
-                                         | EBUR128_MODE_TRUE_PEAK);
+      job->meter = ebur128_init (2, rate, EBUR128_MODE_I | EBUR128_MODE_LRA);
+      job->peak = strata_true_peak_new (rate, 2);
     }
   else if (job->options->output)
     {
@@ -582,7 +588,10 @@ render_pass (Job *job, const char *extension, GError **error)
         goto out;
     }
   else
-    job->meter = ebur128_init (2, rate, EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_TRUE_PEAK);
+    {
+      job->meter = ebur128_init (2, rate, EBUR128_MODE_I | EBUR128_MODE_LRA);
+      job->peak = strata_true_peak_new (rate, 2);
+    }
 
   for (gint64 position = job->start; position < job->end;)
     {
@@ -595,7 +604,10 @@ render_pass (Job *job, const char *extension, GError **error)
       strata_graph_process (graph, state, position, n, out);
 
       if (job->meter)
-        ebur128_add_frames_float (job->meter, out, n);
+        {
+          ebur128_add_frames_float (job->meter, out, n);
+          strata_true_peak_process (job->peak, out, n);
+        }
       if (job->float_file && fwrite (out, sizeof (float) * 2, n, job->float_file) != n)
         {
           int saved = errno;
@@ -703,13 +715,13 @@ normalize (Job *job, StrataRenderReport *report, GError **error)
 
   ebur128_loudness_global (job->meter, &lufs);
   gain_db = isfinite (lufs) ? target - lufs : 0.0;
-  limit = true_peak_db (job->meter) + gain_db > ceiling;
+  limit = true_peak_db (job->peak) + gain_db > ceiling;
 
   for (guint attempt = 0;; attempt++)
     {
       if (!normalize_pass (job, gain_db, limit, ceiling - margin, &min_gain, error))
         return FALSE;
-      measure (job->master.meter, report);
+      measure (job->master.meter, job->master.peak, report);
       if (report->true_peak_dbtp > ceiling && attempt < 8)
         {
           /* Interpolation or dither put a peak over: limit harder. */
@@ -992,7 +1004,12 @@ strata_render_graph (const StrataGraph *graph, const StrataRenderOptions *option
       return NULL;
     }
   if (!options->normalize)
-    measure (job.master.file ? job.master.meter : job.meter, report);
+    {
+      if (job.master.file)
+        measure (job.master.meter, job.master.peak, report);
+      else
+        measure (job.meter, job.peak, report);
+    }
 
   comment = tags_after (job.tags, report);
   report->files = g_ptr_array_new_with_free_func (g_free);
