@@ -54,6 +54,21 @@ strata_dither_quantize (StrataDither *self,
   highest = full_scale - 1.0;
   step = (int64_t) 1 << (32 - bits);
 
+  if (!dither)
+    {
+      /* Rounding half away from zero by truncating v +- 0.5, exact in double at these sizes;
+       * clipping first keeps the conversion defined (and NaN fails both tests: it is 0). */
+      for (size_t i = 0; i < n_samples; i++)
+        {
+          double v = (double) in[i] * full_scale;
+          int64_t code = v <= lowest ? (int64_t) lowest
+                         : v >= highest ? (int64_t) highest
+                         : v == v ? (int64_t) (v + (v >= 0.0 ? 0.5 : -0.5)) : 0;
+          out[i] = (int32_t) (code * step);
+        }
+      return;
+    }
+
   for (size_t i = 0; i < n_samples; i++)
     {
       double v = (double) in[i] * full_scale;
@@ -61,7 +76,7 @@ strata_dither_quantize (StrataDither *self,
 
       if (isnan (v))
         v = 0.0;
-      else if (dither)
+      else
         v += d;
       /* round() is half away from zero; clip first so the conversion is always defined. */
       v = v <= lowest ? lowest : v >= highest ? highest : round (v);

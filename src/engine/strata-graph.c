@@ -105,6 +105,7 @@ struct _StrataGraphState
   float          *pan_l;      /* max_block */
   float          *pan_r;      /* max_block */
   double         *values;     /* max_block: automation values */
+  gboolean        keep_stems; /* keep each strip's output in its stem buffer */
 };
 
 /* ---- compiling ------------------------------------------------------------------------ */
@@ -510,6 +511,7 @@ strata_graph_state_new (const StrataGraph *graph, guint max_block)
   g_return_val_if_fail (max_block > 0, NULL);
 
   state->max_block = max_block;
+  state->keep_stems = TRUE;
   for (guint t = 0; t < graph->n_tracks; t++)
     if (!track_silent (&graph->tracks[t]))
       state->span_capacity += track_span_capacity (graph, &graph->tracks[t], max_block);
@@ -593,6 +595,12 @@ strata_graph_prepare (const StrataGraph *graph, StrataGraphState *state, gint64 
     }
   *n_spans = state->n_spans;
   return state->spans;
+}
+
+void
+strata_graph_state_set_stems (StrataGraphState *state, gboolean stems)
+{
+  state->keep_stems = stems;
 }
 
 const float *
@@ -699,7 +707,25 @@ strip_pans (const Strip *strip, StrataGraphState *state, gint64 position, guint 
     law (state->values[k], &state->pan_l[k], &state->pan_r[k]);
 }
 
-/* Adds a clip's audio (gain and fades applied) into the track buffer. */
+/* Adds frames [from, to) of a span into the track buffer with gain g(f) for clip frame f; the
+ * loops are written out per channel layout so the compiler can vectorise the common ones. */
+#define MIX_LOOP(GAIN)                                                                        \
+  if (source_channels == 1 && channels == 1)                                                  \
+    for (guint k = from; k < to; k++) { gint64 f = first + k; (void) f;                       \
+        out[k] += in[k] * (GAIN); }                                                           \
+  else if (source_channels == 1)                                                              \
+    for (guint k = from; k < to; k++) { gint64 f = first + k; (void) f;                       \
+        float v = in[k] * (GAIN); out[2 * k] += v; out[2 * k + 1] += v; }                      \
+  else if (channels == 1)                                                                     \
+    for (guint k = from; k < to; k++) { gint64 f = first + k; (void) f; float g = (GAIN);     \
+        out[k] += (in[2 * k] * g + in[2 * k + 1] * g) * 0.5f; }                                \
+  else                                                                                        \
+    for (guint k = from; k < to; k++) { gint64 f = first + k; (void) f; float g = (GAIN);     \
+        out[2 * k] += in[2 * k] * g; out[2 * k + 1] += in[2 * k + 1] * g; }
+
+/* Adds a clip's audio (gain and fades applied) into the track buffer: the fade-in frames, the
+ * frames at full gain, then the fade-out frames. Each frame's gain depends on its clip frame
+ * alone, whichever block it falls in. */
 static void
 mix_span (const StrataGraph *graph, const StrataClipSpan *span, gint64 position, guint channels,
           float *track)
@@ -708,36 +734,23 @@ mix_span (const StrataGraph *graph, const StrataClipSpan *span, gint64 position,
   guint source_channels = graph->sources[clip->source].channels;
   gint64 first = position + span->offset - clip->start;    /* clip frame of the span start */
   gint64 fade_out_from = clip->length - clip->fade_out;
-  const float *in = span->buffer;
-  float *out = track + (gsize) span->offset * channels;
+  const float *restrict in = span->buffer;
+  float *restrict out = track + (gsize) span->offset * channels;
+  float gain = clip->gain;
+  float fade_in = (float) clip->fade_in, fade_out = (float) clip->fade_out;
+  guint in_end = (guint) CLAMP (clip->fade_in - first, 0, (gint64) span->n);
+  guint out_start = (guint) CLAMP (fade_out_from - first, (gint64) in_end, (gint64) span->n);
+  guint from, to;
 
-  for (guint k = 0; k < span->n; k++)
-    {
-      gint64 f = first + k;
-      float g = clip->gain;
-      float l, r;
-
-      if (f < clip->fade_in)
-        g *= (float) f / (float) clip->fade_in;
-      if (f >= fade_out_from)
-        g *= (float) (clip->fade_out - 1 - (f - fade_out_from)) / (float) clip->fade_out;
-
-      if (source_channels == 1)
-        l = r = in[k] * g;
-      else
-        {
-          l = in[2 * k] * g;
-          r = in[2 * k + 1] * g;
-        }
-      if (channels == 1)
-        out[k] += source_channels == 1 ? l : (l + r) * 0.5f;
-      else
-        {
-          out[2 * k] += l;
-          out[2 * k + 1] += r;
-        }
-    }
+  from = 0, to = in_end;
+  MIX_LOOP (gain * ((float) f / fade_in))
+  from = in_end, to = out_start;
+  MIX_LOOP (gain)
+  from = out_start, to = span->n;
+  MIX_LOOP (gain * ((float) (clip->fade_out - 1 - (f - fade_out_from)) / fade_out))
 }
+
+#undef MIX_LOOP
 
 static float *
 target_buffer (StrataGraphState *state, int target)
@@ -771,6 +784,107 @@ run_sends (const Strip *strip, StrataGraphState *state, const float *in, guint c
     }
 }
 
+/* Sends of a strip without automation: the same sums as run_sends with every gain[k] = gain. */
+static void
+run_sends_const (const Strip *strip, StrataGraphState *state, const float *in, guint channels,
+                 guint n, gboolean pre, float gain)
+{
+  for (guint s = 0; s < strip->n_sends; s++)
+    {
+      const Send *send = &strip->sends[s];
+      float *bus = target_buffer (state, send->target);
+      float g = send->gain * gain;
+
+      if (send->pre_fader != pre)
+        continue;
+      if (channels == 1)
+        for (guint k = 0; k < n; k++)
+          {
+            bus[2 * k] += in[k] * g;
+            bus[2 * k + 1] += in[k] * g;
+          }
+      else
+        for (guint k = 0; k < 2 * n; k++)
+          bus[k] += in[k] * g;
+    }
+}
+
+typedef float v4sf __attribute__ ((vector_size (16)));
+
+/* dst[2k] (+)= src[2k] * gl, dst[2k+1] (+)= src[2k+1] * gr, four samples at a time. */
+static void
+scale_stereo (float *restrict dst, const float *restrict src, float gl, float gr, guint n,
+              gboolean add)
+{
+  const v4sf g = { gl, gr, gl, gr };
+  guint k = 0;
+
+  for (; k + 2 <= n; k += 2)
+    {
+      v4sf x, y;
+      memcpy (&x, src + 2 * k, sizeof x);
+      x *= g;
+      if (add)
+        {
+          memcpy (&y, dst + 2 * k, sizeof y);
+          x += y;
+        }
+      memcpy (dst + 2 * k, &x, sizeof x);
+    }
+  for (; k < n; k++)
+    {
+      dst[2 * k] = (add ? dst[2 * k] : 0.0f) + src[2 * k] * gl;
+      dst[2 * k + 1] = (add ? dst[2 * k + 1] : 0.0f) + src[2 * k + 1] * gr;
+    }
+}
+
+/* dst[2k] (+)= src[k] * gl, dst[2k+1] (+)= src[k] * gr: a mono signal spread by its pan. */
+static void
+spread_mono (float *restrict dst, const float *restrict src, float gl, float gr, guint n,
+             gboolean add)
+{
+  for (guint k = 0; k < n; k++)
+    {
+      dst[2 * k] = (add ? dst[2 * k] : 0.0f) + src[k] * gl;
+      dst[2 * k + 1] = (add ? dst[2 * k + 1] : 0.0f) + src[k] * gr;
+    }
+}
+
+/* A strip without automation: fader and pan fold into one gain per channel, and without
+ * stems or post-fader sends of a stereo strip the signal goes straight into the output. */
+static void
+run_static_strip (const Strip *strip, StrataGraphState *state, guint n, const float *in,
+                  float *stem, float *out)
+{
+  float mute = strip->audible && !strip->mute ? 1.0f : 0.0f;
+  float gain = strata_db_to_gain (strip->volume_db) * mute;
+  gboolean direct = !state->keep_stems && (strip->channels == 1 || strip->n_sends == 0);
+  float pl, pr;
+
+  (strip->channels == 1 ? strata_pan_mono : strata_pan_balance) (strip->pan, &pl, &pr);
+  run_sends_const (strip, state, in, strip->channels, n, TRUE, mute);
+  if (strip->channels == 1)
+    run_sends_const (strip, state, in, 1, n, FALSE, gain);
+
+  if (direct)
+    {
+      if (strip->channels == 1)
+        spread_mono (out, in, gain * pl, gain * pr, n, TRUE);
+      else
+        scale_stereo (out, in, gain * pl, gain * pr, n, TRUE);
+      return;
+    }
+  if (strip->channels == 1)
+    spread_mono (stem, in, gain * pl, gain * pr, n, FALSE);
+  else
+    {
+      scale_stereo (stem, in, gain * pl, gain * pr, n, FALSE);
+      run_sends_const (strip, state, stem, 2, n, FALSE, 1.0f);
+    }
+  for (guint k = 0; k < 2 * n; k++)
+    out[k] += stem[k];
+}
+
 /* Fader, pan, sends, stem and output of one strip whose input is `in`: pre-fader sends tap
  * the input, a mono strip's post-fader sends take the signal before the pan, a stereo
  * strip's after it. */
@@ -781,6 +895,12 @@ run_strip (const Strip *strip, StrataGraphState *state, gint64 position, guint n
   float *stem = state->stems + (gsize) strip->stem * state->max_block * 2;
   float *out = target_buffer (state, strip->output);
   float *gain = state->gain;
+
+  if (strip->volume.n == 0 && strip->pan_curve.n == 0 && strip->mute_curve.n == 0)
+    {
+      run_static_strip (strip, state, n, in, stem, out);
+      return;
+    }
 
   strip_mute (strip, state, position, n, state->mute);
   run_sends (strip, state, in, strip->channels, n, TRUE, state->mute);
@@ -832,8 +952,9 @@ strata_graph_process (const StrataGraph *graph, StrataGraphState *state, gint64 
 
       if (track_silent (track))
         {
-          memset (state->stems + (gsize) track->stem * state->max_block * 2, 0,
-                  block2 * sizeof (float));
+          if (state->keep_stems)
+            memset (state->stems + (gsize) track->stem * state->max_block * 2, 0,
+                    block2 * sizeof (float));
           continue;
         }
       memset (state->track, 0, (gsize) n_frames * track->channels * sizeof (float));

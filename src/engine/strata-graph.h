@@ -76,6 +76,10 @@ JsonNode                *strata_graph_to_plan          (const StrataGraph *graph
  * processing. `max_block` is the largest n_frames the caller will ask for. */
 StrataGraphState        *strata_graph_state_new        (const StrataGraph *graph,
                                                         guint              max_block);
+/* Whether strata_graph_state_get_stem() will be asked for (default TRUE); without stems the
+ * strips add straight into their outputs. */
+void                     strata_graph_state_set_stems  (StrataGraphState  *state,
+                                                        gboolean           stems);
 void                     strata_graph_state_free       (StrataGraphState  *state);
 
 /* Step 1 of a block: the clips that sound in [position, position + n_frames) and where their
