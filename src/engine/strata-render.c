@@ -281,6 +281,7 @@ typedef struct
   guint         bits;       /* 16, 24, or 32 for float */
   StrataDither  dither;
   int32_t      *codes;
+  guint8       *bytes;      /* WAV PCM packed here and written raw, libsndfile's slow path skipped */
   ebur128_state *meter;     /* loudness of what is written, when set */
   StrataTruePeak *peak;     /* and its true peak */
   float        *decoded;    /* the quantised samples as float, for the meter */
@@ -347,6 +348,8 @@ writer_open (Writer *w, const char *path, guint bits, guint rate, gboolean measu
   strata_dither_init (&w->dither, 0x5354524154410001ull);
   w->codes = g_new (int32_t, BLOCK * 2);
   w->decoded = g_new (float, BLOCK * 2);
+  if ((info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_WAV && bits != 32)
+    w->bytes = g_new (guint8, BLOCK * 2 * 3);
   if (measure)
     {
       w->meter = ebur128_init (2, rate, EBUR128_MODE_I | EBUR128_MODE_LRA);
@@ -374,7 +377,30 @@ writer_write (Writer *w, const float *frames, guint n, GError **error)
     {
       strata_dither_quantize (&w->dither, frames, w->codes, (gsize) n * 2, w->bits,
                               w->bits == 16);
-      written = sf_writef_int (w->file, w->codes, n);
+      if (w->bytes)
+        {
+          /* Little-endian PCM: the code's top bytes, as libsndfile would write them. */
+          guint width = w->bits / 8;
+          for (guint i = 0; i < 2 * n; i++)
+            {
+              guint32 code = (guint32) w->codes[i];
+              guint8 *b = w->bytes + (gsize) i * width;
+              if (width == 3)
+                {
+                  b[0] = code >> 8;
+                  b[1] = code >> 16;
+                  b[2] = code >> 24;
+                }
+              else
+                {
+                  b[0] = code >> 16;
+                  b[1] = code >> 24;
+                }
+            }
+          written = sf_write_raw (w->file, w->bytes, (sf_count_t) n * 2 * width) / (2 * width);
+        }
+      else
+        written = sf_writef_int (w->file, w->codes, n);
       if (w->meter)
         {
           for (guint i = 0; i < 2 * n; i++)
@@ -405,6 +431,7 @@ writer_discard (Writer *w)
   g_free (w->path);
   g_free (w->tmp_path);
   g_free (w->codes);
+  g_free (w->bytes);
   g_free (w->decoded);
   memset (w, 0, sizeof *w);
 }
