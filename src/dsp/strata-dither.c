@@ -54,10 +54,24 @@ strata_dither_quantize (StrataDither *self,
   highest = full_scale - 1.0;
   step = (int64_t) 1 << (32 - bits);
 
+  if (!dither && bits <= 24)
+    {
+      /* Branch-free so it vectorises: clamp (NaN becomes 0), then round half away from zero
+       * by truncating v +- 0.5, exact in double at these sizes. Codes and their left-aligned
+       * form fit in 32 bits. */
+      int32_t scale = (int32_t) step;
+      for (size_t i = 0; i < n_samples; i++)
+        {
+          double v = (double) in[i] * full_scale;
+          v = v == v ? v : 0.0;
+          v = v < lowest ? lowest : v;
+          v = v > highest ? highest : v;
+          out[i] = (int32_t) (v + copysign (0.5, v)) * scale;
+        }
+      return;
+    }
   if (!dither)
     {
-      /* Rounding half away from zero by truncating v +- 0.5, exact in double at these sizes;
-       * clipping first keeps the conversion defined (and NaN fails both tests: it is 0). */
       for (size_t i = 0; i < n_samples; i++)
         {
           double v = (double) in[i] * full_scale;
