@@ -1,8 +1,8 @@
-/* test-range.c: the default render range of project-format.md
+/* test-range.c: the default render range of project-format.md, as the compiled graph has it
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "strata-commands.h"
-#include "strata-render-range.h"
+#include "strata-graph.h"
 
 static StrataTrack *
 add_track (StrataProject *project)
@@ -27,6 +27,16 @@ add_clip (StrataProject *project, StrataTrack *track, StrataSource *source, gint
 }
 
 static void
+default_range (StrataProject *project, gint64 *start, gint64 *end)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataGraph) graph = strata_graph_compile (project, &error);
+
+  g_assert_no_error (error);
+  strata_graph_default_range (graph, start, end);
+}
+
+static void
 test_default_range (void)
 {
   g_autoptr(StrataProject) project = strata_project_new (48000);
@@ -36,7 +46,7 @@ test_default_range (void)
   gint64 start = -1, end = -1;
 
   g_list_store_append (G_LIST_STORE (strata_project_get_sources (project)), source);
-  strata_render_default_range (project, &start, &end);
+  default_range (project, &start, &end);
   g_assert_cmpint (start, ==, 0);
   g_assert_cmpint (end, ==, 0);
 
@@ -46,18 +56,18 @@ test_default_range (void)
   add_clip (project, b, source, 96000, 24000);
   last = add_clip (project, a, source, 200000, 10000);
 
-  strata_render_default_range (project, &start, &end);
+  default_range (project, &start, &end);
   g_assert_cmpint (start, ==, 0);
   g_assert_cmpint (end, ==, 210000);
 
   /* A muted clip does not extend the song... */
   g_object_set (last, "mute", TRUE, NULL);
-  strata_render_default_range (project, &start, &end);
+  default_range (project, &start, &end);
   g_assert_cmpint (end, ==, 120000);
 
   /* ...nor does anything on a muted track. */
   g_object_set (b, "mute", TRUE, NULL);
-  strata_render_default_range (project, &start, &end);
+  default_range (project, &start, &end);
   g_assert_cmpint (end, ==, 49000);
 }
 
