@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strata-files.h"
 #include "strata-error.h"
 #include "strata-json.h"
 #include "strata-project.h"
@@ -111,28 +112,6 @@ write_wav (const char *path, guint rate, guint channels, gint64 frames)
     data[i] = (short) ((i * 37) % 20000 - 10000);
   g_assert_cmpint (sf_writef_short (sf, data, frames), ==, frames);
   g_assert_cmpint (sf_close (sf), ==, 0);
-}
-
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          if (g_file_test (child, G_FILE_TEST_IS_DIR)
-              && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
-          else
-            g_unlink (child);
-        }
-      g_dir_close (dir);
-    }
-  g_rmdir (path);
 }
 
 static char *
@@ -783,7 +762,7 @@ test_load_absolute_media (void)
   out = strata_json_to_data (p, work_dir, NULL);
   expect = g_strdup_printf ("\"path\" : \"%s\"", wav);
   g_assert_nonnull (strstr (out, expect));
-  remove_tree (other);
+  strata_remove_tree (other);
 }
 
 /* Values on the edge of their range, and x- keys anywhere, are accepted. */
@@ -886,7 +865,7 @@ test_roundtrip_store (void)
   check_full_project (p2, FALSE);
   d2 = strata_json_to_data (p2, work_dir, NULL);
   g_assert_cmpstr (d1, ==, d2);
-  remove_tree (dir);
+  strata_remove_tree (dir);
 }
 
 /* State the format has no key for travels as x- keys and comes back. */
@@ -1219,7 +1198,7 @@ test_error_media_missing (void)
   expect = g_strdup_printf ("%s: media[0].path: cannot open 'audio/kick.wav': "
                             "No such file or directory", file);
   g_assert_cmpstr (error->message, ==, expect);
-  remove_tree (dir);
+  strata_remove_tree (dir);
 }
 
 static void
@@ -1354,7 +1333,7 @@ main (int argc, char **argv)
   g_test_add_func ("/json/error/load-file-prefix", test_error_load_file_prefix);
 
   status = g_test_run ();
-  remove_tree (work_dir);
+  strata_remove_tree (work_dir);
   g_free (work_dir);
   return status;
 }

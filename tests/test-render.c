@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "strata-files.h"
 #include "strata-error.h"
 #include "strata-graph.h"
 #include "strata-json.h"
@@ -258,35 +259,13 @@ media_value (const char *id, gint64 i, guint c)
 
 /* ---- helpers -------------------------------------------------------------------------------- */
 
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          if (g_file_test (child, G_FILE_TEST_IS_DIR)
-              && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
-          else
-            g_unlink (child);
-        }
-      g_dir_close (dir);
-    }
-  g_rmdir (path);
-}
-
 /* A fresh empty folder under the work folder. */
 static char *
 fresh_dir (const char *name)
 {
   char *path = g_build_filename (work_dir, name, NULL);
 
-  remove_tree (path);
+  strata_remove_tree (path);
   g_assert_cmpint (g_mkdir_with_parents (path, 0755), ==, 0);
   return path;
 }
@@ -1048,7 +1027,7 @@ test_stems (void)
   for (guint s = 0; s < G_N_ELEMENTS (stems); s++)
     audio_free (audio[s]);
   strata_render_options_clear (&options);
-  remove_tree (dir);
+  strata_remove_tree (dir);
 }
 
 static void
@@ -1100,7 +1079,7 @@ test_block_sizes (void)
   g_assert_true (memcmp (a->data, b->data, bytes) == 0);
   g_assert_true (memcmp (a->data, reference->master, bytes) == 0);
   strata_render_options_clear (&options);
-  remove_tree (dir);
+  strata_remove_tree (dir);
 }
 
 /* ---- loudness -------------------------------------------------------------------------------- */
@@ -1177,7 +1156,7 @@ check_loudness (const char *media_id, double target, gboolean expect_limited)
   listing = list_dir (dir);
   g_assert_cmpstr (listing, ==, "out.wav");
   strata_render_options_clear (&options);
-  remove_tree (dir);
+  strata_remove_tree (dir);
 }
 
 static void
@@ -1314,7 +1293,7 @@ test_quantisation (void)
       }
     g_assert_true (over && under);
   }
-  remove_tree (dir);
+  strata_remove_tree (dir);
 }
 
 /* ---- plan and range -------------------------------------------------------------------------- */
@@ -1398,7 +1377,7 @@ test_plan (void)
       g_unlink (path);
       strata_render_options_clear (&options);
     }
-  remove_tree (dir);
+  strata_remove_tree (dir);
 }
 
 static void
@@ -1451,7 +1430,7 @@ test_range (void)
         }
       strata_render_options_clear (&options);
     }
-  remove_tree (dir);
+  strata_remove_tree (dir);
 }
 
 /* ---- cancel and failure ---------------------------------------------------------------------- */
@@ -1503,7 +1482,7 @@ check_cancel (gboolean stems, gboolean normalize, double at)
   listing = list_dir (stems_dir);
   g_assert_cmpstr (listing, ==, "");
   strata_render_options_clear (&options);
-  remove_tree (dir);
+  strata_remove_tree (dir);
 }
 
 static void
@@ -1569,7 +1548,7 @@ test_unwritable (void)
   check_unwritable (bad_output, ok_stems, FALSE, bad_dir, both);
   /* The master could be written, the stems cannot: no master is left. */
   check_unwritable (ok_output, bad_stems, FALSE, bad_stems, both);
-  remove_tree (dir);
+  strata_remove_tree (dir);
 }
 
 /* ---- main ------------------------------------------------------------------------------------ */
@@ -1609,7 +1588,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/unwritable", test_unwritable);
 
   status = g_test_run ();
-  remove_tree (work_dir);
+  strata_remove_tree (work_dir);
   g_free (work_dir);
   return status;
 }
