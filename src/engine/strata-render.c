@@ -597,6 +597,108 @@ measure (ebur128_state *meter, StrataTruePeak *peak, StrataRenderReport *report)
   report->true_peak_dbtp = true_peak_db (peak);
 }
 
+/* ---- stems on a second thread -------------------------------------------------------------- */
+
+/* Stems are quantised and written by a thread of their own while the graph mixes the next
+ * block: a small pool of block buffers goes round between the two through a pair of queues,
+ * so memory stays bounded and the mixing never waits on the disk unless the pool is empty. */
+#define STEM_BLOCKS 4
+
+typedef struct
+{
+  guint  n;        /* frames; 0 ends the thread */
+  float *audio;    /* n_stems x BLOCK x 2 */
+} StemBlock;
+
+typedef struct
+{
+  Job         *job;
+  GThread     *thread;
+  GAsyncQueue *full;
+  GAsyncQueue *empty;
+  StemBlock    blocks[STEM_BLOCKS];
+  GError      *error;      /* the writer's first error, read after it is joined */
+  gint         failed;     /* set (atomically) as soon as it fails */
+} StemWriter;
+
+static gpointer
+stem_writer_thread (gpointer data)
+{
+  StemWriter *sw = data;
+
+  for (;;)
+    {
+      StemBlock *block = g_async_queue_pop (sw->full);
+
+      if (block->n == 0)
+        break;
+      for (guint i = 0; i < sw->job->n_stems && sw->error == NULL; i++)
+        if (!writer_write (&sw->job->stems[i], block->audio + (gsize) i * BLOCK * 2, block->n,
+                           &sw->error))
+          g_atomic_int_set (&sw->failed, 1);
+      g_async_queue_push (sw->empty, block);
+    }
+  return NULL;
+}
+
+static void
+stem_writer_start (StemWriter *sw, Job *job)
+{
+  memset (sw, 0, sizeof *sw);
+  sw->job = job;
+  sw->full = g_async_queue_new ();
+  sw->empty = g_async_queue_new ();
+  for (guint b = 0; b < STEM_BLOCKS; b++)
+    {
+      sw->blocks[b].audio = g_new (float, (gsize) job->n_stems * BLOCK * 2);
+      g_async_queue_push (sw->empty, &sw->blocks[b]);
+    }
+  sw->thread = g_thread_new ("strata-stems", stem_writer_thread, sw);
+}
+
+/* Hands one block of every stem to the writer; FALSE once the writer has failed. */
+static gboolean
+stem_writer_push (StemWriter *sw, StrataGraphState *state, guint n)
+{
+  StemBlock *block;
+
+  if (g_atomic_int_get (&sw->failed))
+    return FALSE;
+  block = g_async_queue_pop (sw->empty);
+  block->n = n;
+  for (guint i = 0; i < sw->job->n_stems; i++)
+    memcpy (block->audio + (gsize) i * BLOCK * 2, strata_graph_state_get_stem (state, i),
+            sizeof (float) * 2 * n);
+  g_async_queue_push (sw->full, block);
+  return TRUE;
+}
+
+/* Waits for the writer to finish what it was given; its error, if any, goes to `error`. */
+static gboolean
+stem_writer_finish (StemWriter *sw, GError **error)
+{
+  StemBlock end = { 0, NULL };
+  gboolean ok;
+
+  if (sw->thread == NULL)
+    return TRUE;
+  g_async_queue_push (sw->full, &end);
+  g_thread_join (sw->thread);
+  sw->thread = NULL;
+  ok = sw->error == NULL;
+  if (!ok)
+    {
+      if (error && *error == NULL)
+        g_propagate_error (error, g_steal_pointer (&sw->error));
+      g_clear_error (&sw->error);
+    }
+  for (guint b = 0; b < STEM_BLOCKS; b++)
+    g_free (sw->blocks[b].audio);
+  g_async_queue_unref (sw->full);
+  g_async_queue_unref (sw->empty);
+  return ok;
+}
+
 /* Pass 1: the graph, master and stems. With normalisation the master goes to a float file. */
 static gboolean
 render_pass (Job *job, const char *extension, GError **error)
@@ -607,6 +709,7 @@ render_pass (Job *job, const char *extension, GError **error)
   g_autofree float *out = g_new (float, BLOCK * 2);
   g_auto(GStrv) stems = NULL;
   Feed feed = { 0 };
+  StemWriter stem_writer = { 0 };
   gboolean ok = FALSE;
   double share = job->options->normalize ? 0.7 : 1.0;
 
@@ -661,6 +764,9 @@ render_pass (Job *job, const char *extension, GError **error)
       job->peak = strata_true_peak_new (rate, 2);
     }
 
+  if (job->n_stems > 0)
+    stem_writer_start (&stem_writer, job);
+
   for (gint64 position = job->start; position < job->end;)
     {
       guint n = (guint) MIN ((gint64) BLOCK, job->end - position);
@@ -686,9 +792,8 @@ render_pass (Job *job, const char *extension, GError **error)
         }
       if (job->master.file && !writer_write (&job->master, out, n, error))
         goto out;
-      for (guint i = 0; i < job->n_stems; i++)
-        if (!writer_write (&job->stems[i], strata_graph_state_get_stem (state, i), n, error))
-          goto out;
+      if (job->n_stems > 0 && !stem_writer_push (&stem_writer, state, n))
+        break;   /* the writer failed: its error is collected below */
       position += n;
       report_progress (job, share * (double) (position - job->start)
                                    / (double) (job->end - job->start));
@@ -696,6 +801,9 @@ render_pass (Job *job, const char *extension, GError **error)
   ok = TRUE;
 
 out:
+  /* The writer is always joined before the stems are closed or discarded. */
+  if (!stem_writer_finish (&stem_writer, ok ? error : NULL))
+    ok = FALSE;
   feed_clear (&feed);
   return ok;
 }
