@@ -597,6 +597,100 @@ measure (ebur128_state *meter, StrataTruePeak *peak, StrataRenderReport *report)
   report->true_peak_dbtp = true_peak_db (peak);
 }
 
+/* ---- reading ahead ------------------------------------------------------------------------ */
+
+/* A read-ahead thread prepares block k+1 and reads its clip audio into a second graph state
+ * while block k is mixed, metered and written: the butler of ARCHITECTURE.md, offline. The
+ * two states go back and forth through two queues; the graph itself is immutable. */
+typedef struct
+{
+  const StrataGraph *graph;
+  Feed              *feed;
+  StrataGraphState  *states[2];
+  gint64             start;
+  gint64             end;
+  GAsyncQueue       *ready;     /* state index + 1, or a negative value at the end */
+  GAsyncQueue       *free;
+  GThread           *thread;
+  GError            *error;
+  gint               stop;
+} ReadAhead;
+
+static gpointer
+read_ahead_thread (gpointer data)
+{
+  ReadAhead *ra = data;
+
+  for (gint64 position = ra->start; position < ra->end;)
+    {
+      guint n = (guint) MIN ((gint64) BLOCK, ra->end - position);
+      gint index = GPOINTER_TO_INT (g_async_queue_pop (ra->free)) - 1;
+      guint n_spans;
+      const StrataClipSpan *spans;
+
+      if (g_atomic_int_get (&ra->stop))
+        break;
+      spans = strata_graph_prepare (ra->graph, ra->states[index], position, n, &n_spans);
+      if (!feed_block (ra->feed, spans, n_spans, &ra->error))
+        break;
+      g_async_queue_push (ra->ready, GINT_TO_POINTER (index + 1));
+      position += n;
+    }
+  g_async_queue_push (ra->ready, GINT_TO_POINTER (-1));
+  return NULL;
+}
+
+static void
+read_ahead_start (ReadAhead *ra, const StrataGraph *graph, Feed *feed, gint64 start,
+                  gint64 end, gboolean stems)
+{
+  memset (ra, 0, sizeof *ra);
+  ra->graph = graph;
+  ra->feed = feed;
+  ra->start = start;
+  ra->end = end;
+  ra->ready = g_async_queue_new ();
+  ra->free = g_async_queue_new ();
+  for (gint i = 0; i < 2; i++)
+    {
+      ra->states[i] = strata_graph_state_new (graph, BLOCK);
+      strata_graph_state_set_stems (ra->states[i], stems);
+      g_async_queue_push (ra->free, GINT_TO_POINTER (i + 1));
+    }
+  ra->thread = g_thread_new ("strata-read-ahead", read_ahead_thread, ra);
+}
+
+/* The next prepared state, or NULL at the end or on a read error (see ra->error). */
+static StrataGraphState *
+read_ahead_next (ReadAhead *ra, gint *index)
+{
+  *index = GPOINTER_TO_INT (g_async_queue_pop (ra->ready)) - 1;
+  return *index >= 0 ? ra->states[*index] : NULL;
+}
+
+static void
+read_ahead_release (ReadAhead *ra, gint index)
+{
+  g_async_queue_push (ra->free, GINT_TO_POINTER (index + 1));
+}
+
+/* Stops and joins the thread (it may be waiting for a free state) and frees the states. */
+static void
+read_ahead_finish (ReadAhead *ra)
+{
+  if (ra->thread == NULL)
+    return;
+  g_atomic_int_set (&ra->stop, 1);
+  g_async_queue_push (ra->free, GINT_TO_POINTER (1));
+  g_thread_join (ra->thread);
+  ra->thread = NULL;
+  for (gint i = 0; i < 2; i++)
+    strata_graph_state_free (ra->states[i]);
+  g_clear_error (&ra->error);
+  g_async_queue_unref (ra->ready);
+  g_async_queue_unref (ra->free);
+}
+
 /* ---- stems on a second thread -------------------------------------------------------------- */
 
 /* Stems are quantised and written by a thread of their own while the graph mixes the next
@@ -705,17 +799,16 @@ render_pass (Job *job, const char *extension, GError **error)
 {
   const StrataGraph *graph = job->graph;
   guint rate = strata_graph_get_sample_rate (graph);
-  g_autoptr(StrataGraphState) state = strata_graph_state_new (graph, BLOCK);
   g_autofree float *out = g_new (float, BLOCK * 2);
   g_auto(GStrv) stems = NULL;
   Feed feed = { 0 };
   StemWriter stem_writer = { 0 };
+  ReadAhead read_ahead = { 0 };
   gboolean ok = FALSE;
   double share = job->options->normalize ? 0.7 : 1.0;
 
   if (!feed_init (&feed, graph, job->cancellable, error))
     goto out;
-  strata_graph_state_set_stems (state, job->options->stems_dir != NULL);
 
   if (job->options->stems_dir)
     {
@@ -766,15 +859,26 @@ render_pass (Job *job, const char *extension, GError **error)
 
   if (job->n_stems > 0)
     stem_writer_start (&stem_writer, job);
+  read_ahead_start (&read_ahead, graph, &feed, job->start, job->end,
+                    job->options->stems_dir != NULL);
 
   for (gint64 position = job->start; position < job->end;)
     {
       guint n = (guint) MIN ((gint64) BLOCK, job->end - position);
-      guint n_spans;
-      const StrataClipSpan *spans = strata_graph_prepare (graph, state, position, n, &n_spans);
+      gint index;
+      StrataGraphState *state;
 
-      if (!check_cancel (job, error) || !feed_block (&feed, spans, n_spans, error))
+      if (!check_cancel (job, error))
         goto out;
+      state = read_ahead_next (&read_ahead, &index);
+      if (state == NULL)
+        {
+          if (read_ahead.error)
+            g_propagate_error (error, g_steal_pointer (&read_ahead.error));
+          else
+            g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "reading ahead stopped early");
+          goto out;
+        }
       strata_graph_process (graph, state, position, n, out);
 
       if (job->meter)
@@ -794,6 +898,7 @@ render_pass (Job *job, const char *extension, GError **error)
         goto out;
       if (job->n_stems > 0 && !stem_writer_push (&stem_writer, state, n))
         break;   /* the writer failed: its error is collected below */
+      read_ahead_release (&read_ahead, index);
       position += n;
       report_progress (job, share * (double) (position - job->start)
                                    / (double) (job->end - job->start));
@@ -801,7 +906,8 @@ render_pass (Job *job, const char *extension, GError **error)
   ok = TRUE;
 
 out:
-  /* The writer is always joined before the stems are closed or discarded. */
+  /* Both threads are joined before the stems are closed or the feed is freed. */
+  read_ahead_finish (&read_ahead);
   if (!stem_writer_finish (&stem_writer, ok ? error : NULL))
     ok = FALSE;
   feed_clear (&feed);
