@@ -282,10 +282,24 @@ typedef struct
   StrataDither  dither;
   int32_t      *codes;
   guint8       *bytes;      /* WAV PCM packed here and written raw, libsndfile's slow path skipped */
+  gboolean      tags_after; /* WAV takes tags after the audio; FLAC only before */
   ebur128_state *meter;     /* loudness of what is written, when set */
   StrataTruePeak *peak;     /* and its true peak */
   float        *decoded;    /* the quantised samples as float, for the meter */
 } Writer;
+
+static gboolean
+is_flac (const char *path)
+{
+  return path && (g_str_has_suffix (path, ".flac") || g_str_has_suffix (path, ".FLAC"));
+}
+
+/* Stems take the master's format; WAV when there is no master. */
+static const char *
+stem_extension (const StrataRenderOptions *options)
+{
+  return is_flac (options->output) ? ".flac" : ".wav";
+}
 
 static int
 format_for (const char *path, guint bits, GError **error)
@@ -294,7 +308,7 @@ format_for (const char *path, guint bits, GError **error)
 
   if (g_str_has_suffix (path, ".wav") || g_str_has_suffix (path, ".WAV"))
     major = SF_FORMAT_WAV;
-  else if (g_str_has_suffix (path, ".flac") || g_str_has_suffix (path, ".FLAC"))
+  else if (is_flac (path))
     major = SF_FORMAT_FLAC;
   else
     {
@@ -347,11 +361,12 @@ writer_open (Writer *w, const char *path, guint bits, guint rate, gboolean measu
     sf_set_string (w->file, SF_STR_COMMENT, tags);
   strata_dither_init (&w->dither, 0x5354524154410001ull);
   w->codes = g_new (int32_t, BLOCK * 2);
-  w->decoded = g_new (float, BLOCK * 2);
-  if ((info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_WAV && bits != 32)
+  w->tags_after = (info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_WAV;
+  if (w->tags_after && bits != 32)
     w->bytes = g_new (guint8, BLOCK * 2 * 3);
   if (measure)
     {
+      w->decoded = g_new (float, BLOCK * 2);
       w->meter = ebur128_init (2, rate, EBUR128_MODE_I | EBUR128_MODE_LRA);
       w->peak = strata_true_peak_new (rate, 2);
     }
@@ -441,11 +456,9 @@ writer_discard (Writer *w)
 static gboolean
 writer_close (Writer *w, const char *comment, GError **error)
 {
-  SF_INFO info = { 0 };
   int failed;
 
-  if (comment && (sf_command (w->file, SFC_GET_CURRENT_SF_INFO, &info, sizeof info), TRUE)
-      && (info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_WAV)
+  if (comment && w->tags_after)
     sf_set_string (w->file, SF_STR_COMMENT, comment);
   failed = sf_close (w->file);
   w->file = NULL;
@@ -934,6 +947,12 @@ normalize_pass (Job *job, double gain_db, gboolean limit, double ceiling_db, dou
   if (limit)
     {
       limiter = strata_limiter_new (rate, 2, pow (10.0, ceiling_db / 20.0), 5.0, 80.0);
+      if (limiter == NULL)
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
+                       "no limiter for a %g dBTP ceiling at %u Hz", ceiling_db, rate);
+          return FALSE;
+        }
       latency = skip = strata_limiter_latency (limiter);
     }
   rewind (job->float_file);
@@ -1228,7 +1247,7 @@ strata_render_graph (const StrataGraph *graph, const StrataRenderOptions *option
   g_autofree char *key = NULL;
   Job job = { graph, options, cancellable, progress, progress_data };
   gint64 started = g_get_monotonic_time ();
-  const char *extension = ".wav";
+  const char *extension = stem_extension (options);
   guint rate = strata_graph_get_sample_rate (graph);
 
   g_return_val_if_fail (graph != NULL && options != NULL, NULL);
@@ -1244,13 +1263,8 @@ strata_render_graph (const StrataGraph *graph, const StrataRenderOptions *option
                    "loudness normalisation applies to the master: give an output");
       return NULL;
     }
-  if (options->output)
-    {
-      if (format_for (options->output, options->bit_depth, error) == 0)
-        return NULL;
-      if (g_str_has_suffix (options->output, ".flac") || g_str_has_suffix (options->output, ".FLAC"))
-        extension = ".flac";
-    }
+  if (options->output && format_for (options->output, options->bit_depth, error) == 0)
+    return NULL;
   strata_graph_default_range (graph, &job.start, &job.end);
   if (options->has_start)
     job.start = options->start;
@@ -1356,7 +1370,6 @@ strata_render_plan (StrataProject *project, const StrataRenderOptions *options, 
   JsonArray *stems;
   gint64 start, end;
   g_auto(GStrv) paths = NULL;
-  const char *extension;
 
   if (graph == NULL)
     return NULL;
@@ -1385,9 +1398,8 @@ strata_render_plan (StrataProject *project, const StrataRenderOptions *options, 
       json_object_set_double_member (object, "true_peak_dbtp", options->true_peak_dbtp);
     }
   stems = json_array_new ();
-  extension = options->output && g_str_has_suffix (options->output, ".flac") ? ".flac" : ".wav";
   if (options->stems_dir)
-    paths = stem_paths (graph, options->stems_dir, extension);
+    paths = stem_paths (graph, options->stems_dir, stem_extension (options));
   for (guint i = 0; paths && paths[i]; i++)
     {
       const StrataGraphStem *stem = strata_graph_get_stem (graph, i);
