@@ -56,6 +56,7 @@ typedef struct
   double   pan;
   gboolean mute;
   gboolean audible;   /* not silenced by another strip's solo */
+  gboolean soloed;
   Curve    volume;
   Curve    pan_curve;
   Curve    mute_curve;
@@ -152,6 +153,7 @@ strip_compile (Strip *strip, StrataStrip *model, guint channels, GPtrArray *bus_
   strip->volume_db = strata_strip_get_volume_db (model);
   strip->pan = strata_strip_get_pan (model);
   strip->mute = strata_strip_get_mute (model);
+  strip->soloed = strata_strip_get_solo (model);
   strip->audible = TRUE;
   strip->output = bus_index_in (bus_order, strata_strip_get_output (model));
   curve_from_lane (&strip->volume, model, "volume_db");
@@ -249,13 +251,13 @@ feeds_soloed (const StrataGraph *graph, const Strip *strip, guint depth)
   if (strip->output >= 0)
     {
       const Strip *bus = &graph->buses[strip->output];
-      if (bus->audible == 2 || feeds_soloed (graph, bus, depth + 1))
+      if (bus->soloed || feeds_soloed (graph, bus, depth + 1))
         return TRUE;
     }
   for (guint s = 0; s < strip->n_sends; s++)
     {
       const Strip *bus = &graph->buses[strip->sends[s].target];
-      if (bus->audible == 2 || feeds_soloed (graph, bus, depth + 1))
+      if (bus->soloed || feeds_soloed (graph, bus, depth + 1))
         return TRUE;
     }
   return FALSE;
@@ -264,29 +266,17 @@ feeds_soloed (const StrataGraph *graph, const Strip *strip, guint depth)
 /* Solo: with anything soloed, a track sounds only if it is soloed or feeds a soloed bus,
  * directly or through other buses (outputs and sends alike). Buses are never silenced. */
 static void
-resolve_solo (StrataGraph *graph, StrataProject *project, GPtrArray *bus_order)
+resolve_solo (StrataGraph *graph)
 {
-  GListModel *tracks = strata_timeline_get_tracks (strata_project_get_timeline (project));
   gboolean any = FALSE;
-  g_autofree gboolean *track_solo = g_new0 (gboolean, MAX (graph->n_tracks, 1));
 
   for (guint i = 0; i < graph->n_tracks; i++)
-    {
-      g_autoptr(StrataStrip) track = g_list_model_get_item (tracks, i);
-      track_solo[i] = strata_strip_get_solo (track);
-      any |= track_solo[i];
-    }
-  /* A soloed bus is marked 2 while resolving. */
+    any |= graph->tracks[i].soloed;
   for (guint i = 0; i < graph->n_buses; i++)
-    if (strata_strip_get_solo (bus_order->pdata[i]))
-      {
-        graph->buses[i].audible = 2;
-        any = TRUE;
-      }
+    any |= graph->buses[i].soloed;
   for (guint i = 0; any && i < graph->n_tracks; i++)
-    graph->tracks[i].audible = track_solo[i] || feeds_soloed (graph, &graph->tracks[i], 0);
-  for (guint i = 0; i < graph->n_buses; i++)
-    graph->buses[i].audible = TRUE;
+    graph->tracks[i].audible = graph->tracks[i].soloed
+                               || feeds_soloed (graph, &graph->tracks[i], 0);
 }
 
 StrataGraph *
@@ -372,7 +362,7 @@ strata_graph_compile (StrataProject *project, GError **error)
   strip_compile (&graph->master, STRATA_STRIP (strata_project_get_master (project)), 2,
                  bus_order);
   graph->master.output = -1;
-  resolve_solo (graph, project, bus_order);
+  resolve_solo (graph);
 
   /* Stems: tracks, then buses in project order. */
   graph->n_stems = graph->n_tracks + graph->n_buses;
