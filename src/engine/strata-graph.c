@@ -465,12 +465,12 @@ strata_graph_default_range (const StrataGraph *graph, gint64 *start, gint64 *end
 
 /* ---- state -------------------------------------------------------------------------------- */
 
-/* Whether a track can make any sound: a static mute without a mute lane, or silenced by a
- * solo elsewhere, means its clips need not even be read. */
+/* Whether a strip can make no sound at all: a static mute without a mute lane, or silenced by a
+ * solo elsewhere (a silent track's clips need not even be read). */
 static gboolean
-track_silent (const Strip *track)
+strip_silent (const Strip *strip)
 {
-  return !track->audible || (track->mute && track->mute_curve.n == 0);
+  return !strip->audible || (strip->mute && strip->mute_curve.n == 0);
 }
 
 /* The most clips of one track that any window of `block` frames can touch: clips do not
@@ -503,7 +503,7 @@ strata_graph_state_new (const StrataGraph *graph, guint max_block)
   state->max_block = max_block;
   state->keep_stems = TRUE;
   for (guint t = 0; t < graph->n_tracks; t++)
-    if (!track_silent (&graph->tracks[t]))
+    if (!strip_silent (&graph->tracks[t]))
       state->span_capacity += track_span_capacity (graph, &graph->tracks[t], max_block);
   state->spans = g_new0 (StrataClipSpan, MAX (state->span_capacity, 1));
   state->span_audio = g_new0 (float, MAX (state->span_capacity, 1) * block2);
@@ -553,7 +553,7 @@ strata_graph_prepare (const StrataGraph *graph, StrataGraphState *state, gint64 
       const Clip *clips = graph->clips + track->first_clip;
       guint lo = 0, hi = track->n_clips;
 
-      if (track_silent (track))
+      if (strip_silent (track))
         continue;
       /* The first clip that ends after the block starts. */
       while (lo < hi)
@@ -642,7 +642,7 @@ curve_values (const Curve *curve, gint64 position, guint n, double *values)
 static void
 strip_mute (const Strip *strip, StrataGraphState *state, gint64 position, guint n, float *mute)
 {
-  if (!strip->audible || (strip->mute && strip->mute_curve.n == 0))
+  if (strip_silent (strip))
     memset (mute, 0, n * sizeof *mute);
   else if (strip->mute_curve.n > 0)
     {
@@ -940,7 +940,7 @@ strata_graph_process (const StrataGraph *graph, StrataGraphState *state, gint64 
     {
       const Strip *track = &graph->tracks[t];
 
-      if (track_silent (track))
+      if (strip_silent (track))
         {
           if (state->keep_stems)
             memset (state->stems + (gsize) track->stem * state->max_block * 2, 0,
