@@ -21,60 +21,12 @@
 #include "strata-json.h"
 #include "strata-project.h"
 #include "strata-store.h"
-
-typedef __int128 I128;
+#include "strata-test-tempo.h"
 
 /* The folder every test works in: audio/ with the media of full.json, and full.json itself. */
 static char *work_dir;
 
-/* --- reference model ----------------------------------------------------------------------- */
-
-typedef struct
-{
-  gint32 bar;
-  gint64 bpm;     /* whole bpm: exact in the reference's integer arithmetic */
-  guint  num;
-} RefSegment;
-
-static I128
-ref_gcd (I128 a, I128 b)
-{
-  while (b != 0)
-    {
-      I128 t = a % b;
-      a = b;
-      b = t;
-    }
-  return a < 0 ? -a : a;
-}
-
-/* The frame of BAR.BEAT.TICK: the exact sum, over the segments it spans, of ticks * 60 /
- * (bpm * 960) seconds times the rate, rounded half up once at the end. */
-static gint64
-ref_frame (guint rate, const RefSegment *segs, guint n, gint32 bar, gint32 beat, gint32 tick)
-{
-  I128 num = 0, den = 1;
-
-  for (guint i = 0; i < n; i++)
-    {
-      const RefSegment *s = &segs[i];
-      gboolean last = i + 1 == n || bar < segs[i + 1].bar;
-      gint64 ticks = last ? (gint64) (bar - s->bar) * s->num * 960 + (gint64) (beat - 1) * 960
-                              + tick
-                          : (gint64) (segs[i + 1].bar - s->bar) * s->num * 960;
-      I128 n2 = (I128) ticks * rate * 60, d2 = (I128) s->bpm * 960, g;
-
-      num = num * d2 + n2 * den;
-      den = den * d2;
-      g = ref_gcd (num, den);
-      num /= g;
-      den /= g;
-      if (last)
-        break;
-    }
-  g_assert_true (num >= 0);
-  return (gint64) ((2 * num + den) / (2 * den));
-}
+/* --- reference model (positions: strata-test-tempo.h) --------------------------------------- */
 
 /* full.json's tempo map: 120 bpm 4/4, then 90 bpm 3/4 from bar 17. */
 static const RefSegment full_map[] = { { 1, 120, 4 }, { 17, 90, 3 } };

@@ -30,60 +30,14 @@
 #include "strata-json.h"
 #include "strata-project.h"
 #include "strata-render.h"
+#include "strata-test-tempo.h"
 
 #define RATE 48000
-
-typedef __int128 I128;
 
 static char *work_dir;
 
 /* ---- reference formulas ------------------------------------------------------------------- */
 
-typedef struct
-{
-  gint32 bar;
-  gint64 bpm;     /* whole bpm: exact in integer arithmetic */
-  guint  num;
-} RefSegment;
-
-static I128
-ref_gcd (I128 a, I128 b)
-{
-  while (b != 0)
-    {
-      I128 t = a % b;
-      a = b;
-      b = t;
-    }
-  return a < 0 ? -a : a;
-}
-
-/* The frame of BAR.BEAT.TICK: the exact sum over the segments of ticks * 60 / (bpm * 960)
- * seconds times the rate, rounded half up once at the end. */
-static gint64
-ref_frame (const RefSegment *segs, guint n, gint32 bar, gint32 beat, gint32 tick)
-{
-  I128 num = 0, den = 1;
-
-  for (guint i = 0; i < n; i++)
-    {
-      const RefSegment *s = &segs[i];
-      gboolean last = i + 1 == n || bar < segs[i + 1].bar;
-      gint64 ticks = last ? (gint64) (bar - s->bar) * s->num * 960 + (gint64) (beat - 1) * 960
-                              + tick
-                          : (gint64) (segs[i + 1].bar - s->bar) * s->num * 960;
-      I128 n2 = (I128) ticks * RATE * 60, d2 = (I128) s->bpm * 960, g;
-
-      num = num * d2 + n2 * den;
-      den = den * d2;
-      g = ref_gcd (num, den);
-      num /= g;
-      den /= g;
-      if (last)
-        break;
-    }
-  return (gint64) ((2 * num + den) / (2 * den));
-}
 
 static double
 ref_gain (double db)
@@ -559,10 +513,10 @@ test_placement_impulses (void)
     "{'id':'d','clips':[{'media':'imp','start':'5.1.0'}]},"
     "{'id':'e','clips':[{'media':'imp','start':100001}]}]");
   gint64 expected[] = {
-    ref_frame (map_change, 2, 3, 1, 0),
-    ref_frame (map_change, 2, 6, 2, 480),
-    ref_frame (map_change, 2, 4, 3, 240),
-    ref_frame (map_change, 2, 5, 1, 0),
+    ref_frame (RATE, map_change, 2, 3, 1, 0),
+    ref_frame (RATE, map_change, 2, 6, 2, 480),
+    ref_frame (RATE, map_change, 2, 4, 3, 240),
+    ref_frame (RATE, map_change, 2, 5, 1, 0),
     100001,
   };
   double l, r;
@@ -571,7 +525,7 @@ test_placement_impulses (void)
 
   /* The issue's figures, from the formula: 2 bars of 4 beats at 0.5 s = 4 s; 8 s to bar 5,
    * then a 2 s bar of 90 bpm 3/4, one 2/3 s beat and half a beat (1/3 s). */
-  g_assert_cmpint (ref_frame (map_120, 1, 3, 1, 0), ==, 192000);
+  g_assert_cmpint (ref_frame (RATE, map_120, 1, 3, 1, 0), ==, 192000);
   g_assert_cmpint (expected[0], ==, 192000);
   g_assert_cmpint (expected[1], ==, 528000);
   g_assert_cmpint (expected[2], ==, 342000);
@@ -1311,10 +1265,10 @@ test_plan (void)
   g_autofree char *dir = fresh_dir ("plan-test");
   g_autofree char *path = g_build_filename (dir, "out.wav", NULL);
   struct { const char *track; const char *media; gint64 start, length; } clips[] = {
-    { "a", "imp", ref_frame (map_change, 2, 2, 1, 0), IMPULSE_FRAMES },
-    { "a", "ramp", ref_frame (map_change, 2, 6, 2, 480), 1000 },
-    { "a", "dc", ref_frame (map_change, 2, 7, 1, 0), 10 },
-    { "b", "dc2", ref_frame (map_change, 2, 1, 2, 0), 500 },
+    { "a", "imp", ref_frame (RATE, map_change, 2, 2, 1, 0), IMPULSE_FRAMES },
+    { "a", "ramp", ref_frame (RATE, map_change, 2, 6, 2, 480), 1000 },
+    { "a", "dc", ref_frame (RATE, map_change, 2, 7, 1, 0), 10 },
+    { "b", "dc2", ref_frame (RATE, map_change, 2, 1, 2, 0), 500 },
   };
   gint64 expected_end = clips[1].start + 1000;   /* the muted clip does not count */
   guint c = 0;
