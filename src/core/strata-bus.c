@@ -29,17 +29,6 @@ strata_bus_new (const char *id)
   return g_object_new (STRATA_TYPE_BUS, "id", id, NULL);
 }
 
-StrataBus *
-strata_bus_copy (StrataBus *self, const char *new_id)
-{
-  StrataBus *copy;
-
-  g_return_val_if_fail (STRATA_IS_BUS (self), NULL);
-  copy = strata_bus_new (new_id);
-  strata_strip_copy_into (STRATA_STRIP (self), STRATA_STRIP (copy));
-  return copy;
-}
-
 gboolean
 strata_bus_is_master (StrataBus *self)
 {

@@ -13,8 +13,6 @@ G_DECLARE_FINAL_TYPE (StrataBus, strata_bus, STRATA, BUS, StrataStrip)
 /* A stereo strip without clips that tracks and other buses feed. The master is a bus with the
  * id "master" and no output. */
 StrataBus *strata_bus_new       (const char *id);
-StrataBus *strata_bus_copy      (StrataBus  *self,
-                                 const char *new_id);
 gboolean   strata_bus_is_master (StrataBus  *self);
 
 G_END_DECLS

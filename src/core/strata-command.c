@@ -297,13 +297,6 @@ strata_group_command_add (StrataCommand *group, StrataCommand *child)
   g_ptr_array_add (STRATA_GROUP_COMMAND (group)->children, child);
 }
 
-guint
-strata_group_command_get_n_children (StrataCommand *group)
-{
-  g_return_val_if_fail (STRATA_IS_GROUP_COMMAND (group), 0);
-  return STRATA_GROUP_COMMAND (group)->children->len;
-}
-
 /* ---- list ----------------------------------------------------------------------------- */
 
 #define STRATA_TYPE_LIST_COMMAND (strata_list_command_get_type ())

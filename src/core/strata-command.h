@@ -50,7 +50,6 @@ void           strata_property_command_set_merge_key (StrataCommand *self,
 StrataCommand *strata_group_command_new          (const char    *label);
 void           strata_group_command_add          (StrataCommand *group,
                                                   StrataCommand *child);
-guint          strata_group_command_get_n_children (StrataCommand *group);
 
 /* Inserts an item into, removes one from, or moves one within a plain ordered list. */
 StrataCommand *strata_list_insert_command_new    (GListStore    *store,

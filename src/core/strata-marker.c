@@ -70,12 +70,3 @@ strata_marker_get_frame (StrataMarker *self)
   g_return_val_if_fail (STRATA_IS_MARKER (self), 0);
   return self->frame;
 }
-
-int
-strata_marker_compare_frame (gconstpointer a, gconstpointer b, gpointer user_data)
-{
-  gint64 fa = STRATA_MARKER ((gpointer) a)->frame;
-  gint64 fb = STRATA_MARKER ((gpointer) b)->frame;
-
-  return (fa > fb) - (fa < fb);
-}

@@ -14,8 +14,5 @@ StrataMarker *strata_marker_new            (const char   *name,
                                             gint64        frame);
 const char   *strata_marker_get_name       (StrataMarker *self);
 gint64        strata_marker_get_frame      (StrataMarker *self);
-int           strata_marker_compare_frame  (gconstpointer a,
-                                            gconstpointer b,
-                                            gpointer      user_data);
 
 G_END_DECLS

@@ -100,13 +100,6 @@ strata_true_peak_free (StrataTruePeak *self)
   free (self);
 }
 
-void
-strata_true_peak_reset (StrataTruePeak *self)
-{
-  self->peak = 0.0;
-  memset (self->line, 0, (size_t) self->channels * (TAPS - 1 + CHUNK) * sizeof (float));
-}
-
 static inline float
 dot (const float *x, const float *c)
 {

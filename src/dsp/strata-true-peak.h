@@ -27,7 +27,6 @@ void            strata_true_peak_coefficients (unsigned factor,
 StrataTruePeak *strata_true_peak_new          (unsigned        sample_rate,
                                                unsigned        channels);
 void            strata_true_peak_free         (StrataTruePeak *self);
-void            strata_true_peak_reset        (StrataTruePeak *self);
 /* Interleaved frames; any block size gives the same result. */
 void            strata_true_peak_process      (StrataTruePeak *self,
                                                const float    *frames,
