@@ -115,6 +115,84 @@ test_cache (void)
   g_assert_true (memcmp (bytes_c, bytes_a, MIN (len_a, 64000)) != 0);
 }
 
+typedef struct
+{
+  GMainLoop          *loop;
+  StrataRenderReport *report;
+  GError             *error;
+  GThread            *main_thread;
+  guint               progress_calls;
+  gboolean            progress_off_main;
+  double              last_fraction;
+} AsyncWait;
+
+static void
+async_progress_cb (gdouble fraction, gpointer data)
+{
+  AsyncWait *wait = data;
+
+  wait->progress_calls++;
+  wait->last_fraction = fraction;
+  if (g_thread_self () != wait->main_thread)
+    wait->progress_off_main = TRUE;
+}
+
+static void
+async_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  AsyncWait *wait = data;
+
+  wait->report = strata_render_finish (result, &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+/* The export dialog's way: compile on the main thread, render on a worker, progress and the
+ * result on the caller's main context; a cancel leaves nothing behind. */
+static void
+test_async (void)
+{
+  g_autofree char *json = g_build_filename (dir, "song.json", NULL);
+  g_autofree char *out_dir = g_build_filename (dir, "async", NULL);
+  g_autofree char *output = g_build_filename (out_dir, "async.wav", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataProject) project = strata_json_load_file (json, &error);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  AsyncWait wait = { g_main_loop_new (NULL, FALSE), NULL, NULL, g_thread_self () };
+  StrataRenderOptions options;
+  g_autoptr(GDir) listing = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (out_dir, 0755), ==, 0);
+  strata_render_options_init (&options);
+  options.output = g_strdup (output);
+
+  strata_render_async (project, &options, NULL, async_progress_cb, &wait, async_done_cb, &wait);
+  g_main_loop_run (wait.loop);
+  g_assert_no_error (wait.error);
+  g_assert_nonnull (wait.report);
+  g_assert_cmpint (wait.report->frames, ==, 48000);
+  g_assert_cmpuint (wait.progress_calls, >, 0);
+  g_assert_false (wait.progress_off_main);
+  g_assert_cmpfloat (wait.last_fraction, ==, 1.0);
+  g_assert_true (g_file_test (output, G_FILE_TEST_IS_REGULAR));
+  g_clear_pointer (&wait.report, strata_render_report_free);
+  g_unlink (output);
+
+  /* Cancelled: an error and an empty folder (cancelling mid-render is test-render's). */
+  g_cancellable_cancel (cancellable);
+  strata_render_async (project, &options, cancellable, async_progress_cb, &wait, async_done_cb,
+                       &wait);
+  g_main_loop_run (wait.loop);
+  g_assert_error (wait.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (wait.report);
+  g_clear_error (&wait.error);
+  listing = g_dir_open (out_dir, 0, NULL);
+  g_assert_null (g_dir_read_name (listing));
+
+  strata_render_options_clear (&options);
+  g_main_loop_unref (wait.loop);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -128,6 +206,7 @@ main (int argc, char *argv[])
   }
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/render/cache", test_cache);
+  g_test_add_func ("/render/async", test_async);
   status = g_test_run ();
   strata_remove_tree (dir);
   g_free (dir);
