@@ -1456,6 +1456,9 @@ thread_progress_cb (double fraction, gpointer user_data)
   GSource *source = g_idle_source_new ();
 
   *event = (ProgressEvent) { data->progress, data->progress_data, fraction };
+  /* The task's result is dispatched at default priority: progress at the same priority,
+   * attached earlier, arrives before it, in order. */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_callback (source, deliver_progress_cb, event, g_free);
   g_source_attach (source, data->context);
   g_source_unref (source);
