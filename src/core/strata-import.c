@@ -942,13 +942,6 @@ typedef struct
   GMainContext       *context;
 } AsyncData;
 
-typedef struct
-{
-  StrataProgressFunc progress;
-  gpointer           progress_data;
-  gdouble            fraction;
-} ProgressMessage;
-
 static void
 async_data_free (AsyncData *data)
 {
@@ -958,36 +951,13 @@ async_data_free (AsyncData *data)
   g_free (data);
 }
 
-static gboolean
-progress_deliver_cb (gpointer user_data)
-{
-  ProgressMessage *msg = user_data;
-
-  msg->progress (msg->fraction, msg->progress_data);
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs on the worker thread. An idle source rather than g_main_context_invoke_full: when the
- * caller's context is the global default and nobody iterates it at this instant, invoke_full
- * would acquire it and run the callback right here on the worker thread. Sources of equal
- * priority dispatch in attach order, so every progress call lands before the GTask's
- * completion callback. */
 static void
 async_progress_cb (gdouble  fraction,
                    gpointer user_data)
 {
   AsyncData *data = user_data;
-  ProgressMessage *msg = g_new (ProgressMessage, 1);
-  GSource *source = g_idle_source_new ();
 
-  msg->progress = data->progress;
-  msg->progress_data = data->progress_data;
-  msg->fraction = fraction;
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, progress_deliver_cb, msg, g_free);
-  g_source_set_static_name (source, "[strata] import progress");
-  g_source_attach (source, data->context);
-  g_source_unref (source);
+  strata_progress_post (data->context, data->progress, data->progress_data, fraction);
 }
 
 static void
@@ -1058,4 +1028,46 @@ strata_import_file_finish (GAsyncResult  *result,
                         NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- progress from a worker --------------------------------------------------------------- */
+
+typedef struct
+{
+  StrataProgressFunc progress;
+  gpointer           progress_data;
+  gdouble            fraction;
+} ProgressMessage;
+
+static gboolean
+progress_deliver_cb (gpointer user_data)
+{
+  ProgressMessage *msg = user_data;
+
+  msg->progress (msg->fraction, msg->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called on a worker thread: delivers one progress report on `context`. An idle source
+ * rather than g_main_context_invoke_full: when the caller's context is the global default
+ * and nobody iterates it at this instant, invoke_full would acquire it and run the callback
+ * right here on the worker. Sources of equal priority dispatch in attach order, so every
+ * report lands before a GTask's completion (dispatched at default priority). */
+void
+strata_progress_post (GMainContext       *context,
+                      StrataProgressFunc  progress,
+                      gpointer            progress_data,
+                      gdouble             fraction)
+{
+  ProgressMessage *msg = g_new (ProgressMessage, 1);
+  GSource *source = g_idle_source_new ();
+
+  msg->progress = progress;
+  msg->progress_data = progress_data;
+  msg->fraction = fraction;
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, progress_deliver_cb, msg, g_free);
+  g_source_set_static_name (source, "[strata] progress");
+  g_source_attach (source, context);
+  g_source_unref (source);
 }

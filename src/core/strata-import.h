@@ -13,6 +13,13 @@ G_BEGIN_DECLS
 typedef void (*StrataProgressFunc) (gdouble  fraction,
                                     gpointer user_data);
 
+/* From a worker thread: delivers one progress report on `context`, in order, and before the
+ * GTask result that follows it. */
+void strata_progress_post (GMainContext       *context,
+                           StrataProgressFunc  progress,
+                           gpointer            progress_data,
+                           gdouble             fraction);
+
 typedef struct
 {
   char    *hash;         /* sha256 (hex) of the decoded float32 LE interleaved audio */

@@ -1432,36 +1432,12 @@ async_render_free (AsyncRender *data)
   g_free (data);
 }
 
-typedef struct
-{
-  StrataProgressFunc progress;
-  gpointer           data;
-  double             fraction;
-} ProgressEvent;
-
-static gboolean
-deliver_progress_cb (gpointer user_data)
-{
-  ProgressEvent *event = user_data;
-
-  event->progress (event->fraction, event->data);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 thread_progress_cb (double fraction, gpointer user_data)
 {
   AsyncRender *data = user_data;
-  ProgressEvent *event = g_new (ProgressEvent, 1);
-  GSource *source = g_idle_source_new ();
 
-  *event = (ProgressEvent) { data->progress, data->progress_data, fraction };
-  /* The task's result is dispatched at default priority: progress at the same priority,
-   * attached earlier, arrives before it, in order. */
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, deliver_progress_cb, event, g_free);
-  g_source_attach (source, data->context);
-  g_source_unref (source);
+  strata_progress_post (data->context, data->progress, data->progress_data, fraction);
 }
 
 static void
