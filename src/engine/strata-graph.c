@@ -106,6 +106,8 @@ struct _StrataGraphState
   float          *pan_l;      /* max_block */
   float          *pan_r;      /* max_block */
   double         *values;     /* max_block: automation values */
+  const float   **inputs;     /* n_tracks: live input for the next process, or NULL */
+  guint           n_tracks;
   gboolean        keep_stems; /* keep each strip's output in its stem buffer */
 };
 
@@ -430,6 +432,62 @@ strata_graph_get_tempo (const StrataGraph *graph, gdouble *bpm, guint *numerator
 }
 
 guint
+strata_graph_get_n_tracks (const StrataGraph *graph)
+{
+  return graph->n_tracks;
+}
+
+guint
+strata_graph_get_track_channels (const StrataGraph *graph, guint track)
+{
+  g_return_val_if_fail (track < graph->n_tracks, 0);
+  return graph->tracks[track].channels;
+}
+
+gboolean
+strata_graph_find_strip (const StrataGraph *graph, const char *id, StrataGraphStripKind *kind,
+                         guint *index)
+{
+  for (guint t = 0; t < graph->n_tracks; t++)
+    if (g_strcmp0 (graph->tracks[t].id, id) == 0)
+      return *kind = STRATA_GRAPH_STRIP_TRACK, *index = t, TRUE;
+  for (guint b = 0; b < graph->n_buses; b++)
+    if (g_strcmp0 (graph->buses[b].id, id) == 0)
+      return *kind = STRATA_GRAPH_STRIP_BUS, *index = b, TRUE;
+  if (g_strcmp0 (graph->master.id, id) == 0)
+    return *kind = STRATA_GRAPH_STRIP_MASTER, *index = 0, TRUE;
+  return FALSE;
+}
+
+void
+strata_graph_set_param (StrataGraph *graph, StrataGraphStripKind kind, guint index,
+                        StrataGraphParam param, double value)
+{
+  Strip *strip;
+
+  if (kind == STRATA_GRAPH_STRIP_TRACK && index < graph->n_tracks)
+    strip = &graph->tracks[index];
+  else if (kind == STRATA_GRAPH_STRIP_BUS && index < graph->n_buses)
+    strip = &graph->buses[index];
+  else if (kind == STRATA_GRAPH_STRIP_MASTER)
+    strip = &graph->master;
+  else
+    return;
+  switch (param)
+    {
+    case STRATA_GRAPH_PARAM_VOLUME_DB:
+      strip->volume_db = value;
+      break;
+    case STRATA_GRAPH_PARAM_PAN:
+      strip->pan = CLAMP (value, -1.0, 1.0);
+      break;
+    case STRATA_GRAPH_PARAM_MUTE:
+      strip->mute = value >= 0.5;
+      break;
+    }
+}
+
+guint
 strata_graph_get_n_sources (const StrataGraph *graph)
 {
   return graph->n_sources;
@@ -503,7 +561,7 @@ strata_graph_state_new (const StrataGraph *graph, guint max_block)
   state->max_block = max_block;
   state->keep_stems = TRUE;
   for (guint t = 0; t < graph->n_tracks; t++)
-    if (!strip_silent (&graph->tracks[t]))
+    if (graph->tracks[t].audible)     /* a muted track may be unmuted while playing */
       state->span_capacity += track_span_capacity (graph, &graph->tracks[t], max_block);
   state->spans = g_new0 (StrataClipSpan, MAX (state->span_capacity, 1));
   state->span_audio = g_new0 (float, MAX (state->span_capacity, 1) * block2);
@@ -516,6 +574,8 @@ strata_graph_state_new (const StrataGraph *graph, guint max_block)
   state->values = g_new0 (double, max_block);
   state->pan_l = g_new0 (float, max_block);
   state->pan_r = g_new0 (float, max_block);
+  state->n_tracks = graph->n_tracks;
+  state->inputs = g_new0 (const float *, MAX (graph->n_tracks, 1));
   return state;
 }
 
@@ -535,6 +595,7 @@ strata_graph_state_free (StrataGraphState *state)
   g_free (state->values);
   g_free (state->pan_l);
   g_free (state->pan_r);
+  g_free (state->inputs);
   g_free (state);
 }
 
@@ -575,6 +636,7 @@ strata_graph_prepare (const StrataGraph *graph, StrataGraphState *state, gint64 
             continue;
           span = &state->spans[state->n_spans];
           span->clip = track->first_clip + c;
+          span->track = t;
           span->source = clip->source;
           span->source_frame = clip->source_start + (from - clip->start);
           span->offset = (guint) (from - position);
@@ -585,6 +647,13 @@ strata_graph_prepare (const StrataGraph *graph, StrataGraphState *state, gint64 
     }
   *n_spans = state->n_spans;
   return state->spans;
+}
+
+void
+strata_graph_state_set_input (StrataGraphState *state, guint track, const float *input)
+{
+  if (track < state->n_tracks)
+    state->inputs[track] = input;
 }
 
 void
@@ -939,7 +1008,9 @@ strata_graph_process (const StrataGraph *graph, StrataGraphState *state, gint64 
   for (guint t = 0; t < graph->n_tracks; t++)
     {
       const Strip *track = &graph->tracks[t];
+      const float *input = state->inputs[t];
 
+      state->inputs[t] = NULL;
       if (strip_silent (track))
         {
           if (state->keep_stems)
@@ -951,6 +1022,9 @@ strata_graph_process (const StrataGraph *graph, StrataGraphState *state, gint64 
       /* Spans were prepared track by track, in order. */
       while (span < state->n_spans && graph->clips[state->spans[span].clip].track == t)
         mix_span (graph, &state->spans[span++], position, track->channels, state->track);
+      if (input != NULL)
+        for (gsize k = 0; k < (gsize) n_frames * track->channels; k++)
+          state->track[k] += input[k];
       run_strip (track, state, position, n_frames, state->track);
     }
   for (guint b = 0; b < graph->n_buses; b++)

@@ -32,6 +32,7 @@ typedef struct
 typedef struct
 {
   guint   clip;            /* index among the graph's clips, stable for the graph's life */
+  guint   track;           /* index among the graph's tracks */
   guint   source;
   gint64  source_frame;
   guint   offset;
@@ -72,6 +73,39 @@ void                     strata_graph_default_range    (const StrataGraph *graph
                                                         gint64            *end);
 JsonNode                *strata_graph_to_plan          (const StrataGraph *graph);
 
+/* The parameters a strip's fader, pan and mute buttons change while playing, without a
+ * recompile; automation, when the strip has any for that parameter, still wins. */
+typedef enum
+{
+  STRATA_GRAPH_PARAM_VOLUME_DB,
+  STRATA_GRAPH_PARAM_PAN,
+  STRATA_GRAPH_PARAM_MUTE,
+} StrataGraphParam;
+
+typedef enum
+{
+  STRATA_GRAPH_STRIP_TRACK,
+  STRATA_GRAPH_STRIP_BUS,
+  STRATA_GRAPH_STRIP_MASTER,
+} StrataGraphStripKind;
+
+guint                    strata_graph_get_n_tracks     (const StrataGraph *graph);
+/* Track t is stem t: tracks come first among the stems. */
+guint                    strata_graph_get_track_channels (const StrataGraph *graph,
+                                                        guint              track);
+/* Where the strip with this id is, for strata_graph_set_param(); FALSE when none has it. */
+gboolean                 strata_graph_find_strip       (const StrataGraph *graph,
+                                                        const char        *id,
+                                                        StrataGraphStripKind *kind,
+                                                        guint             *index);
+/* Changes one static parameter in place. Audio thread safe; only the thread that processes
+ * the graph may call it while it is in use. */
+void                     strata_graph_set_param        (StrataGraph       *graph,
+                                                        StrataGraphStripKind kind,
+                                                        guint              index,
+                                                        StrataGraphParam   param,
+                                                        double             value);
+
 /* State for running a graph: every buffer processing needs, allocated here, never while
  * processing. `max_block` is the largest n_frames the caller will ask for. */
 StrataGraphState        *strata_graph_state_new        (const StrataGraph *graph,
@@ -81,6 +115,13 @@ StrataGraphState        *strata_graph_state_new        (const StrataGraph *graph
 void                     strata_graph_state_set_stems  (StrataGraphState  *state,
                                                         gboolean           stems);
 void                     strata_graph_state_free       (StrataGraphState  *state);
+
+/* Live input heard through track `track`'s strip in the next process (input monitoring):
+ * n_frames of the track's channels, interleaved, added to its clips before the fader; NULL
+ * for none. Cleared by every process. Audio thread safe. */
+void                     strata_graph_state_set_input  (StrataGraphState  *state,
+                                                        guint              track,
+                                                        const float       *input);
 
 /* Step 1 of a block: the clips that sound in [position, position + n_frames) and where their
  * audio must go. No allocation, no I/O. */
