@@ -1055,3 +1055,92 @@ strata_commands_add_source (StrataProject *project, StrataSource *source)
   strata_command_set_label (command, "Import Audio");
   return command;
 }
+
+/* ---- take lanes --------------------------------------------------------------------------- */
+
+static StrataCommand *
+take_command (StrataTrack *track, StrataClip *take, gboolean add)
+{
+  return strata_collection_command_new (track, take, add,
+                                        (StrataCollectionInsertFunc) strata_track_insert_take,
+                                        (StrataCollectionRemoveFunc) strata_track_remove_take);
+}
+
+static gboolean
+overlaps (StrataClip *a, StrataClip *b)
+{
+  return strata_clip_get_start (a) < strata_clip_get_end (b)
+         && strata_clip_get_start (b) < strata_clip_get_end (a);
+}
+
+/* Makes `clip` active on `track`: the clips it overlaps (in `active`, which tracks what the
+ * group will have done) move to the take lanes. */
+static void
+activate (StrataCommand *group, StrataTrack *track, GPtrArray *active, StrataClip *clip)
+{
+  for (guint i = active->len; i > 0; i--)
+    {
+      StrataClip *other = active->pdata[i - 1];
+      if (overlaps (other, clip))
+        {
+          strata_group_command_add (group, add_clip_command (track, other, FALSE));
+          strata_group_command_add (group, take_command (track, other, TRUE));
+          g_ptr_array_remove_index (active, i - 1);
+        }
+    }
+  strata_group_command_add (group, add_clip_command (track, clip, TRUE));
+  g_ptr_array_add (active, clip);
+}
+
+static GPtrArray *
+active_clips (StrataTrack *track)
+{
+  GListModel *clips = strata_track_get_clips (track);
+  GPtrArray *active = g_ptr_array_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (clips); i++)
+    {
+      g_autoptr(StrataClip) clip = g_list_model_get_item (clips, i);
+      g_ptr_array_add (active, clip);   /* the track keeps them alive */
+    }
+  return active;
+}
+
+StrataCommand *
+strata_commands_record_takes (StrataProject *project, StrataTrack *track, StrataClip **takes,
+                              guint n_takes)
+{
+  StrataCommand *group = strata_group_command_new ("Record");
+  g_autoptr(GPtrArray) active = NULL;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (project), NULL);
+  g_return_val_if_fail (STRATA_IS_TRACK (track), NULL);
+
+  active = active_clips (track);
+  for (guint i = 0; i < n_takes; i++)
+    activate (group, track, active, takes[i]);
+  return group;
+}
+
+StrataCommand *
+strata_commands_set_active_take (StrataProject *project, StrataTrack *track, StrataClip *take,
+                                 GError **error)
+{
+  StrataCommand *group;
+  g_autoptr(GPtrArray) active = NULL;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (project), NULL);
+  g_return_val_if_fail (STRATA_IS_TRACK (track) && STRATA_IS_CLIP (take), NULL);
+
+  if (!g_list_store_find (G_LIST_STORE (strata_track_get_takes (track)), take, NULL))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_NOT_FOUND,
+                   "the take is not on track '%s'", strata_strip_get_name (STRATA_STRIP (track)));
+      return NULL;
+    }
+  group = strata_group_command_new ("Switch Take");
+  active = active_clips (track);
+  strata_group_command_add (group, take_command (track, take, FALSE));
+  activate (group, track, active, take);
+  return group;
+}

@@ -51,6 +51,18 @@ StrataCommand *strata_commands_duplicate_clips (StrataProject  *project,
                                                 guint           n_clips,
                                                 GError        **error);
 
+/* Take lanes. Recorded takes, oldest first: each becomes the active clip where it lies, and
+ * whatever it covers (earlier takes, older clips) moves to the take lanes. */
+StrataCommand *strata_commands_record_takes    (StrataProject  *project,
+                                                StrataTrack    *track,
+                                                StrataClip    **takes,
+                                                guint           n_takes);
+/* Makes a take from the lanes the active clip; the clips it overlaps go to the lanes. */
+StrataCommand *strata_commands_set_active_take (StrataProject  *project,
+                                                StrataTrack    *track,
+                                                StrataClip     *take,
+                                                GError        **error);
+
 /* Media pool */
 StrataCommand *strata_commands_add_source      (StrataProject  *project,
                                                 StrataSource   *source);

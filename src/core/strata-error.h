@@ -21,6 +21,7 @@ typedef enum
   STRATA_ERROR_PATH_ESCAPE,   /* a media path that leaves the media folder */
   STRATA_ERROR_VERSION,       /* a project written by a newer Strata */
   STRATA_ERROR_STATE,         /* an operation that is illegal in the current state */
+  STRATA_ERROR_DEVICE,        /* no audio backend or device could start, or one went away */
 } StrataError;
 
 GQuark strata_error_quark (void);

@@ -679,10 +679,12 @@ compare_clip_at (gconstpointer a, gconstpointer b)
   return strata_clip_compare_start (((ClipAt *) a)->clip, ((ClipAt *) b)->clip, NULL);
 }
 
+/* A track's "clips" (no overlaps), or its "x-takes" (take lanes: overlaps allowed). */
 static gboolean
 read_clips (Reader *r, JsonObject *object, const char *path, StrataTrack *track,
-            JsonArray *array, guint *first_channels)
+            JsonArray *array, const char *member, guint *first_channels)
 {
+  gboolean takes = g_str_equal (member, "x-takes");
   static const char *const keys[] = { "media", "start", "source_start", "length", "gain_db",
                                       "fade_in", "fade_out", "mute", NULL };
   g_autoptr(GArray) placed = g_array_new (FALSE, FALSE, sizeof (ClipAt));
@@ -690,7 +692,7 @@ read_clips (Reader *r, JsonObject *object, const char *path, StrataTrack *track,
 
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *at = g_strdup_printf ("%s.clips[%u]", path, i);
+      g_autofree char *at = g_strdup_printf ("%s.%s[%u]", path, member, i);
       JsonObject *item = get_object (r, json_array_get_element (array, i), at);
       g_autoptr(StrataClip) clip = NULL;
       const char *media_id = NULL;
@@ -728,7 +730,7 @@ read_clips (Reader *r, JsonObject *object, const char *path, StrataTrack *track,
         return fail (r, STRATA_ERROR_INVALID, at,
                      "fade_in + fade_out (%" FMT ") is longer than the clip (%" FMT ")",
                      fade_in + fade_out, length);
-      if (i == 0)
+      if (i == 0 && !takes)
         *first_channels = strata_source_get_channels (source);
 
       clip = strata_clip_new (source, start, source_start, length);
@@ -739,6 +741,16 @@ read_clips (Reader *r, JsonObject *object, const char *path, StrataTrack *track,
       g_array_append_val (placed, entry);
     }
 
+  if (takes)
+    {
+      for (guint i = 0; i < placed->len; i++)
+        {
+          StrataClip *clip = g_array_index (placed, ClipAt, i).clip;
+          strata_track_insert_take (track, clip);
+          g_object_unref (clip);
+        }
+      return TRUE;
+    }
   g_array_sort (placed, compare_clip_at);
   for (guint i = 0; i < placed->len; i++)
     {
@@ -818,7 +830,10 @@ read_tracks (Reader *r, JsonObject *root, JsonArray **array_out)
 
       track = strata_track_new (id, 2);
       clips = read_array (r, object, path, "clips", FALSE, &ok);
-      if (!ok || !read_clips (r, object, path, track, clips, &first_channels))
+      if (!ok || !read_clips (r, object, path, track, clips, "clips", &first_channels))
+        return FALSE;
+      clips = read_array (r, object, path, "x-takes", FALSE, &ok);
+      if (!ok || !read_clips (r, object, path, track, clips, "x-takes", &first_channels))
         return FALSE;
       g_object_set (track, "channels", (guint) (channels ? channels : first_channels),
                     "record-arm", arm, "input", input, "monitoring", monitor_index, NULL);
@@ -1205,6 +1220,18 @@ write_track (JsonBuilder *b, StrataTrack *track)
       write_clip (b, clip);
     }
   json_builder_end_array (b);
+  if (g_list_model_get_n_items (strata_track_get_takes (track)) > 0)
+    {
+      GListModel *takes = strata_track_get_takes (track);
+      json_builder_set_member_name (b, "x-takes");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < g_list_model_get_n_items (takes); i++)
+        {
+          g_autoptr(StrataClip) take = g_list_model_get_item (takes, i);
+          write_clip (b, take);
+        }
+      json_builder_end_array (b);
+    }
   if (strata_track_get_record_arm (track))
     {
       json_builder_set_member_name (b, "x-record-arm");

@@ -15,6 +15,7 @@ struct _StrataTrack
   int          monitoring;
   char        *input;
   GListStore  *clips;
+  GListStore  *takes;        /* inactive takes: clips under the active one, in take order */
 };
 
 G_DEFINE_FINAL_TYPE (StrataTrack, strata_track, STRATA_TYPE_STRIP)
@@ -56,6 +57,7 @@ strata_track_dispose (GObject *object)
         }
       g_clear_object (&self->clips);
     }
+  g_clear_object (&self->takes);
   G_OBJECT_CLASS (strata_track_parent_class)->dispose (object);
 }
 
@@ -93,6 +95,7 @@ strata_track_init (StrataTrack *self)
   self->channels = 2;
   self->monitoring = STRATA_MONITORING_AUTO;
   self->clips = g_list_store_new (STRATA_TYPE_CLIP);
+  self->takes = g_list_store_new (STRATA_TYPE_CLIP);
 }
 
 StrataTrack *
@@ -122,6 +125,13 @@ strata_track_copy (StrataTrack *self, const char *new_id)
       g_autoptr(StrataClip) clip = g_list_model_get_item (G_LIST_MODEL (self->clips), i);
       g_autoptr(StrataClip) dup = strata_clip_copy (clip);
       strata_track_insert_clip (copy, dup);
+    }
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->takes));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(StrataClip) take = g_list_model_get_item (G_LIST_MODEL (self->takes), i);
+      g_autoptr(StrataClip) dup = strata_clip_copy (take);
+      strata_track_insert_take (copy, dup);
     }
   return copy;
 }
@@ -207,5 +217,32 @@ strata_track_remove_clip (StrataTrack *self, StrataClip *clip)
     return FALSE;
   g_signal_handlers_disconnect_by_func (clip, clip_start_changed_cb, self);
   g_list_store_remove (self->clips, position);
+  return TRUE;
+}
+
+GListModel *
+strata_track_get_takes (StrataTrack *self)
+{
+  g_return_val_if_fail (STRATA_IS_TRACK (self), NULL);
+  return G_LIST_MODEL (self->takes);
+}
+
+void
+strata_track_insert_take (StrataTrack *self, StrataClip *take)
+{
+  g_return_if_fail (STRATA_IS_TRACK (self));
+  g_return_if_fail (STRATA_IS_CLIP (take));
+  g_list_store_append (self->takes, take);
+}
+
+gboolean
+strata_track_remove_take (StrataTrack *self, StrataClip *take)
+{
+  guint position;
+
+  g_return_val_if_fail (STRATA_IS_TRACK (self), FALSE);
+  if (!g_list_store_find (self->takes, take, &position))
+    return FALSE;
+  g_list_store_remove (self->takes, position);
   return TRUE;
 }

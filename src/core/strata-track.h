@@ -36,5 +36,12 @@ gboolean          strata_track_remove_clip    (StrataTrack *self,
 gboolean          strata_track_find_clip      (StrataTrack *self,
                                                StrataClip  *clip,
                                                guint       *position);
+/* Take lanes: recorded takes that are not the active one. They do not sound; they may
+ * overlap each other and the clips. */
+GListModel       *strata_track_get_takes      (StrataTrack *self);
+void              strata_track_insert_take    (StrataTrack *self,
+                                               StrataClip  *take);
+gboolean          strata_track_remove_take    (StrataTrack *self,
+                                               StrataClip  *take);
 
 G_END_DECLS

@@ -70,6 +70,7 @@ typedef struct
 
 struct _StrataGraph
 {
+  gint               ref_count;
   guint              rate;
   StrataGraphSource *sources;
   guint              n_sources;
@@ -106,6 +107,7 @@ struct _StrataGraphState
   float          *pan_l;      /* max_block */
   float          *pan_r;      /* max_block */
   double         *values;     /* max_block: automation values */
+  gboolean        prefetch;   /* prepare muted tracks too */
   const float   **inputs;     /* n_tracks: live input for the next process, or NULL */
   guint           n_tracks;
   gboolean        keep_stems; /* keep each strip's output in its stem buffer */
@@ -285,6 +287,7 @@ StrataGraph *
 strata_graph_compile (StrataProject *project, GError **error)
 {
   g_autoptr(StrataGraph) graph = g_new0 (StrataGraph, 1);
+
   GListModel *sources = strata_project_get_sources (project);
   GListModel *tracks = strata_timeline_get_tracks (strata_project_get_timeline (project));
   GListModel *buses = strata_project_get_buses (project);
@@ -295,6 +298,7 @@ strata_graph_compile (StrataProject *project, GError **error)
 
   g_return_val_if_fail (STRATA_IS_PROJECT (project), NULL);
 
+  graph->ref_count = 1;
   if (!strata_project_validate (project, error))
     {
       g_array_unref (clips);
@@ -392,10 +396,19 @@ strata_graph_compile (StrataProject *project, GError **error)
   return g_steal_pointer (&graph);
 }
 
-void
-strata_graph_free (StrataGraph *graph)
+StrataGraph *
+strata_graph_ref (StrataGraph *graph)
 {
-  if (graph == NULL)
+  g_atomic_int_inc (&graph->ref_count);
+  return graph;
+}
+
+/* Frees on whichever thread lets go last: never the audio thread, which hands its graphs back
+ * to the main thread instead. */
+void
+strata_graph_unref (StrataGraph *graph)
+{
+  if (graph == NULL || !g_atomic_int_dec_and_test (&graph->ref_count))
     return;
   for (guint i = 0; i < graph->n_sources; i++)
     {
@@ -614,7 +627,7 @@ strata_graph_prepare (const StrataGraph *graph, StrataGraphState *state, gint64 
       const Clip *clips = graph->clips + track->first_clip;
       guint lo = 0, hi = track->n_clips;
 
-      if (strip_silent (track))
+      if (!track->audible || (!state->prefetch && strip_silent (track)))
         continue;
       /* The first clip that ends after the block starts. */
       while (lo < hi)
@@ -654,6 +667,12 @@ strata_graph_state_set_input (StrataGraphState *state, guint track, const float 
 {
   if (track < state->n_tracks)
     state->inputs[track] = input;
+}
+
+void
+strata_graph_state_set_prefetch (StrataGraphState *state, gboolean prefetch)
+{
+  state->prefetch = prefetch;
 }
 
 void

@@ -56,7 +56,8 @@ typedef struct
 
 StrataGraph             *strata_graph_compile          (StrataProject     *project,
                                                         GError           **error);
-void                     strata_graph_free             (StrataGraph       *graph);
+StrataGraph             *strata_graph_ref              (StrataGraph       *graph);
+void                     strata_graph_unref            (StrataGraph       *graph);
 guint                    strata_graph_get_sample_rate  (const StrataGraph *graph);
 void                     strata_graph_get_tempo        (const StrataGraph *graph,
                                                         gdouble           *bpm,
@@ -114,6 +115,11 @@ StrataGraphState        *strata_graph_state_new        (const StrataGraph *graph
  * strips add straight into their outputs. */
 void                     strata_graph_state_set_stems  (StrataGraphState  *state,
                                                         gboolean           stems);
+/* For a read-ahead thread: prepare the spans of muted tracks too (their mute buttons may be
+ * released while the audio it reads plays), without reading the mute state the audio thread
+ * changes. */
+void                     strata_graph_state_set_prefetch (StrataGraphState *state,
+                                                        gboolean           prefetch);
 void                     strata_graph_state_free       (StrataGraphState  *state);
 
 /* Live input heard through track `track`'s strip in the next process (input monitoring):
@@ -141,7 +147,7 @@ void                     strata_graph_process          (const StrataGraph *graph
 const float             *strata_graph_state_get_stem   (StrataGraphState  *state,
                                                         guint              index);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataGraph, strata_graph_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataGraph, strata_graph_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataGraphState, strata_graph_state_free)
 
 G_END_DECLS

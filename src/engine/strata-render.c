@@ -1249,7 +1249,7 @@ typedef struct
 static void
 async_render_free (AsyncRender *data)
 {
-  strata_graph_free (data->graph);
+  strata_graph_unref (data->graph);
   strata_render_options_clear (&data->options);
   g_main_context_unref (data->context);
   g_free (data);
