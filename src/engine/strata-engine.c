@@ -251,12 +251,14 @@ struct _StrataEngine
   _Atomic(Program *) pending;        /* the next program, swapped in by the audio thread */
   _Atomic gint64   rt_position;
   _Atomic gint64   rt_played;
+  _Atomic gint64   rt_seq;
   _Atomic int      rt_rolling;
   _Atomic guint    rt_xruns;
   _Atomic guint32  in_peak[2];
   _Atomic int      in_clip;
   _Atomic int      rt_record_done;
   _Atomic gint64   rt_record_seq;    /* seq of the first recorded frame, or -1 */
+  _Atomic gint64   rt_round_trip;    /* of the recording: its period plus the latencies */
 
   /* the audio thread's own */
   struct
@@ -275,7 +277,7 @@ struct _StrataEngine
     gboolean recording;
     gint64   record_latency;       /* frames to capture after the last one played */
     gint64   record_tail;          /* frames still to capture after the stop, or -1 */
-    float   *scratch;
+    guint    period;               /* of the current callback */
   } rt;
 
   /* the butler */
@@ -416,8 +418,10 @@ rt_command (StrataEngine *self, const Cmd *cmd)
                                 cmd->param, cmd->value);
       break;
     case CMD_RECORD:
+      /* Output reaches input one period later plus what the devices add. */
       self->rt.recording = TRUE;
-      self->rt.record_latency = cmd->tail;
+      self->rt.record_latency = cmd->tail + self->rt.period;
+      atomic_store (&self->rt_round_trip, self->rt.record_latency);
       self->rt.record_tail = -1;
       atomic_store (&self->rt_record_seq, self->rt.seq);
       break;
@@ -547,6 +551,7 @@ rt_process (gpointer data, const float *input, float *output, guint n)
   Cmd cmd;
   gboolean was_rolling;
 
+  self->rt.period = n;
   if (next != NULL)
     {
       if (self->rt.program != NULL)
@@ -607,9 +612,11 @@ rt_process (gpointer data, const float *input, float *output, guint n)
         atomic_fetch_add (&self->rt_xruns, 1);
       if (!self->rt.rolling)
         {
+          /* The period the transport stopped in was captured whole; the tail counts on. */
           if (self->rt.record_tail < 0)
             self->rt.record_tail = self->rt.record_latency;
-          self->rt.record_tail -= n;
+          else
+            self->rt.record_tail -= n;
           if (self->rt.record_tail <= 0)
             {
               self->rt.recording = FALSE;
@@ -619,6 +626,7 @@ rt_process (gpointer data, const float *input, float *output, guint n)
     }
 
   self->rt.seq += n;
+  atomic_store (&self->rt_seq, self->rt.seq);
   atomic_store (&self->rt_position, self->rt.position);
   atomic_store (&self->rt_rolling, self->rt.rolling);
 }
@@ -928,6 +936,7 @@ tick (gpointer data)
         {
           gint64 record_seq = atomic_load (&self->rt_record_seq);
           /* File frame k heard the output of seq record_seq + k - round trip. */
+          self->record_round_trip = atomic_load (&self->rt_round_trip);
           strata_recorder_set_origin (self->recorder,
                                       seg.position - (seg.seq + self->record_round_trip
                                                       - record_seq));
@@ -1159,6 +1168,12 @@ strata_engine_start (StrataEngine *self, const StrataEngineOptions *options, GEr
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE, "%s", failures->str);
       return FALSE;
     }
+  /* The first period tells the real period size (and that audio flows). */
+  {
+    gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+    while (atomic_load (&self->rt_seq) == 0 && g_get_monotonic_time () < deadline)
+      g_usleep (1000);
+  }
   atomic_store (&self->meter_run, TRUE);
   self->meter_thread = g_thread_new ("strata-meter", meter_thread, self);
   return TRUE;
@@ -1468,10 +1483,11 @@ strata_engine_record (StrataEngine *self, GError **error)
   g_array_set_size (self->segment_log, 0);
   atomic_store (&self->rt_record_done, FALSE);
   self->record_round_trip = strata_engine_get_round_trip (self);
+  atomic_store (&self->rt_round_trip, self->record_round_trip);
   self->recorder = strata_recorder_start (media_dir, self->rate, takes, self->record_ring, error);
   if (self->recorder == NULL)
     return FALSE;
-  cmd.tail = self->record_round_trip;
+  cmd.tail = self->record_round_trip - g_atomic_int_get (&self->backend->period);
   send (self, &cmd);
   if (!strata_engine_get_playing (self))
     strata_engine_play (self);
@@ -1567,6 +1583,7 @@ finish_recording_takes (StrataEngine *self)
     g_signal_emit (self, signals[SIGNAL_ERROR], 0, error->message);
   g_clear_error (&error);
   frames = strata_recorder_get_frames (rec);
+  self->record_round_trip = atomic_load (&self->rt_round_trip);
   takes = strata_recorder_get_takes (rec);
   strata_timeline_get_punch (strata_project_get_timeline (self->project), &punch_in, &punch_out,
                              &punch);
