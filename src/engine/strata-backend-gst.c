@@ -1,22 +1,290 @@
 /* strata-backend-gst.c
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The fallback backend: appsrc -> audioconvert -> audioresample -> a device sink, and a device
+ * source -> audioconvert -> audioresample -> appsink for input. The sink's clock paces the
+ * engine: appsrc asks for a period whenever its small queue runs low, and the engine renders
+ * it on GStreamer's streaming thread. The first available sink of pipewiresink, pulsesink
+ * and alsasink is used (never autoaudiosink, which falls back to a silent fakesink).
  */
 #define G_LOG_DOMAIN "strata-engine"
 #include "config.h"
 #include "strata-backend.h"
 #include "strata-error.h"
+#include "strata-ring.h"
+
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/gst.h>
+#include <string.h>
+
+#define GST_PERIOD 256
+
+typedef struct
+{
+  StrataBackend *backend;
+  GstElement    *output;
+  GstElement    *input;
+  GstElement    *appsrc;
+  GstElement    *appsink;
+  GSource       *watch[2];
+  StrataRing    *captured;      /* input frames, streaming thread -> streaming thread */
+  float         *in_buf;
+  gint64         frames;
+  gint           latency_out;   /* frames (atomic) */
+  gint           latency_in;
+  gboolean       lost;
+} Gst;
+
+static const char *sinks[] = { "pipewiresink", "pulsesink", "alsasink" };
+static const char *sources[] = { "pipewiresrc", "pulsesrc", "alsasrc" };
+
+static GstElement *
+make_device (const char *const *factories, const char *device, GError **error)
+{
+  for (guint i = 0; i < 3; i++)
+    {
+      GstElement *e = gst_element_factory_make (factories[i], NULL);
+      if (e == NULL)
+        continue;
+      if (device != NULL)
+        {
+          if (g_str_equal (factories[i], "pipewiresink") || g_str_equal (factories[i], "pipewiresrc"))
+            g_object_set (e, "target-object", device, NULL);
+          else
+            g_object_set (e, "device", device, NULL);
+        }
+      if (g_str_equal (factories[i], "pipewiresrc"))
+        g_object_set (e, "always-copy", TRUE, NULL);   /* it stalls after 2048 frames without */
+      return e;
+    }
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE,
+               "no GStreamer audio %s element is installed (%s, %s or %s)",
+               factories == sinks ? "output" : "input", factories[0], factories[1], factories[2]);
+  return NULL;
+}
+
+static GstCaps *
+float_caps (guint rate, guint channels)
+{
+  return gst_caps_new_simple ("audio/x-raw", "format", G_TYPE_STRING, "F32LE",
+                              "layout", G_TYPE_STRING, "interleaved", "rate", G_TYPE_INT,
+                              (int) rate, "channels", G_TYPE_INT, (int) channels, NULL);
+}
+
+/* appsrc wants more: render one period (and take one period of input). */
+static void
+need_data (GstAppSrc *src, guint length, gpointer data)
+{
+  Gst *g = data;
+  StrataBackend *backend = g->backend;
+  guint n = (guint) g_atomic_int_get (&backend->period);
+  GstBuffer *buffer = gst_buffer_new_allocate (NULL, (gsize) n * 2 * sizeof (float), NULL);
+  GstMapInfo map;
+  GstSample *sample;
+  size_t got;
+
+  /* Input that arrived since: into the ring, then one period out of it. */
+  while (g->appsink != NULL
+         && (sample = gst_app_sink_try_pull_sample (GST_APP_SINK (g->appsink), 0)) != NULL)
+    {
+      GstBuffer *in = gst_sample_get_buffer (sample);
+      GstMapInfo in_map;
+      if (gst_buffer_map (in, &in_map, GST_MAP_READ))
+        {
+          if (strata_ring_write (g->captured, in_map.data, in_map.size / (2 * sizeof (float)))
+              < in_map.size / (2 * sizeof (float)))
+            g_atomic_int_inc (&backend->xruns);
+          gst_buffer_unmap (in, &in_map);
+        }
+      gst_sample_unref (sample);
+    }
+  got = strata_ring_read (g->captured, g->in_buf, n);
+  memset (g->in_buf + got * 2, 0, (n - got) * 2 * sizeof (float));
+
+  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
+  backend->process (backend->user_data, g->in_buf, (float *) map.data, n);
+  gst_buffer_unmap (buffer, &map);
+  GST_BUFFER_PTS (buffer) = gst_util_uint64_scale (g->frames, GST_SECOND, backend->config.rate);
+  GST_BUFFER_DURATION (buffer) = gst_util_uint64_scale (n, GST_SECOND, backend->config.rate);
+  g->frames += n;
+  gst_app_src_push_buffer (src, buffer);
+}
 
 static gboolean
-gst_open (StrataBackend *backend, GError **error)
+on_bus (GstBus *bus, GstMessage *message, gpointer data)
 {
-  g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE, "not available yet");
-  return FALSE;
+  Gst *g = data;
+
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR && !g->lost)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = NULL;
+
+      gst_message_parse_error (message, &error, NULL);
+      text = g_strdup_printf ("GStreamer audio stopped: %s", error->message);
+      g->lost = TRUE;
+      g->backend->lost (g->backend->user_data, text);
+    }
+  return G_SOURCE_CONTINUE;
 }
-static gboolean gst_start (StrataBackend *b, GError **e) { return FALSE; }
-static void gst_stop (StrataBackend *b) {}
-static void gst_latency (StrataBackend *b, guint *i, guint *o) { *i = *o = 0; }
-static void gst_close (StrataBackend *b) {}
+
+static void
+watch_bus (Gst *g, GstElement *pipeline, guint slot)
+{
+  GstBus *bus = gst_element_get_bus (pipeline);
+
+  g->watch[slot] = gst_bus_create_watch (bus);
+  g_source_set_callback (g->watch[slot], (GSourceFunc) (void (*) (void)) on_bus, g, NULL);
+  g_source_attach (g->watch[slot], g->backend->context);
+  gst_object_unref (bus);
+}
+
+static gboolean
+gst_backend_open (StrataBackend *backend, GError **error)
+{
+  Gst *g = g_new0 (Gst, 1);
+  const StrataBackendConfig *config = &backend->config;
+  GstElement *convert, *resample, *sink;
+  g_autoptr(GstCaps) caps = NULL;
+  GstAppSrcCallbacks callbacks = { .need_data = need_data };
+
+  backend->priv = g;
+  g->backend = backend;
+  backend->period = (gint) (config->period ? MIN (config->period, STRATA_BACKEND_MAX_BLOCK)
+                                           : GST_PERIOD);
+  if (!gst_init_check (NULL, NULL, error))
+    return FALSE;
+  sink = make_device (sinks, config->output_device, error);
+  if (sink == NULL)
+    return FALSE;
+  g->captured = strata_ring_new (2 * sizeof (float), 1u << 16);
+  g->in_buf = g_new0 (float, STRATA_BACKEND_MAX_BLOCK * 2);
+
+  g->output = gst_pipeline_new ("strata-output");
+  g->appsrc = gst_element_factory_make ("appsrc", NULL);
+  convert = gst_element_factory_make ("audioconvert", NULL);
+  resample = gst_element_factory_make ("audioresample", NULL);
+  caps = float_caps (config->rate, 2);
+  /* Two periods queued at most: the sink's clock paces the engine. */
+  g_object_set (g->appsrc, "caps", caps, "format", GST_FORMAT_TIME, "is-live", FALSE,
+                "max-bytes", (guint64) backend->period * 2 * sizeof (float) * 2, "block", FALSE,
+                NULL);
+  gst_app_src_set_callbacks (GST_APP_SRC (g->appsrc), &callbacks, g, NULL);
+  gst_bin_add_many (GST_BIN (g->output), g->appsrc, convert, resample, sink, NULL);
+  if (!gst_element_link_many (g->appsrc, convert, resample, sink, NULL))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE, "the GStreamer output cannot be built");
+      return FALSE;
+    }
+  watch_bus (g, g->output, 0);
+
+  if (config->capture)
+    {
+      GstElement *src = make_device (sources, config->input_device, error);
+      GstElement *c2, *r2;
+      g_autoptr(GstCaps) in_caps = float_caps (config->rate, 2);
+
+      if (src == NULL)
+        return FALSE;
+      g->input = gst_pipeline_new ("strata-input");
+      c2 = gst_element_factory_make ("audioconvert", NULL);
+      r2 = gst_element_factory_make ("audioresample", NULL);
+      g->appsink = gst_element_factory_make ("appsink", NULL);
+      g_object_set (g->appsink, "caps", in_caps, "sync", FALSE, "max-buffers", 64, "drop", TRUE,
+                    NULL);
+      gst_bin_add_many (GST_BIN (g->input), src, c2, r2, g->appsink, NULL);
+      if (!gst_element_link_many (src, c2, r2, g->appsink, NULL))
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE, "the GStreamer input cannot be built");
+          return FALSE;
+        }
+      watch_bus (g, g->input, 1);
+    }
+  return TRUE;
+}
+
+/* Waits for a pipeline to reach PLAYING and reads its latency. */
+static gboolean
+play (GstElement *pipeline, gint *latency, guint rate, GError **error)
+{
+  GstStateChangeReturn ret = gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  GstQuery *query;
+
+  if (ret != GST_STATE_CHANGE_FAILURE)
+    ret = gst_element_get_state (pipeline, NULL, NULL, 5 * GST_SECOND);
+  if (ret == GST_STATE_CHANGE_FAILURE || ret == GST_STATE_CHANGE_ASYNC)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE,
+                   "the GStreamer audio device did not start");
+      return FALSE;
+    }
+  query = gst_query_new_latency ();
+  if (gst_element_query (pipeline, query))
+    {
+      GstClockTime min;
+      gst_query_parse_latency (query, NULL, &min, NULL);
+      g_atomic_int_set (latency, (gint) gst_util_uint64_scale (min, rate, GST_SECOND));
+    }
+  gst_query_unref (query);
+  return TRUE;
+}
+
+static gboolean
+gst_backend_start (StrataBackend *backend, GError **error)
+{
+  Gst *g = backend->priv;
+
+  if (g->input != NULL && !play (g->input, &g->latency_in, backend->config.rate, error))
+    return FALSE;
+  return play (g->output, &g->latency_out, backend->config.rate, error);
+}
+
+static void
+gst_backend_stop (StrataBackend *backend)
+{
+  Gst *g = backend->priv;
+
+  if (g == NULL)
+    return;
+  if (g->output != NULL)
+    gst_element_set_state (g->output, GST_STATE_NULL);
+  if (g->input != NULL)
+    gst_element_set_state (g->input, GST_STATE_NULL);
+}
+
+/* Output: the pipeline's latency plus appsrc's queue of two periods. */
+static void
+gst_backend_latency (StrataBackend *backend, guint *input, guint *output)
+{
+  Gst *g = backend->priv;
+
+  *input = (guint) g_atomic_int_get (&g->latency_in);
+  *output = (guint) g_atomic_int_get (&g->latency_out) + 2 * (guint) backend->period;
+}
+
+static void
+gst_backend_close (StrataBackend *backend)
+{
+  Gst *g = backend->priv;
+
+  if (g == NULL)
+    return;
+  gst_backend_stop (backend);
+  for (guint i = 0; i < 2; i++)
+    if (g->watch[i] != NULL)
+      {
+        g_source_destroy (g->watch[i]);
+        g_source_unref (g->watch[i]);
+      }
+  g_clear_object (&g->output);
+  g_clear_object (&g->input);
+  strata_ring_free (g->captured);
+  g_free (g->in_buf);
+  g_clear_pointer (&backend->priv, g_free);
+}
 
 const StrataBackendClass strata_backend_gstreamer_class = {
-  "gstreamer", gst_open, gst_start, gst_stop, gst_latency, gst_close,
+  "gstreamer", gst_backend_open, gst_backend_start, gst_backend_stop, gst_backend_latency,
+  gst_backend_close,
 };
