@@ -64,6 +64,7 @@ typedef struct
   gint                  latency_in;   /* frames, atomic */
   gint                  latency_out;
   guint64               next_position;
+  guint32               clock_id;
   float                *in_buf;
   float                *out_buf;
 } PipeWire;
@@ -107,9 +108,12 @@ on_process (void *data, struct spa_io_position *position)
   guint n = (guint) MIN (position->clock.duration, STRATA_BACKEND_MAX_BLOCK);
 
   g_atomic_int_set (&backend->period, (gint) n);
-  /* A cycle the graph skipped shows as a jump in the clock. */
-  if (pw->next_position != 0 && position->clock.position != pw->next_position)
+  /* A cycle the graph skipped shows as the clock jumping ahead; moving to another driver
+   * (when our ports are linked) is not one, nor the repeated first cycle after linking. */
+  if (pw->next_position != 0 && position->clock.id == pw->clock_id
+      && position->clock.position > pw->next_position)
     g_atomic_int_inc (&backend->xruns);
+  pw->clock_id = position->clock.id;
   pw->next_position = position->clock.position + position->clock.duration;
 
   for (guint c = 0; c < 2; c++)
