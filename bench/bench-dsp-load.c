@@ -8,15 +8,17 @@
  * runs the engine's cycle block after block, with stems on as the engine keeps them for the
  * meters: strata_graph_prepare, a memcpy per clip span standing in for the butler's ring
  * copy, then strata_graph_process. Each block is timed on its own; after a warm-up it prints
- * the mean and the 99th-percentile time per block, then the largest count that fits in half
- * the period, against the target of 512. It keeps doubling past 512 while the count fits, so
- * the headroom shows.
+ * the mean and the 99th-percentile time per block, then the largest count whose p99 fits in
+ * half the period, against the target of 512. It keeps doubling past 512 while the count
+ * fits, so the headroom shows.
  *
- * The verdict goes by the mean. The p99 is the honest figure for a deadline, but on a shared
- * machine it is someone else's: measured in five rounds, a burst of other work spoils one or
- * two of them, and even the median of the rounds' p99s moved 512 tracks from 39 % to 56 % of
- * the period between runs while the mean stayed within 3 %. Both are printed, with the range
- * of the rounds' p99s, so a quiet machine can be read by its tail.
+ * A block's time is the CPU time of this thread (CLOCK_THREAD_CPUTIME_ID), not the wall
+ * clock: the engine's audio thread runs at realtime priority and ordinary work does not
+ * preempt it, but this bench does get preempted, and on a shared machine its wall-clock p99
+ * measured other people's processes (512 tracks from 39 % to 165 % of the period between
+ * runs). The wall-clock mean is printed beside it, the gap showing how busy the machine was.
+ * The p99 is the median of five rounds' p99s, their range printed, so that a burst of cache
+ * pollution from the other core spoils one round rather than the figure.
  *
  * The sources need no files: compiling reads only their channels and frames, and the noise
  * copied into the spans is made in memory.
@@ -54,7 +56,8 @@
 
 typedef struct
 {
-  double mean;
+  double mean;       /* CPU time, like the rest */
+  double wall_mean;
   double p99;        /* the median of the rounds' */
   double p99_low;    /* the best and worst round's */
   double p99_high;
@@ -120,6 +123,15 @@ now_us (void)
   return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
+static double
+cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
 static int
 compare_double (const void *a, const void *b)
 {
@@ -157,7 +169,7 @@ measure (guint n_tracks, const float *noise, double seconds, double *times, Resu
   g_autofree guint *channels = NULL;
   float out[BLOCK * 2];
   const gint64 loop_blocks = CLIP_FRAMES / BLOCK;
-  double t0, t1, start, sum = 0.0;
+  double t0, t1, start, sum = 0.0, wall_sum = 0.0;
   double round_p99[ROUNDS];
   gint64 block = 0;
   guint n = 0;
@@ -182,8 +194,8 @@ measure (guint n_tracks, const float *noise, double seconds, double *times, Resu
   while (now_us () - start < WARMUP_US)
     run_block (graph, state, channels, noise, (block++ % loop_blocks) * BLOCK, out);
 
-  /* Rounds, so that a burst of other work on a shared core spoils one round's tail rather
-   * than the whole figure: the p99 printed is the median of the rounds' p99s. */
+  /* Rounds, so that a burst of interference spoils one round's tail rather than the figure:
+   * the p99 printed is the median of the rounds' p99s. */
   for (guint round = 0; round < ROUNDS; round++)
     {
       guint first = n;
@@ -192,9 +204,12 @@ measure (guint n_tracks, const float *noise, double seconds, double *times, Resu
       while (n - first < MAX_BLOCKS / ROUNDS
              && (n - first < MIN_BLOCKS / ROUNDS || now_us () - start < seconds * 1e6 / ROUNDS))
         {
-          t0 = now_us ();
+          double wall = now_us ();
+
+          t0 = cpu_us ();
           run_block (graph, state, channels, noise, (block++ % loop_blocks) * BLOCK, out);
-          times[n++] = now_us () - t0;
+          times[n++] = cpu_us () - t0;
+          wall_sum += now_us () - wall;
         }
       qsort (times + first, n - first, sizeof *times, compare_double);
       round_p99[round] = times[first + (gsize) ((n - first) * 0.99)];
@@ -208,6 +223,7 @@ measure (guint n_tracks, const float *noise, double seconds, double *times, Resu
   qsort (times, n, sizeof *times, compare_double);
   qsort (round_p99, ROUNDS, sizeof *round_p99, compare_double);
   result->mean = sum / n;
+  result->wall_mean = wall_sum / n;
   result->p99 = round_p99[ROUNDS / 2];
   result->p99_low = round_p99[0];
   result->p99_high = round_p99[ROUNDS - 1];
@@ -223,7 +239,7 @@ main (int argc, char **argv)
   g_autofree float *noise = NULL;
   g_autofree double *times = NULL;
   guint32 seed = 12345;
-  guint best = 0, best_p99 = 0;
+  guint best = 0, best_mean = 0;
   double per_track = 0.0;
   gboolean pass;
 
@@ -242,8 +258,8 @@ main (int argc, char **argv)
     }
   times = g_new (double, MAX_BLOCKS);
 
-  printf ("%d-frame blocks at %d Hz: period %.0f us, budget (50 %%) %.0f us; per block: "
-          "prepare + span copy + process, stems on\n", BLOCK, RATE, PERIOD_US, BUDGET_US);
+  printf ("%d-frame blocks at %d Hz: period %.0f us, budget (50 %%) %.0f us; per block, in CPU "
+          "time: prepare + span copy + process, stems on\n", BLOCK, RATE, PERIOD_US, BUDGET_US);
   for (guint count = FIRST_COUNT; count <= MAX_COUNT; count *= 2)
     {
       g_autoptr(GError) error = NULL;
@@ -255,27 +271,27 @@ main (int argc, char **argv)
           return 2;
         }
       printf ("%5u tracks: mean %7.1f us (%5.1f %%), p99 %7.1f us (%5.1f %%; rounds %.0f..%.0f),"
-              " max %7.1f us, %u blocks, output peak %.2f\n", count, r.mean,
+              " max %7.1f us; wall mean %7.1f us; %u blocks, output peak %.2f\n", count, r.mean,
               100.0 * r.mean / PERIOD_US, r.p99, 100.0 * r.p99 / PERIOD_US, r.p99_low, r.p99_high,
-              r.max, r.blocks, r.peak);
-      if (r.p99 <= BUDGET_US)
-        best_p99 = count;
+              r.max, r.wall_mean, r.blocks, r.peak);
       if (r.mean <= BUDGET_US)
+        best_mean = count;
+      if (r.p99 <= BUDGET_US)
         {
           best = count;
-          per_track = r.mean / count;
+          per_track = r.p99 / count;
         }
       else if (count >= TARGET)
         break;
     }
 
-  printf ("largest count within %.0f us: %u by mean, %u by p99", BUDGET_US, best, best_p99);
+  printf ("largest count within %.0f us: %u by p99, %u by mean", BUDGET_US, best, best_mean);
   if (per_track > 0.0)
-    printf ("; at %.2f us per track per block, about %.0f tracks would fit by mean",
-            per_track, BUDGET_US / per_track);
+    printf ("; at %.2f us per track per block (p99), about %.0f tracks would fit", per_track,
+            BUDGET_US / per_track);
   printf ("\n");
   pass = best >= TARGET;
-  printf ("dsp load: %u tracks within %.0f us by mean (target >= %d) %s\n", best, BUDGET_US,
+  printf ("dsp load: %u tracks within %.0f us at p99 (target >= %d) %s\n", best, BUDGET_US,
           TARGET, pass ? "PASS" : "FAIL");
   return pass ? 0 : 1;
 }
