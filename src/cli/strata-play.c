@@ -241,6 +241,7 @@ main (int argc, char *argv[])
   g_autofree char *output = NULL, *report_path = NULL, *dummy_file = NULL, *last_error = NULL;
   g_auto(GStrv) args = NULL;
   gboolean loop = FALSE, save = FALSE, recover = FALSE, dummy_loopback = FALSE;
+  gboolean list_devices = FALSE;
   gint passes = 1, period = 0;
   gint64 calibration = 0;
   GOptionEntry entries[] = {
@@ -258,6 +259,7 @@ main (int argc, char *argv[])
     { "save", 0, 0, G_OPTION_ARG_NONE, &save, N_("Save the project with the new takes"), NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Save to this file instead"), N_("FILE") },
     { "recover", 0, 0, G_OPTION_ARG_NONE, &recover, N_("Add takes a crash left in the media folder"), NULL },
+    { "list-devices", 0, 0, G_OPTION_ARG_NONE, &list_devices, N_("List the PipeWire and GStreamer audio devices and exit"), NULL },
     { "report", 0, 0, G_OPTION_ARG_FILENAME, &report_path, N_("Write a JSON report (- for standard output)"), N_("FILE|-") },
     { "dummy-output", 0, 0, G_OPTION_ARG_FILENAME, &dummy_file, N_("Dummy backend: write what plays to this WAV"), N_("FILE") },
     { "dummy-loopback", 0, 0, G_OPTION_ARG_NONE, &dummy_loopback, N_("Dummy backend: record what plays, one period late"), NULL },
@@ -282,6 +284,29 @@ main (int argc, char *argv[])
   g_option_context_set_summary (context, _("Plays a Strata project and records overdubs, without a window."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail (2, error->message);
+  if (list_devices)
+    {
+      GPtrArray *(*listers[]) (GError **) = { strata_backend_pipewire_devices,
+                                              strata_backend_gstreamer_devices };
+      const char *names[] = { "PipeWire", "GStreamer" };
+      for (guint b = 0; b < 2; b++)
+        {
+          g_autoptr(GPtrArray) devices = listers[b] (&error);
+          if (devices == NULL)
+            {
+              g_print ("%s: %s\n", names[b], error->message);
+              g_clear_error (&error);
+              continue;
+            }
+          for (guint i = 0; i < devices->len; i++)
+            {
+              StrataAudioDevice *d = devices->pdata[i];
+              g_print ("%s\t%s%s\t%s\t%s\n", names[b], d->input ? "in" : "",
+                       d->output ? (d->input ? "+out" : "out") : "", d->name, d->description);
+            }
+        }
+      return 0;
+    }
   if (args == NULL || g_strv_length (args) != 1)
     return fail (2, _("give exactly one PROJECT (.strata or .json)"));
   if (passes < 1)

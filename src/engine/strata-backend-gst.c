@@ -288,3 +288,45 @@ const StrataBackendClass strata_backend_gstreamer_class = {
   "gstreamer", gst_backend_open, gst_backend_start, gst_backend_stop, gst_backend_latency,
   gst_backend_close,
 };
+
+GPtrArray *
+strata_backend_gstreamer_devices (GError **error)
+{
+  GstDeviceMonitor *monitor;
+  GPtrArray *devices;
+  GList *list;
+
+  if (!gst_init_check (NULL, NULL, error))
+    return NULL;
+  monitor = gst_device_monitor_new ();
+  gst_device_monitor_add_filter (monitor, "Audio/Sink", NULL);
+  gst_device_monitor_add_filter (monitor, "Audio/Source", NULL);
+  if (!gst_device_monitor_start (monitor))
+    {
+      g_object_unref (monitor);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE, "GStreamer cannot list devices");
+      return NULL;
+    }
+  devices = g_ptr_array_new_with_free_func ((GDestroyNotify) strata_audio_device_free);
+  list = gst_device_monitor_get_devices (monitor);
+  for (GList *l = list; l != NULL; l = l->next)
+    {
+      GstDevice *device = l->data;
+      g_autofree char *klass = gst_device_get_device_class (device);
+      StrataAudioDevice *d = g_new0 (StrataAudioDevice, 1);
+      GstStructure *props = gst_device_get_properties (device);
+      const char *name = props ? gst_structure_get_string (props, "node.name") : NULL;
+
+      d->description = gst_device_get_display_name (device);
+      d->name = g_strdup (name ? name : d->description);
+      d->input = strstr (klass, "Source") != NULL;
+      d->output = strstr (klass, "Sink") != NULL;
+      g_ptr_array_add (devices, d);
+      if (props)
+        gst_structure_free (props);
+    }
+  g_list_free_full (list, gst_object_unref);
+  gst_device_monitor_stop (monitor);
+  g_object_unref (monitor);
+  return devices;
+}

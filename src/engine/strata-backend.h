@@ -100,5 +100,6 @@ typedef struct
 
 void       strata_audio_device_free       (StrataAudioDevice *device);
 GPtrArray *strata_backend_pipewire_devices (GError          **error);
+GPtrArray *strata_backend_gstreamer_devices (GError         **error);
 
 G_END_DECLS
