@@ -241,7 +241,7 @@ main (int argc, char *argv[])
   g_autofree char *output = NULL, *report_path = NULL, *dummy_file = NULL, *last_error = NULL;
   g_auto(GStrv) args = NULL;
   gboolean loop = FALSE, save = FALSE, recover = FALSE, dummy_loopback = FALSE;
-  gboolean list_devices = FALSE;
+  gboolean list_devices = FALSE, measure = FALSE;
   gint passes = 1, period = 0;
   gint64 calibration = 0;
   GOptionEntry entries[] = {
@@ -259,6 +259,7 @@ main (int argc, char *argv[])
     { "save", 0, 0, G_OPTION_ARG_NONE, &save, N_("Save the project with the new takes"), NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Save to this file instead"), N_("FILE") },
     { "recover", 0, 0, G_OPTION_ARG_NONE, &recover, N_("Add takes a crash left in the media folder"), NULL },
+    { "measure-latency", 0, 0, G_OPTION_ARG_NONE, &measure, N_("Play a click through a loopback, print the calibration offset and exit"), NULL },
     { "list-devices", 0, 0, G_OPTION_ARG_NONE, &list_devices, N_("List the PipeWire and GStreamer audio devices and exit"), NULL },
     { "report", 0, 0, G_OPTION_ARG_FILENAME, &report_path, N_("Write a JSON report (- for standard output)"), N_("FILE|-") },
     { "dummy-output", 0, 0, G_OPTION_ARG_FILENAME, &dummy_file, N_("Dummy backend: write what plays to this WAV"), N_("FILE") },
@@ -384,7 +385,7 @@ main (int argc, char *argv[])
   options.config.period = (guint) MAX (period, 0);
   options.config.output_device = output_device;
   options.config.input_device = input_device;
-  options.config.capture = record != NULL || input_device != NULL;
+  options.config.capture = record != NULL || input_device != NULL || measure;
   options.config.dummy_file = dummy_file;
   options.config.dummy_loopback = dummy_loopback;
   if (!strata_engine_start (engine, &options, &error))
@@ -393,6 +394,16 @@ main (int argc, char *argv[])
       return fail (1, message);
     }
   strata_engine_set_calibration (engine, calibration);
+  if (measure)
+    {
+      gint64 offset;
+      if (!strata_engine_measure_latency (engine, &offset, &error))
+        return fail (1, error->message);
+      g_print (_("round trip %" G_GINT64_FORMAT " frames, calibration offset %" G_GINT64_FORMAT
+                 " frames (use --latency-offset=%" G_GINT64_FORMAT ")\n"),
+               strata_engine_get_round_trip (engine) - calibration + offset, offset, offset);
+      return 0;
+    }
 
   loop_on = loop;
   loop_start = start;

@@ -200,6 +200,7 @@ typedef enum
   CMD_PARAM,
   CMD_RECORD,
   CMD_RECORD_STOP,
+  CMD_MEASURE,
 } CmdKind;
 
 typedef struct
@@ -259,6 +260,7 @@ struct _StrataEngine
   _Atomic int      rt_record_done;
   _Atomic gint64   rt_record_seq;    /* seq of the first recorded frame, or -1 */
   _Atomic gint64   rt_round_trip;    /* of the recording: its period plus the latencies */
+  _Atomic gint64   rt_measured;      /* frames from a click out to its return, or -1 */
 
   /* the audio thread's own */
   struct
@@ -278,6 +280,7 @@ struct _StrataEngine
     gint64   record_latency;       /* frames to capture after the last one played */
     gint64   record_tail;          /* frames still to capture after the stop, or -1 */
     guint    period;               /* of the current callback */
+    gint64   click_seq;            /* latency measurement: when the click goes out, or -1 */
   } rt;
 
   /* the butler */
@@ -427,6 +430,10 @@ rt_command (StrataEngine *self, const Cmd *cmd)
       break;
     case CMD_RECORD_STOP:
       self->rt.rolling = FALSE;
+      break;
+    case CMD_MEASURE:
+      self->rt.click_seq = self->rt.seq + 4 * self->rt.period;
+      atomic_store (&self->rt_measured, -1);
       break;
     }
 }
@@ -604,6 +611,28 @@ rt_process (gpointer data, const float *input, float *output, guint n)
     }
   if (was_rolling)
     strata_ring_write (self->loudness_ring, output, n);
+
+  /* Latency measurement: one click out, then the first input frame above -12 dBFS. */
+  if (self->rt.click_seq >= 0)
+    {
+      gint64 click = self->rt.click_seq;
+      if (click >= self->rt.seq && click < self->rt.seq + n)
+        {
+          output[2 * (click - self->rt.seq)] = 0.5f;
+          output[2 * (click - self->rt.seq) + 1] = 0.5f;
+        }
+      for (guint k = 0; k < n; k++)
+        if (self->rt.seq + k >= click
+            && (fabsf (input[k * STRATA_BACKEND_INPUTS]) > 0.25f
+                || fabsf (input[k * STRATA_BACKEND_INPUTS + 1]) > 0.25f))
+          {
+            atomic_store (&self->rt_measured, self->rt.seq + k - click);
+            self->rt.click_seq = -1;
+            break;
+          }
+      if (self->rt.seq > click + self->rate)
+        self->rt.click_seq = -1;   /* nothing came back within a second */
+    }
 
   /* Recording: every input frame from the record start until the tail after the stop. */
   if (self->rt.recording)
@@ -1743,6 +1772,8 @@ strata_engine_init (StrataEngine *self)
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
   self->rate = 48000;
   self->rt.end = -1;
+  self->rt.click_seq = -1;
+  atomic_store (&self->rt_measured, -1);
   atomic_store (&self->rt_record_seq, -1);
   atomic_store (&self->butler_run, TRUE);
   self->butler = g_thread_new ("strata-butler", butler_thread, self);
@@ -1753,4 +1784,43 @@ StrataEngine *
 strata_engine_new (void)
 {
   return g_object_new (STRATA_TYPE_ENGINE, NULL);
+}
+
+/* ---- latency calibration ------------------------------------------------------------------ */
+
+gboolean
+strata_engine_measure_latency (StrataEngine *self, gint64 *calibration, GError **error)
+{
+  Cmd cmd = { .kind = CMD_MEASURE };
+  gint64 deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  gint64 measured = -1;
+
+  g_return_val_if_fail (STRATA_IS_ENGINE (self), FALSE);
+
+  if (self->backend == NULL || strata_engine_get_playing (self)
+      || self->record_state == STRATA_RECORDER_RECORDING
+      || self->record_state == STRATA_RECORDER_STOPPING)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
+                   "latency can be measured only while audio runs and the transport is stopped");
+      return FALSE;
+    }
+  atomic_store (&self->rt_measured, -2);
+  send (self, &cmd);
+  while (g_get_monotonic_time () < deadline)
+    {
+      measured = atomic_load (&self->rt_measured);
+      if (measured >= 0)
+        break;
+      g_usleep (5000);
+    }
+  if (measured < 0)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE,
+                   "the click did not come back: connect the output to the input (a loopback "
+                   "cable, or record the output device's monitor) and try again");
+      return FALSE;
+    }
+  *calibration = measured - (strata_engine_get_round_trip (self) - self->calibration);
+  return TRUE;
 }

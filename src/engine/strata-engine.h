@@ -86,6 +86,12 @@ void                strata_engine_get_latency     (StrataEngine               *s
 void                strata_engine_set_calibration (StrataEngine               *self,
                                                    gint64                      frames);
 gint64              strata_engine_get_round_trip  (StrataEngine               *self);
+/* "Measure latency": plays one click and listens for it on the input (through a loopback);
+ * `calibration` is what the round trip misses (the value for strata_engine_set_calibration).
+ * The transport must be stopped. */
+gboolean            strata_engine_measure_latency (StrataEngine               *self,
+                                                   gint64                     *calibration,
+                                                   GError                    **error);
 
 gboolean            strata_engine_get_meter       (StrataEngine               *self,
                                                    const char                 *strip_id,
