@@ -1029,10 +1029,16 @@ static gboolean
 recompile (StrataEngine *self, GError **error)
 {
   Program *p = program_new (self->project, error);
+  gboolean tracks_changed;
 
   if (p == NULL)
     return FALSE;
+  tracks_changed = self->program != NULL && self->program->n_tracks != p->n_tracks;
   install_program (self, p);
+  /* The butler's rings are per track: a track added or removed needs them rebuilt, which a
+   * refill from where the transport is does (with a declicked gap). */
+  if (tracks_changed)
+    strata_engine_locate (self, atomic_load (&self->rt_position));
   return TRUE;
 }
 
