@@ -215,6 +215,7 @@ typedef struct
   StrataGraphParam     param;
   double               value;
   gint64               tail;
+  guint                serial;          /* CMD_PLAY: acknowledged through rt_play_ack */
 } Cmd;
 
 typedef struct
@@ -254,6 +255,8 @@ struct _StrataEngine
   _Atomic gint64   rt_played;
   _Atomic gint64   rt_seq;
   _Atomic int      rt_rolling;
+  _Atomic guint    rt_play_ack;      /* the serial of the last play command the audio thread ran */
+  guint            play_serial;
   _Atomic guint    rt_xruns;
   _Atomic guint32  in_peak[2];
   _Atomic int      in_clip;
@@ -400,6 +403,7 @@ rt_command (StrataEngine *self, const Cmd *cmd)
           self->rt.rolling = TRUE;
           self->rt.passes_done = 0;
         }
+      atomic_store (&self->rt_play_ack, cmd->serial);
       break;
     case CMD_STOP:
       self->rt.rolling = FALSE;
@@ -933,7 +937,7 @@ tick (gpointer data)
   StrataEngine *self = data;
   Program *p = self->program;
   gint64 now = g_get_monotonic_time ();
-  gboolean playing = atomic_load (&self->rt_rolling);
+  gboolean playing = strata_engine_get_playing (self);
   gint64 position = atomic_load (&self->rt_position);
   guint xruns = atomic_load (&self->rt_xruns) + (self->backend ? (guint) g_atomic_int_get (&self->backend->xruns) : 0);
   StrataPlaySegment seg;
@@ -1152,6 +1156,7 @@ backend_lost (gpointer data, const char *message)
   StrataEngine *self = data;
 
   atomic_store (&self->rt_rolling, FALSE);
+  atomic_store (&self->rt_play_ack, self->play_serial);   /* nothing will run it now */
   if (self->record_state == STRATA_RECORDER_RECORDING
       || self->record_state == STRATA_RECORDER_STOPPING)
     {
@@ -1246,11 +1251,10 @@ strata_engine_get_backend_name (StrataEngine *self)
 void
 strata_engine_play (StrataEngine *self)
 {
-  Cmd cmd = { .kind = CMD_PLAY };
+  Cmd cmd = { .kind = CMD_PLAY, .serial = ++self->play_serial };
 
   atomic_store (&self->meter_reset, TRUE);
   send (self, &cmd);
-  atomic_store (&self->rt_rolling, TRUE);   /* until the audio thread says otherwise */
 }
 
 void
@@ -1294,10 +1298,11 @@ strata_engine_set_stop_at (StrataEngine *self, gint64 end, guint passes)
   send (self, &cmd);
 }
 
+/* Rolling, or asked to roll and the audio thread has not run the command yet. */
 gboolean
 strata_engine_get_playing (StrataEngine *self)
 {
-  return atomic_load (&self->rt_rolling);
+  return atomic_load (&self->rt_rolling) || atomic_load (&self->rt_play_ack) != self->play_serial;
 }
 
 gint64
@@ -1555,11 +1560,55 @@ strata_engine_finish_recording (StrataEngine *self, GError **error)
   return TRUE;
 }
 
+/* The source for an imported take. The group adds sources only when it is pushed, so the
+ * ones this recording adds (`added`) are checked too: by hash (one source per content) and by
+ * id (no two new sources with one id). */
+static StrataSource *
+take_source (StrataEngine *self, const StrataImportResult *result, const char *name,
+             GPtrArray *added, StrataCommand *group)
+{
+  StrataSource *source = strata_project_source_for_import (self->project, result, name);
+
+  if (strata_project_find_source_by_hash (self->project, result->hash) != NULL)
+    return source;
+  for (guint i = 0; i < added->len; i++)
+    if (g_strcmp0 (strata_source_get_hash (added->pdata[i]), result->hash) == 0)
+      {
+        g_object_unref (source);
+        return g_object_ref (added->pdata[i]);
+      }
+  for (guint n = 1;; n++)
+    {
+      const char *id = strata_source_get_id (source);
+      gboolean clash = strata_project_find_source (self->project, id) != NULL
+                       || strata_project_find_strip (self->project, id) != NULL;
+      g_autofree char *other = NULL;
+      StrataSource *renamed;
+
+      for (guint i = 0; i < added->len; i++)
+        clash |= g_strcmp0 (strata_source_get_id (added->pdata[i]), id) == 0;
+      if (!clash)
+        break;
+      other = g_strdup_printf ("take%u", n);
+      renamed = strata_source_new (other, strata_source_get_path (source),
+                                   strata_source_get_channels (source),
+                                   strata_source_get_frames (source));
+      strata_source_set_file_path (renamed, strata_source_get_file_path (source));
+      strata_source_set_hash (renamed, strata_source_get_hash (source));
+      strata_source_set_name (renamed, strata_source_get_name (source));
+      g_object_unref (source);
+      source = renamed;
+    }
+  g_ptr_array_add (added, g_object_ref (source));
+  strata_group_command_add (group, strata_commands_add_source (self->project, source));
+  return source;
+}
+
 /* Adds one take file to the project as a source, and its regions as clips: all but the
  * newest go to the track's take lanes, and clips the newest covers move there too. */
 static gboolean
-add_takes (StrataEngine *self, StrataTakeFile *take, GArray *regions, StrataCommand *group,
-           GError **error)
+add_takes (StrataEngine *self, StrataTakeFile *take, GArray *regions, GPtrArray *added,
+           StrataCommand *group, GError **error)
 {
   StrataTrack *track = strata_timeline_find_track (strata_project_get_timeline (self->project),
                                                    take->track_id);
@@ -1576,9 +1625,7 @@ add_takes (StrataEngine *self, StrataTakeFile *take, GArray *regions, StrataComm
   if (result == NULL)
     return FALSE;
   name = g_strdup_printf ("%s take", strata_strip_get_name (STRATA_STRIP (track)));
-  source = strata_project_source_for_import (self->project, result, name);
-  if (strata_project_find_source_by_hash (self->project, result->hash) == NULL)
-    strata_group_command_add (group, strata_commands_add_source (self->project, source));
+  source = take_source (self, result, name, added, group);
   for (guint r = 0; r < regions->len; r++)
     {
       const StrataTakeRegion *region = &g_array_index (regions, StrataTakeRegion, r);
@@ -1608,6 +1655,7 @@ finish_recording_takes (StrataEngine *self)
   StrataRecorderState next;
   StrataPlaySegment seg;
   g_autoptr(GPtrArray) armed = armed_tracks (self);
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
   guint n_clips = 0;
 
   if (rec == NULL)
@@ -1631,7 +1679,7 @@ finish_recording_takes (StrataEngine *self)
                                                        atomic_load (&self->rt_record_seq),
                                                        frames, self->record_round_trip, punch,
                                                        punch_in, punch_out);
-      if (!add_takes (self, take, regions, group, &error))
+      if (!add_takes (self, take, regions, added, group, &error))
         {
           /* The take file stays in the media folder, to be recovered. */
           g_autofree char *message = g_strdup_printf ("the take in '%s' could not be added: %s",
