@@ -544,6 +544,10 @@ rt_roll (StrataEngine *self, const float *input, float *out, guint n)
     }
   atomic_store_explicit (&self->prefetch.read, read + n, memory_order_release);
   atomic_fetch_add (&self->rt_played, done);
+  /* Stopped by itself mid-period (at the end, or after the last loop pass): what the butler
+   * read next no longer follows the position, so read again from there. */
+  if (!self->rt.rolling)
+    rt_send_refill (self);
 
   if (self->rt.fade_in)
     {
