@@ -482,6 +482,60 @@ typedef struct
 
 static LoopTake *loop_take;
 
+/* Stopping by itself in the middle of a period, then playing on without a locate: the second
+ * stretch continues exactly where the first ended (the butler's reading follows). */
+static void
+test_play_on_after_end (void)
+{
+  g_autofree char *dir = fresh_dir ("play-on");
+  g_autofree char *out_path = g_build_filename (dir, "dummy-out.wav", NULL);
+  g_autoptr(StrataProject) project = playback_project (dir);
+  g_autoptr(Rig) rig = NULL;
+  g_autoptr(Audio) got = NULL;
+  g_autofree float *expected = NULL;
+  const gint64 mid = PLAY_FROM + 10 * PERIOD + 100, end = PLAY_FROM + 40000;
+  gint64 start = -1, played;
+
+  drain ();
+  rig = rig_new (project, out_path, FALSE);
+  strata_engine_locate (rig->engine, PLAY_FROM);
+  strata_engine_set_stop_at (rig->engine, mid, 0);
+  strata_engine_play (rig->engine);
+  play_until_stopped (rig->engine, 0, 20000);
+  g_assert_cmpint (strata_engine_get_position (rig->engine), ==, mid);
+  played = strata_engine_get_frames_played (rig->engine);
+  g_assert_cmpint (played, ==, mid - PLAY_FROM);
+  strata_engine_set_stop_at (rig->engine, end, 0);
+  strata_engine_play (rig->engine);
+  play_until_stopped (rig->engine, played, 20000);
+  g_assert_cmpint (strata_engine_get_frames_played (rig->engine), ==, end - PLAY_FROM);
+  strata_engine_shutdown (rig->engine);
+
+  /* The dummy's file has silence between the two stretches: take them out and compare. */
+  expected = render_range (project, PLAY_FROM, end);
+  got = read_audio (out_path);
+  for (gint64 i = 0; i < got->frames && start < 0; i++)
+    if (got->data[2 * i] != 0.0f || got->data[2 * i + 1] != 0.0f)
+      start = i;
+  g_assert_cmpint (start, >=, 0);
+  for (gint64 i = 0; i < mid - PLAY_FROM; i++)
+    g_assert_cmpfloat (got->data[2 * (start + i)], ==, expected[2 * i]);
+  {
+    /* The second stretch starts at the next non-silent frame of the expected audio. */
+    gint64 j = mid - PLAY_FROM, k = start + j, matched = 0;
+    while (k < got->frames && got->data[2 * k] == 0.0f && got->data[2 * k + 1] == 0.0f)
+      k++;
+    while (j < end - PLAY_FROM && expected[2 * j] == 0.0f && expected[2 * j + 1] == 0.0f)
+      j++;
+    for (; j < end - PLAY_FROM && k < got->frames; j++, k++, matched++)
+      {
+        g_assert_cmpfloat (got->data[2 * k], ==, expected[2 * j]);
+        g_assert_cmpfloat (got->data[2 * k + 1], ==, expected[2 * j + 1]);
+      }
+    g_assert_cmpint (matched, >, 20000);
+  }
+}
+
 static StrataClip *
 item (GListModel *list, guint i)
 {
@@ -1003,6 +1057,7 @@ main (int argc, char *argv[])
   write_media ();
 
   g_test_add_func ("/engine/playback/equals-render", test_playback_equals_render);
+  g_test_add_func ("/engine/playback/play-on-after-end", test_play_on_after_end);
   g_test_add_func ("/engine/record/loop", test_record_loop);
   g_test_add_func ("/engine/record/active-take", test_active_take);
   g_test_add_func ("/engine/record/json", test_json_keeps_takes);
