@@ -247,6 +247,29 @@ gst_backend_stop (StrataBackend *backend)
 
   if (g == NULL)
     return;
+  if (g->output != NULL && !g->lost && GST_STATE (g->output) == GST_STATE_PLAYING)
+    {
+      /* Let what is queued play out: the song's last periods are in there. */
+      GstBus *bus = gst_element_get_bus (g->output);
+      GstMessage *message;
+
+      /* A sink keeps back its last partial cycle: a cycle's worth of silence pushes it out. */
+      GstBuffer *silence = gst_buffer_new_allocate (NULL, STRATA_BACKEND_MAX_BLOCK * 2
+                                                          * sizeof (float), NULL);
+      gst_buffer_memset (silence, 0, 0, STRATA_BACKEND_MAX_BLOCK * 2 * sizeof (float));
+      GST_BUFFER_PTS (silence) = gst_util_uint64_scale (g->frames, GST_SECOND,
+                                                        backend->config.rate);
+      GST_BUFFER_DURATION (silence) = gst_util_uint64_scale (STRATA_BACKEND_MAX_BLOCK,
+                                                             GST_SECOND, backend->config.rate);
+      g->frames += STRATA_BACKEND_MAX_BLOCK;
+      gst_app_src_push_buffer (GST_APP_SRC (g->appsrc), silence);
+      gst_app_src_end_of_stream (GST_APP_SRC (g->appsrc));
+      message = gst_bus_timed_pop_filtered (bus, 2 * GST_SECOND,
+                                            GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+      if (message != NULL)
+        gst_message_unref (message);
+      gst_object_unref (bus);
+    }
   if (g->output != NULL)
     gst_element_set_state (g->output, GST_STATE_NULL);
   if (g->input != NULL)

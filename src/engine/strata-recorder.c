@@ -233,7 +233,7 @@ writer_thread (gpointer data)
       while ((n = strata_ring_read (rec->input, frames, WRITE_BLOCK)) > 0)
         if (ok)
           ok = write_frames (rec, frames, (guint) n, scratch);
-      /* Rewrite the headers every second: a crash loses at most the last second. */
+      /* Rewrite the headers twice a second: a crash loses at most the last half second. */
       if (ok && (stopping || g_get_monotonic_time () - last_header >= G_USEC_PER_SEC / 2))
         {
           for (guint t = 0; t < rec->takes->len; t++)
