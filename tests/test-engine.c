@@ -536,6 +536,72 @@ test_play_on_after_end (void)
   }
 }
 
+/* Meters against formulas: a 997 Hz sine at -20 dBFS peak on both channels reads -20 LUFS
+ * (BS.1770: one channel of a full-scale 997 Hz sine is -3.01 LUFS, two are 0), a true peak of
+ * -20 dBTP and, on its strip, a peak of 0.1 and an RMS of 0.1 / sqrt 2. */
+static void
+test_meters (void)
+{
+  g_autofree char *dir = fresh_dir ("meters");
+  g_autofree char *path = g_build_filename (work_dir, "tone.wav", NULL);
+  const gint64 frames = 3 * RATE;
+  g_autofree float *tone = g_new (float, frames * 2);
+  SF_INFO info = { .samplerate = RATE, .channels = 2, .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT };
+  g_autoptr(StrataProject) project = strata_project_new (RATE);
+  g_autoptr(Rig) rig = NULL;
+  StrataLoudness loud;
+  StrataMeter meter;
+  StrataTrack *track;
+  SNDFILE *sf;
+  gint64 deadline;
+
+  for (gint64 i = 0; i < frames; i++)
+    tone[2 * i] = tone[2 * i + 1] = (float) (0.1 * sin (2 * G_PI * 997.0 * (double) i / RATE));
+  sf = sf_open (path, SFM_WRITE, &info);
+  g_assert_nonnull (sf);
+  g_assert_cmpint (sf_writef_float (sf, tone, frames), ==, frames);
+  g_assert_cmpint (sf_close (sf), ==, 0);
+
+  strata_project_set_media_dir (project, dir);
+  track = add_track (project, 2, "Tone");
+  add_clip (project, track, add_source (project, "tone", "tone.wav", 2, frames), 0, 0, frames);
+  drain ();
+  rig = rig_new (project, NULL, FALSE);
+  strata_engine_set_stop_at (rig->engine, frames, 0);
+  strata_engine_play (rig->engine);
+  wait_rolling (rig->engine, 0);
+  /* The meters reach the main thread at display rate, from its main loop. */
+  deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5000);
+    }
+  g_assert_true (strata_engine_get_meter (rig->engine, strata_strip_get_id (STRATA_STRIP (track)),
+                                          &meter));
+  for (guint c = 0; c < 2; c++)
+    {
+      g_assert_cmpfloat_with_epsilon (meter.peak[c], 0.1, 0.001);
+      g_assert_cmpfloat_with_epsilon (meter.rms[c], 0.1 / G_SQRT2, 0.001);
+      g_assert_cmpfloat (meter.hold[c], >=, meter.peak[c]);
+    }
+  g_assert_false (meter.clipped);
+  g_assert_true (strata_engine_wait_stopped (rig->engine, 10000));
+  /* The meter thread reads its ring every 20 ms. */
+  deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+  do
+    {
+      g_usleep (50000);
+      strata_engine_get_loudness (rig->engine, &loud);
+    }
+  while (fabs (loud.integrated + 20.0) > 0.1 && g_get_monotonic_time () < deadline);
+  g_test_message ("momentary %.3f, short-term %.3f, integrated %.3f LUFS, true peak %.3f dBTP",
+                  loud.momentary, loud.short_term, loud.integrated, loud.true_peak);
+  g_assert_cmpfloat_with_epsilon (loud.integrated, -20.0, 0.1);
+  g_assert_cmpfloat_with_epsilon (loud.short_term, -20.0, 0.1);
+  g_assert_cmpfloat_with_epsilon (loud.true_peak, -20.0, 0.1);
+}
+
 static StrataClip *
 item (GListModel *list, guint i)
 {
@@ -1058,6 +1124,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/engine/playback/equals-render", test_playback_equals_render);
   g_test_add_func ("/engine/playback/play-on-after-end", test_play_on_after_end);
+  g_test_add_func ("/engine/meters", test_meters);
   g_test_add_func ("/engine/record/loop", test_record_loop);
   g_test_add_func ("/engine/record/active-take", test_active_take);
   g_test_add_func ("/engine/record/json", test_json_keeps_takes);

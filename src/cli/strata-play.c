@@ -148,6 +148,14 @@ report_json (StrataEngine *engine, StrataProject *project, GPtrArray *armed, gui
   json_builder_add_int_value (b, strata_engine_get_frames_played (engine));
   json_builder_set_member_name (b, "xruns");
   json_builder_add_int_value (b, strata_engine_get_xruns (engine));
+  {
+    guint device, late;
+    strata_engine_get_xrun_counts (engine, &device, &late);
+    json_builder_set_member_name (b, "xruns_device");
+    json_builder_add_int_value (b, device);
+    json_builder_set_member_name (b, "xruns_engine");
+    json_builder_add_int_value (b, late);
+  }
   json_builder_set_member_name (b, "period");
   json_builder_add_int_value (b, period);
   json_builder_set_member_name (b, "latency");

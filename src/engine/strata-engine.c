@@ -48,6 +48,7 @@ typedef struct
   _Atomic guint32  *square;       /* n_meters * 2: mean square of the last period */
   float            *accum;        /* n_meters * 2: the audio thread's running sums */
   gboolean         *monitor;      /* per track: its input is heard through its strip */
+  gboolean          any_monitor;
   guint            *inputs;       /* per track, two: the device channels of its input */
   float            *monitor_buf;  /* n_tracks * MAX_BLOCK * 2 */
   guint64           layout;       /* hash of what the butler reads: clips and sources */
@@ -120,6 +121,7 @@ program_new (StrataProject *project, GError **error)
 
       p->monitor[t] = m == STRATA_MONITORING_ON
                       || (m == STRATA_MONITORING_AUTO && strata_track_get_record_arm (track));
+      p->any_monitor |= p->monitor[t];
       parse_input (strata_track_get_input (track), strata_track_get_channels (track),
                    p->inputs + 2 * t);
     }
@@ -244,7 +246,8 @@ struct _StrataEngine
   StrataMeter     *holds;            /* per meter: held peaks and when they were taken */
   gint64          *hold_time;
   guint            n_holds;
-  StrataMeter      input_meter;
+  StrataMeter      input_meter;      /* the device's input channels */
+  gboolean         input_clipped[2];
   gint64           input_hold_time;
 
   /* shared with the audio thread */
@@ -259,7 +262,7 @@ struct _StrataEngine
   guint            play_serial;
   _Atomic guint    rt_xruns;
   _Atomic guint32  in_peak[2];
-  _Atomic int      in_clip;
+  _Atomic int      in_clip[2];
   _Atomic int      rt_record_done;
   _Atomic gint64   rt_record_seq;    /* seq of the first recorded frame, or -1 */
   _Atomic gint64   rt_round_trip;    /* of the recording: its period plus the latencies */
@@ -482,6 +485,22 @@ rt_meter (Program *p, guint meter, const float *frames, guint n)
     }
 }
 
+/* Hands frames [from, from + n) of the input to the monitored tracks' strips. */
+static void
+rt_set_inputs (Program *p, const float *input, guint from, guint n)
+{
+  for (guint t = 0; t < p->n_tracks; t++)
+    if (p->monitor[t])
+      {
+        guint ch = strata_graph_get_track_channels (p->graph, t);
+        float *buf = p->monitor_buf + (gsize) t * STRATA_BACKEND_MAX_BLOCK * 2;
+        for (guint k = 0; k < n; k++)
+          for (guint c = 0; c < ch; c++)
+            buf[k * ch + c] = input[(from + k) * STRATA_BACKEND_INPUTS + p->inputs[2 * t + c]];
+        strata_graph_state_set_input (p->state, t, buf);
+      }
+}
+
 /* Plays `n` frames of the sequence into `out` (which already holds silence). */
 static void
 rt_roll (StrataEngine *self, const float *input, float *out, guint n)
@@ -508,16 +527,7 @@ rt_roll (StrataEngine *self, const float *input, float *out, guint n)
       spans = strata_graph_prepare (p->graph, p->state, pos, seg, &n_spans);
       for (guint s = 0; s < n_spans; s++)
         rt_fill_span (self, &spans[s], read + done);
-      for (guint t = 0; t < p->n_tracks; t++)
-        if (p->monitor[t])
-          {
-            guint ch = strata_graph_get_track_channels (p->graph, t);
-            float *buf = p->monitor_buf + (gsize) t * STRATA_BACKEND_MAX_BLOCK * 2;
-            for (guint k = 0; k < seg; k++)
-              for (guint c = 0; c < ch; c++)
-                buf[k * ch + c] = input[(done + k) * STRATA_BACKEND_INPUTS + p->inputs[2 * t + c]];
-            strata_graph_state_set_input (p->state, t, buf);
-          }
+      rt_set_inputs (p, input, done, seg);
       strata_graph_process (p->graph, p->state, pos, seg, out + 2 * done);
       for (guint m = 0; m + 1 < p->n_meters; m++)
         rt_meter (p, m, strata_graph_state_get_stem (p->state, m), seg);
@@ -589,6 +599,14 @@ rt_process (gpointer data, const float *input, float *output, guint n)
   was_rolling = self->rt.rolling;
   if (self->rt.program != NULL && self->rt.rolling && !self->rt.waiting)
     rt_roll (self, input, output, n);
+  else if (self->rt.program != NULL && self->rt.program->any_monitor)
+    {
+      /* Standing still, the monitored inputs are still heard through their strips. */
+      Program *p = self->rt.program;
+      strata_graph_prepare_inputs_only (p->graph, p->state, self->rt.position, n);
+      rt_set_inputs (p, input, 0, n);
+      strata_graph_process (p->graph, p->state, self->rt.position, n, output);
+    }
   if (was_rolling && strata_ring_peek (self->commands, 0, &cmd, 1) == 1 && cmd.kind == CMD_LOCATE)
     for (guint k = 0; k < n; k++)
       {
@@ -615,7 +633,7 @@ rt_process (gpointer data, const float *input, float *output, guint n)
         peak = fmaxf (peak, fabsf (input[k * STRATA_BACKEND_INPUTS + c]));
       raise_peak (&self->in_peak[c], peak);
       if (peak >= 1.0f)
-        atomic_store (&self->in_clip, TRUE);
+        atomic_store (&self->in_clip[c], TRUE);
     }
   if (was_rolling)
     strata_ring_write (self->loudness_ring, output, n);
@@ -963,8 +981,9 @@ tick (gpointer data)
     for (guint c = 0; c < 2; c++)
       peak[c] = bits_float (atomic_exchange (&self->in_peak[c], 0));
     update_meter (&self->input_meter, &self->input_hold_time, peak, rms, now);
-    if (atomic_load (&self->in_clip))
-      self->input_meter.clipped = TRUE;
+    for (guint c = 0; c < 2; c++)
+      self->input_clipped[c] |= atomic_load (&self->in_clip[c]);
+    self->input_meter.clipped = self->input_clipped[0] || self->input_clipped[1];
   }
 
   while (strata_ring_read (self->segments, &seg, 1) == 1)
@@ -1322,6 +1341,13 @@ strata_engine_get_xruns (StrataEngine *self)
   return self->xruns;
 }
 
+void
+strata_engine_get_xrun_counts (StrataEngine *self, guint *device, guint *engine)
+{
+  *device = self->backend ? (guint) g_atomic_int_get (&self->backend->xruns) : 0;
+  *engine = atomic_load (&self->rt_xruns);
+}
+
 gint64
 strata_engine_get_frames_played (StrataEngine *self)
 {
@@ -1405,9 +1431,30 @@ strata_engine_get_input_meter (StrataEngine *self, StrataMeter *meter)
 }
 
 void
+strata_engine_get_track_input_meter (StrataEngine *self, StrataTrack *track, StrataMeter *meter)
+{
+  guint channels = strata_track_get_channels (track);
+  guint in[2];
+
+  parse_input (strata_track_get_input (track), channels, in);
+  for (guint c = 0; c < 2; c++)
+    {
+      guint from = in[channels == 2 ? c : 0];
+      meter->peak[c] = self->input_meter.peak[from];
+      meter->rms[c] = self->input_meter.rms[from];
+      meter->hold[c] = self->input_meter.hold[from];
+    }
+  meter->clipped = self->input_clipped[in[0]] || self->input_clipped[in[1]];
+}
+
+void
 strata_engine_reset_clip (StrataEngine *self)
 {
-  atomic_store (&self->in_clip, FALSE);
+  for (guint c = 0; c < 2; c++)
+    {
+      atomic_store (&self->in_clip[c], FALSE);
+      self->input_clipped[c] = FALSE;
+    }
   self->input_meter.clipped = FALSE;
   for (guint m = 0; m < self->n_holds; m++)
     self->holds[m].clipped = FALSE;

@@ -72,6 +72,11 @@ void                strata_engine_set_stop_at     (StrataEngine               *s
 gboolean            strata_engine_get_playing     (StrataEngine               *self);
 gint64              strata_engine_get_position    (StrataEngine               *self);
 guint               strata_engine_get_xruns       (StrataEngine               *self);
+/* The xruns by cause: cycles the device or server lost, and periods the engine could not
+ * fill (the butler late, a recording ring full). */
+void                strata_engine_get_xrun_counts (StrataEngine               *self,
+                                                   guint                      *device,
+                                                   guint                      *engine);
 gint64              strata_engine_get_frames_played (StrataEngine             *self);
 /* Until the transport stops (or `timeout_ms` passes), iterating the thread-default context. */
 gboolean            strata_engine_wait_stopped    (StrataEngine               *self,
@@ -97,6 +102,11 @@ gboolean            strata_engine_get_meter       (StrataEngine               *s
                                                    const char                 *strip_id,
                                                    StrataMeter                *meter);
 void                strata_engine_get_input_meter (StrataEngine               *self,
+                                                   StrataMeter                *meter);
+/* An armed track's input meter: the device channels its input names, with their clip
+ * indicators. */
+void                strata_engine_get_track_input_meter (StrataEngine         *self,
+                                                   StrataTrack                *track,
                                                    StrataMeter                *meter);
 void                strata_engine_reset_clip      (StrataEngine               *self);
 void                strata_engine_get_loudness    (StrataEngine               *self,

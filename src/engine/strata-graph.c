@@ -670,6 +670,15 @@ strata_graph_state_set_input (StrataGraphState *state, guint track, const float 
 }
 
 void
+strata_graph_prepare_inputs_only (const StrataGraph *graph, StrataGraphState *state,
+                                  gint64 position, guint n_frames)
+{
+  state->n_spans = 0;
+  state->position = position;
+  state->n_frames = n_frames;
+}
+
+void
 strata_graph_state_set_prefetch (StrataGraphState *state, gboolean prefetch)
 {
   state->prefetch = prefetch;

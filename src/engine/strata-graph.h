@@ -136,6 +136,12 @@ const StrataClipSpan    *strata_graph_prepare          (const StrataGraph *graph
                                                         gint64             position,
                                                         guint              n_frames,
                                                         guint             *n_spans);
+/* Instead of step 1 while the transport stands: no clips sound, only live input (through
+ * strata_graph_state_set_input) and whatever automation says at `position`. */
+void                     strata_graph_prepare_inputs_only (const StrataGraph *graph,
+                                                        StrataGraphState  *state,
+                                                        gint64             position,
+                                                        guint              n_frames);
 /* Step 2: mixes the prepared block into `out` (n_frames stereo frames, interleaved). Audio
  * thread safe: no allocation, no locks, no I/O, no GLib. */
 void                     strata_graph_process          (const StrataGraph *graph,
