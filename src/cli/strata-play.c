@@ -133,7 +133,7 @@ recover_orphans (StrataProject *project, GError **error)
 }
 
 static JsonNode *
-report_json (StrataEngine *engine, StrataProject *project, GPtrArray *armed, guint n_takes)
+report_json (StrataEngine *engine, GPtrArray *armed)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   guint in, out, period;
@@ -202,30 +202,13 @@ report_json (StrataEngine *engine, StrataProject *project, GPtrArray *armed, gui
     }
   json_builder_end_array (b);
   json_builder_end_object (b);
-  (void) project;
-  (void) n_takes;
   return json_builder_get_root (b);
 }
 
-/* Marks the clips a list has now, so that the report can name the new ones. */
+/* Flags every clip and take of the armed tracks; called before recording and again after, the
+ * second call flips the flags, so that only the new takes end up flagged for the report. */
 static void
-mark_clips (GPtrArray *armed)
-{
-  for (guint i = 0; i < armed->len; i++)
-    {
-      GListModel *lists[2] = { strata_track_get_clips (armed->pdata[i]),
-                               strata_track_get_takes (armed->pdata[i]) };
-      for (guint l = 0; l < 2; l++)
-        for (guint c = 0; c < g_list_model_get_n_items (lists[l]); c++)
-          {
-            g_autoptr(GObject) clip = g_list_model_get_item (lists[l], c);
-            g_object_set_data (clip, "strata-play-new", GINT_TO_POINTER (1));
-          }
-    }
-}
-
-static void
-invert_marks (GPtrArray *armed)
+flip_marks (GPtrArray *armed)
 {
   for (guint i = 0; i < armed->len; i++)
     {
@@ -386,7 +369,7 @@ main (int argc, char *argv[])
             return fail (1, error->message);
           g_ptr_array_add (armed, track);
         }
-      mark_clips (armed);
+      flip_marks (armed);
     }
 
   options.config.rate = strata_project_get_sample_rate (project);
@@ -441,10 +424,10 @@ main (int argc, char *argv[])
     status = 1;
 
   if (record)
-    invert_marks (armed);
+    flip_marks (armed);
   if (report_path)
     {
-      g_autoptr(JsonNode) node = report_json (engine, project, armed, 0);
+      g_autoptr(JsonNode) node = report_json (engine, armed);
       g_autoptr(JsonGenerator) gen = json_generator_new ();
       json_generator_set_pretty (gen, TRUE);
       json_generator_set_root (gen, node);

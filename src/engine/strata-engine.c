@@ -810,15 +810,9 @@ butler_thread (gpointer data)
           b.state = strata_graph_state_new (graph, BUTLER_CHUNK);
           strata_graph_state_set_prefetch (b.state, TRUE);
           b.feed_ok = strata_feed_init (&b.feed, graph, BUTLER_CHUNK, NULL, NULL);
-          if (!same_tracks)
-            {
-              /* Before the first refill the audio thread does not read the ring. */
-              if (self->prefetch.n_tracks < strata_graph_get_n_tracks (graph))
-                {
-                  /* Grown: wait for the audio thread's next refill request to reallocate. */
-                }
-            }
-          else if (new_layout != layout)
+          /* With another number of tracks the engine asks for a refill, which rebuilds the
+           * rings; with the same tracks and other clips, what lies ahead is read again. */
+          if (same_tracks && new_layout != layout)
             {
               /* Rewrite what lies ahead with the new clips, a safe margin past the reader. */
               size_t read = atomic_load (&self->prefetch.read);
