@@ -114,6 +114,9 @@ program_new (StrataProject *project, GError **error)
   p->monitor = g_new0 (gboolean, MAX (p->n_tracks, 1));
   p->inputs = g_new0 (guint, MAX (p->n_tracks, 1) * 2);
   p->monitor_buf = g_new0 (float, (gsize) MAX (p->n_tracks, 1) * STRATA_BACKEND_MAX_BLOCK * 2);
+  /* Mapped here, not by a page fault on the audio thread. */
+  memset (p->monitor_buf, 0, (gsize) MAX (p->n_tracks, 1) * STRATA_BACKEND_MAX_BLOCK * 2
+                             * sizeof (float));
   for (guint t = 0; t < p->n_tracks; t++)
     {
       g_autoptr(StrataTrack) track = g_list_model_get_item (tracks, t);

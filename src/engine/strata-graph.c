@@ -589,6 +589,11 @@ strata_graph_state_new (const StrataGraph *graph, guint max_block)
   state->pan_r = g_new0 (float, max_block);
   state->n_tracks = graph->n_tracks;
   state->inputs = g_new0 (const float *, MAX (graph->n_tracks, 1));
+  /* Touch every page now: calloc'd memory is mapped on first write, and the first write may
+   * come from the audio thread, where a page fault is a stall. */
+  memset (state->span_audio, 0, MAX (state->span_capacity, 1) * block2 * sizeof (float));
+  memset (state->bus_in, 0, MAX (graph->n_buses, 1) * block2 * sizeof (float));
+  memset (state->stems, 0, MAX (graph->n_stems, 1) * block2 * sizeof (float));
   return state;
 }
 
