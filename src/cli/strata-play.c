@@ -14,11 +14,10 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "strata-cli.h"
 #include "strata-commands.h"
 #include "strata-engine.h"
 #include "strata-import.h"
-#include "strata-json.h"
-#include "strata-store.h"
 
 static gboolean interrupted;
 
@@ -50,26 +49,6 @@ on_error (StrataEngine *engine, const char *message, gpointer data)
   g_printerr ("strata-play: %s\n", message);
   g_free (*last);
   *last = g_strdup (message);
-}
-
-static gboolean
-parse_pos (StrataProject *project, const char *option, const char *text, gint64 *frames,
-           char **message)
-{
-  StrataTempoMap *map = strata_timeline_get_tempo_map (strata_project_get_timeline (project));
-  g_autoptr(GError) error = NULL;
-  char *rest = NULL;
-  gint64 value = g_ascii_strtoll (text, &rest, 10);
-
-  if (rest != text && *rest == '\0' && value >= 0)
-    {
-      *frames = value;
-      return TRUE;
-    }
-  if (strata_tempo_map_parse_position (map, text, frames, &error))
-    return TRUE;
-  *message = g_strdup_printf ("--%s: %s", option, error->message);
-  return FALSE;
 }
 
 static StrataTrack *
@@ -313,9 +292,11 @@ main (int argc, char *argv[])
   save_path = output ? output : (save ? args[0] : NULL);
   if (save && output == NULL && g_str_has_suffix (args[0], ".json"))
     return fail (2, _("--save on a .json project needs -o FILE.strata"));
+  /* Known before anything plays or records: a take must not wait on a bad file name. */
+  if (output && !g_str_has_suffix (output, ".strata") && !g_str_has_suffix (output, ".json"))
+    return fail (2, _("-o: the project file must end in .strata or .json"));
 
-  project = g_str_has_suffix (args[0], ".json") ? strata_json_load_file (args[0], &error)
-                                                : strata_store_load (args[0], &error);
+  project = strata_cli_load_project (args[0], &error);
   if (project == NULL)
     return fail (1, error->message);
   if (recover)
@@ -325,10 +306,10 @@ main (int argc, char *argv[])
         return fail (1, error->message);
     }
 
-  if ((from && !parse_pos (project, "from", from, &start, &message))
-      || (to && !parse_pos (project, "to", to, &end, &message))
-      || (punch_in && !parse_pos (project, "punch-in", punch_in, &in, &message))
-      || (punch_out && !parse_pos (project, "punch-out", punch_out, &out, &message)))
+  if ((from && !strata_cli_parse_position (project, "from", from, &start, &message))
+      || (to && !strata_cli_parse_position (project, "to", to, &end, &message))
+      || (punch_in && !strata_cli_parse_position (project, "punch-in", punch_in, &in, &message))
+      || (punch_out && !strata_cli_parse_position (project, "punch-out", punch_out, &out, &message)))
     return fail (2, message);
   if (end < 0)
     {
@@ -443,10 +424,7 @@ main (int argc, char *argv[])
 
   if (save_path != NULL)
     {
-      gboolean ok = g_str_has_suffix (save_path, ".json")
-                      ? strata_json_save_file (project, save_path, &error)
-                      : strata_store_save (project, save_path, &error);
-      if (!ok)
+      if (!strata_cli_save_project (project, save_path, &error))
         return fail (1, error->message);
     }
   return status;

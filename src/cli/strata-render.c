@@ -16,9 +16,9 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "strata-cli.h"
 #include "strata-json.h"
 #include "strata-render.h"
-#include "strata-store.h"
 
 static gboolean quiet;
 
@@ -27,26 +27,6 @@ fail (int status, const char *message)
 {
   g_printerr ("strata-render: %s\n", message);
   return status;
-}
-
-static StrataProject *
-load_project (const char *path, GError **error)
-{
-  if (g_str_has_suffix (path, ".json"))
-    return strata_json_load_file (path, error);
-  return strata_store_load (path, error);
-}
-
-static gboolean
-save_project (StrataProject *project, const char *path, GError **error)
-{
-  if (g_str_has_suffix (path, ".json"))
-    return strata_json_save_file (project, path, error);
-  if (g_str_has_suffix (path, ".strata"))
-    return strata_store_save (project, path, error);
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               _("%s: the project file must end in .strata or .json"), path);
-  return FALSE;
 }
 
 static gboolean
@@ -96,7 +76,6 @@ main (int argc, char *argv[])
   g_autoptr(StrataRenderReport) report = NULL;
   g_autoptr(GError) error = NULL;
   StrataRenderOptions options;
-  StrataTempoMap *map;
   FILE *report_file = NULL;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
@@ -167,42 +146,34 @@ main (int argc, char *argv[])
   if (!plan && !convert && !output && !stems)
     return fail (2, _("nothing to do: give -o FILE, --stems DIR, --plan or --convert FILE"));
 
-  project = load_project (args[0], &error);
+  project = strata_cli_load_project (args[0], &error);
   if (project == NULL)
     return fail (1, error->message);
 
   if (convert)
     {
-      if (!save_project (project, convert, &error))
+      if (!strata_cli_save_project (project, convert, &error))
         return fail (1, error->message);
       if (!quiet)
         g_print (_("saved %s\n"), convert);
       return 0;
     }
 
-  map = strata_timeline_get_tempo_map (strata_project_get_timeline (project));
   if (start || end)
     {
       const char *texts[] = { start, end };
+      const char *names[] = { "start", "end" };
       gint64 *frames[] = { &options.start, &options.end };
       gboolean *has[] = { &options.has_start, &options.has_end };
 
       for (guint i = 0; i < 2; i++)
         {
-          gint64 value;
-          char *rest = NULL;
+          g_autofree char *message = NULL;
 
           if (texts[i] == NULL)
             continue;
-          value = g_ascii_strtoll (texts[i], &rest, 10);
-          if (rest != texts[i] && *rest == '\0' && value >= 0)
-            *frames[i] = value;
-          else if (!strata_tempo_map_parse_position (map, texts[i], frames[i], &error))
-            {
-              g_autofree char *message = g_strdup_printf ("--%s: %s", i ? "end" : "start",
-                                                          error->message);
-              return fail (2, message);
-            }
+          if (!strata_cli_parse_position (project, names[i], texts[i], frames[i], &message))
+            return fail (2, message);
           *has[i] = TRUE;
         }
     }

@@ -51,7 +51,6 @@ typedef struct
   gboolean          any_monitor;
   guint            *inputs;       /* per track, two: the device channels of its input */
   float            *monitor_buf;  /* n_tracks * MAX_BLOCK * 2 */
-  guint64           layout;       /* hash of what the butler reads: clips and sources */
 } Program;
 
 static void
@@ -96,9 +95,6 @@ program_new (StrataProject *project, GError **error)
   g_autoptr(StrataGraph) graph = strata_graph_compile (project, error);
   GListModel *tracks = strata_timeline_get_tracks (strata_project_get_timeline (project));
   Program *p;
-  GChecksum *sum;
-  guint8 digest[32];
-  gsize len = sizeof digest;
 
   if (graph == NULL)
     return NULL;
@@ -129,26 +125,6 @@ program_new (StrataProject *project, GError **error)
                    p->inputs + 2 * t);
     }
 
-  /* What the butler reads depends on the clips and the files only. */
-  sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_checksum_update (sum, (const guchar *) &p->n_tracks, sizeof p->n_tracks);
-  for (guint t = 0; t < p->n_tracks; t++)
-    {
-      g_autoptr(StrataTrack) track = g_list_model_get_item (tracks, t);
-      GListModel *clips = strata_track_get_clips (track);
-      for (guint c = 0; c < g_list_model_get_n_items (clips); c++)
-        {
-          g_autoptr(StrataClip) clip = g_list_model_get_item (clips, c);
-          gint64 v[4] = { t, strata_clip_get_start (clip), strata_clip_get_length (clip),
-                          strata_clip_get_source_start (clip) };
-          const char *file = strata_source_get_file_path (strata_clip_get_source (clip));
-          g_checksum_update (sum, (const guchar *) v, sizeof v);
-          g_checksum_update (sum, (const guchar *) (file ? file : ""), -1);
-        }
-    }
-  g_checksum_get_digest (sum, digest, &len);
-  memcpy (&p->layout, digest, sizeof p->layout);
-  g_checksum_free (sum);
   return p;
 }
 
@@ -298,7 +274,6 @@ struct _StrataEngine
   StrataRing      *refills;          /* Refill, audio -> butler */
   _Atomic guint    ready_gen;
   _Atomic(StrataGraph *) butler_graph;
-  _Atomic guint64  butler_layout;
   Prefetch         prefetch;
   gint             butler_error_reported;
 
@@ -804,7 +779,7 @@ butler_thread (gpointer data)
 
       if (graph != NULL)
         {
-          guint64 new_layout = atomic_load (&self->butler_layout);
+          guint64 new_layout = strata_graph_get_clip_layout (graph);
           gboolean same_tracks = b.graph != NULL
                                  && strata_graph_get_n_tracks (graph)
                                       == strata_graph_get_n_tracks (b.graph);
@@ -958,7 +933,7 @@ tick (gpointer data)
   gint64 now = g_get_monotonic_time ();
   gboolean playing = strata_engine_get_playing (self);
   gint64 position = atomic_load (&self->rt_position);
-  guint xruns = atomic_load (&self->rt_xruns) + (self->backend ? (guint) g_atomic_int_get (&self->backend->xruns) : 0);
+  guint xruns = strata_engine_get_xruns (self);
   StrataPlaySegment seg;
 
   collect_retired (self);
@@ -1040,7 +1015,6 @@ install_program (StrataEngine *self, Program *p)
   self->hold_time = g_new0 (gint64, p->n_meters);
   self->n_holds = p->n_meters;
 
-  atomic_store (&self->butler_layout, p->layout);
   old_graph = atomic_exchange (&self->butler_graph, strata_graph_ref (p->graph));
   strata_graph_unref (old_graph);
   self->program = p;
@@ -1334,8 +1308,10 @@ strata_engine_get_position (StrataEngine *self)
 guint
 strata_engine_get_xruns (StrataEngine *self)
 {
-  tick (self);
-  return self->xruns;
+  guint device, engine;
+
+  strata_engine_get_xrun_counts (self, &device, &engine);
+  return device + engine;
 }
 
 void

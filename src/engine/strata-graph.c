@@ -444,6 +444,30 @@ strata_graph_get_tempo (const StrataGraph *graph, gdouble *bpm, guint *numerator
   *denominator = graph->denominator;
 }
 
+guint64
+strata_graph_get_clip_layout (const StrataGraph *graph)
+{
+  GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize len = sizeof digest;
+  guint64 layout;
+
+  g_checksum_update (sum, (const guchar *) &graph->n_tracks, sizeof graph->n_tracks);
+  for (guint c = 0; c < graph->n_clips; c++)
+    {
+      const Clip *clip = &graph->clips[c];
+      const char *file = graph->sources[clip->source].file_path;
+      gint64 v[4] = { clip->track, clip->start, clip->length, clip->source_start };
+
+      g_checksum_update (sum, (const guchar *) v, sizeof v);
+      g_checksum_update (sum, (const guchar *) (file ? file : ""), -1);
+    }
+  g_checksum_get_digest (sum, digest, &len);
+  g_checksum_free (sum);
+  memcpy (&layout, digest, sizeof layout);
+  return layout;
+}
+
 guint
 strata_graph_get_n_tracks (const StrataGraph *graph)
 {

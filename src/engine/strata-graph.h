@@ -91,6 +91,9 @@ typedef enum
 } StrataGraphStripKind;
 
 guint                    strata_graph_get_n_tracks     (const StrataGraph *graph);
+/* A hash of what a read-ahead thread reads: the tracks' clips and their files. Two graphs
+ * with the same layout need the same clip audio (gains, fades and mixing may differ). */
+guint64                  strata_graph_get_clip_layout  (const StrataGraph *graph);
 /* Track t is stem t: tracks come first among the stems. */
 guint                    strata_graph_get_track_channels (const StrataGraph *graph,
                                                         guint              track);
