@@ -449,16 +449,14 @@ add_port (PipeWire *pw, enum pw_direction direction, const char *name, const cha
                              NULL, 0);
 }
 
-static gboolean
-pw_open (StrataBackend *backend, GError **error)
+/* A client of the server with the registry listened to: the state behind `backend`, returned
+ * with the loop locked; NULL (the loop unlocked, the state left for pw_close) when there is no
+ * server. */
+static PipeWire *
+pw_connect (StrataBackend *backend, const char *thread, struct pw_properties *context_props,
+            GError **error)
 {
   PipeWire *pw = g_new0 (PipeWire, 1);
-  const StrataBackendConfig *config = &backend->config;
-  g_autofree char *latency = NULL;
-  g_autofree char *rate = NULL;
-  struct pw_properties *props;
-  gint64 deadline;
-  gboolean ok = FALSE;
 
   ensure_pw_init ();
   backend->priv = pw;
@@ -467,17 +465,12 @@ pw_open (StrataBackend *backend, GError **error)
   pw->ports = g_ptr_array_new_with_free_func ((GDestroyNotify) port_info_free);
   pw->links = g_ptr_array_new ();
   pw->output_node = pw->input_node = SPA_ID_INVALID;
-  pw->in_buf = g_new0 (float, STRATA_BACKEND_MAX_BLOCK * STRATA_BACKEND_INPUTS);
-  pw->out_buf = g_new0 (float, STRATA_BACKEND_MAX_BLOCK * 2);
-  backend->period = 256;
-
-  pw->loop = pw_thread_loop_new ("strata-pipewire", NULL);
-  pw->context = pw_context_new (pw_thread_loop_get_loop (pw->loop),
-                                pw_properties_new (PW_KEY_CONFIG_NAME, "client-rt.conf", NULL), 0);
+  pw->loop = pw_thread_loop_new (thread, NULL);
+  pw->context = pw_context_new (pw_thread_loop_get_loop (pw->loop), context_props, 0);
   if (pw->context == NULL || pw_thread_loop_start (pw->loop) < 0)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE, "PipeWire could not start a client");
-      return FALSE;
+      return NULL;
     }
   pw_thread_loop_lock (pw->loop);
   pw->core = pw_context_connect (pw->context, NULL, 0);
@@ -486,11 +479,32 @@ pw_open (StrataBackend *backend, GError **error)
       pw_thread_loop_unlock (pw->loop);
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE,
                    "no PipeWire server is running (%s)", g_strerror (errno));
-      return FALSE;
+      return NULL;
     }
   pw_core_add_listener (pw->core, &pw->core_listener, &core_events, pw);
   pw->registry = pw_core_get_registry (pw->core, PW_VERSION_REGISTRY, 0);
   pw_registry_add_listener (pw->registry, &pw->registry_listener, &registry_events, pw);
+  return pw;
+}
+
+static gboolean
+pw_open (StrataBackend *backend, GError **error)
+{
+  const StrataBackendConfig *config = &backend->config;
+  g_autofree char *latency = NULL;
+  g_autofree char *rate = NULL;
+  struct pw_properties *props;
+  gint64 deadline;
+  gboolean ok = FALSE;
+  PipeWire *pw;
+
+  backend->period = 256;
+  pw = pw_connect (backend, "strata-pipewire",
+                   pw_properties_new (PW_KEY_CONFIG_NAME, "client-rt.conf", NULL), error);
+  if (pw == NULL)
+    return FALSE;
+  pw->in_buf = g_new0 (float, STRATA_BACKEND_MAX_BLOCK * STRATA_BACKEND_INPUTS);
+  pw->out_buf = g_new0 (float, STRATA_BACKEND_MAX_BLOCK * 2);
 
   props = pw_properties_new (PW_KEY_MEDIA_TYPE, "Audio", PW_KEY_MEDIA_CATEGORY, "Duplex",
                              PW_KEY_MEDIA_ROLE, "DSP", PW_KEY_NODE_NAME, "strata",
@@ -610,25 +624,11 @@ strata_backend_pipewire_devices (GError **error)
 {
   StrataBackendConfig config = { .rate = 48000 };
   StrataBackend backend = { .config = config, .context = NULL };
-  PipeWire *pw = g_new0 (PipeWire, 1);
+  PipeWire *pw = pw_connect (&backend, "strata-pipewire-devices", NULL, error);
   GPtrArray *devices = NULL;
 
-  ensure_pw_init ();
-  backend.priv = pw;
-  pw->backend = &backend;
-  pw->nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) node_info_free);
-  pw->ports = g_ptr_array_new_with_free_func ((GDestroyNotify) port_info_free);
-  pw->links = g_ptr_array_new ();
-  pw->loop = pw_thread_loop_new ("strata-pipewire-devices", NULL);
-  pw->context = pw_context_new (pw_thread_loop_get_loop (pw->loop), NULL, 0);
-  pw_thread_loop_start (pw->loop);
-  pw_thread_loop_lock (pw->loop);
-  pw->core = pw_context_connect (pw->context, NULL, 0);
-  if (pw->core != NULL)
+  if (pw != NULL)
     {
-      pw_core_add_listener (pw->core, &pw->core_listener, &core_events, pw);
-      pw->registry = pw_core_get_registry (pw->core, PW_VERSION_REGISTRY, 0);
-      pw_registry_add_listener (pw->registry, &pw->registry_listener, &registry_events, pw);
       if (roundtrip (pw))
         {
           devices = g_ptr_array_new_with_free_func ((GDestroyNotify) strata_audio_device_free);
@@ -647,10 +647,11 @@ strata_backend_pipewire_devices (GError **error)
               g_ptr_array_add (devices, d);
             }
         }
+      else
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE,
+                     "the PipeWire server did not answer in time");
+      pw_thread_loop_unlock (pw->loop);
     }
-  pw_thread_loop_unlock (pw->loop);
-  if (devices == NULL)
-    g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE, "no PipeWire server is running");
   pw_close (&backend);
   return devices;
 }
