@@ -29,6 +29,7 @@
 #include "strata-files.h"
 #include "strata-json.h"
 #include "strata-render.h"
+#include "strata-test-audio.h"
 
 #define RATE   48000
 #define PERIOD 256
@@ -102,40 +103,6 @@ write_media (void)
 }
 
 /* ---- files ---------------------------------------------------------------------------------- */
-
-typedef struct
-{
-  gint64 frames;
-  int    channels;
-  int    format;
-  float *data;
-} Audio;
-
-static void
-audio_free (Audio *audio)
-{
-  g_free (audio->data);
-  g_free (audio);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Audio, audio_free)
-
-static Audio *
-read_audio (const char *path)
-{
-  SF_INFO info = { 0 };
-  SNDFILE *sf = sf_open (path, SFM_READ, &info);
-  Audio *audio = g_new0 (Audio, 1);
-
-  if (sf == NULL)
-    g_error ("cannot read %s: %s", path, sf_strerror (NULL));
-  audio->frames = info.frames;
-  audio->channels = info.channels;
-  audio->format = info.format;
-  audio->data = g_new0 (float, (gsize) MAX (info.frames, 1) * info.channels);
-  g_assert_cmpint (sf_readf_float (sf, audio->data, info.frames), ==, info.frames);
-  sf_close (sf);
-  return audio;
-}
 
 /* A fresh empty folder under the work folder. */
 static char *

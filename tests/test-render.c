@@ -30,6 +30,7 @@
 #include "strata-json.h"
 #include "strata-project.h"
 #include "strata-render.h"
+#include "strata-test-audio.h"
 #include "strata-test-tempo.h"
 
 #define RATE 48000
@@ -442,47 +443,6 @@ expect_stem (const Mix *mix, const StrataGraph *graph, const char *id, gint64 fr
 }
 
 /* ---- reading files -------------------------------------------------------------------------- */
-
-typedef struct
-{
-  gint64 frames;
-  int    channels;
-  int    format;
-  int    samplerate;
-  float *data;    /* as float (exact for float files) */
-  int   *codes;   /* as left-aligned 32-bit integers */
-} Audio;
-
-static void
-audio_free (Audio *audio)
-{
-  g_free (audio->data);
-  g_free (audio->codes);
-  g_free (audio);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Audio, audio_free)
-
-static Audio *
-read_audio (const char *path)
-{
-  SF_INFO info = { 0 };
-  SNDFILE *sf = sf_open (path, SFM_READ, &info);
-  Audio *audio = g_new0 (Audio, 1);
-
-  if (sf == NULL)
-    g_error ("cannot read %s: %s", path, sf_strerror (NULL));
-  audio->frames = info.frames;
-  audio->channels = info.channels;
-  audio->format = info.format;
-  audio->samplerate = info.samplerate;
-  audio->data = g_new0 (float, MAX (info.frames, 1) * info.channels);
-  audio->codes = g_new0 (int, MAX (info.frames, 1) * info.channels);
-  g_assert_cmpint (sf_readf_float (sf, audio->data, info.frames), ==, info.frames);
-  g_assert_cmpint (sf_seek (sf, 0, SEEK_SET), ==, 0);
-  g_assert_cmpint (sf_readf_int (sf, audio->codes, info.frames), ==, info.frames);
-  sf_close (sf);
-  return audio;
-}
 
 static StrataRenderReport *
 render_ok (const StrataGraph *graph, const StrataRenderOptions *options)
