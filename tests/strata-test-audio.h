@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Tests read audio files back through libsndfile, an independent reader: every sample as float
- * (exact for float files) and as left-aligned 32-bit integers (the codes an integer file holds).
+ * (exact for float files) and as left-aligned 32-bit integers (the codes an integer file holds);
+ * and write the float WAVs they play.
  */
 #pragma once
 
@@ -48,4 +49,18 @@ read_audio (const char *path)
   g_assert_cmpint (sf_readf_int (sf, audio->codes, info.frames), ==, info.frames);
   sf_close (sf);
   return audio;
+}
+
+/* Writes interleaved float frames as a float WAV. */
+static inline void
+write_float_wav (const char *path, int rate, int channels, const float *data, gint64 frames)
+{
+  SF_INFO info = { .samplerate = rate, .channels = channels,
+                   .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT };
+  SNDFILE *sf = sf_open (path, SFM_WRITE, &info);
+
+  if (sf == NULL)
+    g_error ("cannot write %s: %s", path, sf_strerror (NULL));
+  g_assert_cmpint (sf_writef_float (sf, data, frames), ==, frames);
+  g_assert_cmpint (sf_close (sf), ==, 0);
 }

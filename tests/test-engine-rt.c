@@ -29,6 +29,7 @@
 #include "strata-commands.h"
 #include "strata-engine.h"
 #include "strata-files.h"
+#include "strata-test-audio.h"
 
 /* ---- the interposers ------------------------------------------------------------------------ */
 
@@ -296,17 +297,12 @@ static char *work_dir;
 static void
 write_wav (const char *path, int channels, gint64 frames, double freq)
 {
-  SF_INFO info = { .samplerate = RATE, .channels = channels,
-                   .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT };
-  SNDFILE *file = sf_open (path, SFM_WRITE, &info);
   g_autofree float *data = g_new (float, (gsize) frames * channels);
 
-  g_assert_nonnull (file);
   for (gint64 i = 0; i < frames; i++)
     for (int c = 0; c < channels; c++)
       data[i * channels + c] = (float) (0.05 * sin (2.0 * G_PI * freq * (double) i / RATE + c));
-  g_assert_cmpint (sf_writef_float (file, data, frames), ==, frames);
-  g_assert_cmpint (sf_close (file), ==, 0);
+  write_float_wav (path, RATE, channels, data, frames);
 }
 
 static void

@@ -82,24 +82,14 @@ write_media (void)
   g_autofree char *sine_path = g_build_filename (work_dir, "sine.wav", NULL);
   g_autofree float *click = g_new (float, CLICK_FRAMES);
   g_autofree float *sine = g_new (float, SINE_FRAMES * 2);
-  SF_INFO info = { .samplerate = RATE, .channels = 1, .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT };
-  SNDFILE *sf;
 
   for (gint64 i = 0; i < CLICK_FRAMES; i++)
     click[i] = click_at (i);
-  sf = sf_open (click_path, SFM_WRITE, &info);
-  g_assert_nonnull (sf);
-  g_assert_cmpint (sf_writef_float (sf, click, CLICK_FRAMES), ==, CLICK_FRAMES);
-  g_assert_cmpint (sf_close (sf), ==, 0);
-
+  write_float_wav (click_path, RATE, 1, click, CLICK_FRAMES);
   for (gint64 i = 0; i < SINE_FRAMES; i++)
     for (guint c = 0; c < 2; c++)
       sine[2 * i + c] = sine_at (i, c);
-  info = (SF_INFO) { .samplerate = RATE, .channels = 2, .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT };
-  sf = sf_open (sine_path, SFM_WRITE, &info);
-  g_assert_nonnull (sf);
-  g_assert_cmpint (sf_writef_float (sf, sine, SINE_FRAMES), ==, SINE_FRAMES);
-  g_assert_cmpint (sf_close (sf), ==, 0);
+  write_float_wav (sine_path, RATE, 2, sine, SINE_FRAMES);
 }
 
 /* ---- files ---------------------------------------------------------------------------------- */
@@ -513,21 +503,16 @@ test_meters (void)
   g_autofree char *path = g_build_filename (work_dir, "tone.wav", NULL);
   const gint64 frames = 3 * RATE;
   g_autofree float *tone = g_new (float, frames * 2);
-  SF_INFO info = { .samplerate = RATE, .channels = 2, .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT };
   g_autoptr(StrataProject) project = strata_project_new (RATE);
   g_autoptr(Rig) rig = NULL;
   StrataLoudness loud;
   StrataMeter meter;
   StrataTrack *track;
-  SNDFILE *sf;
   gint64 deadline;
 
   for (gint64 i = 0; i < frames; i++)
     tone[2 * i] = tone[2 * i + 1] = (float) (0.1 * sin (2 * G_PI * 997.0 * (double) i / RATE));
-  sf = sf_open (path, SFM_WRITE, &info);
-  g_assert_nonnull (sf);
-  g_assert_cmpint (sf_writef_float (sf, tone, frames), ==, frames);
-  g_assert_cmpint (sf_close (sf), ==, 0);
+  write_float_wav (path, RATE, 2, tone, frames);
 
   strata_project_set_media_dir (project, dir);
   track = add_track (project, 2, "Tone");
