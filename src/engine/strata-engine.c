@@ -283,6 +283,7 @@ struct _StrataEngine
   GArray          *segment_log;
   StrataRecorder  *recorder;
   StrataRecorderState record_state;
+  GError          *record_error;     /* the first problem of the last recording, if any */
   gint64           record_round_trip;
 
   /* loudness */
@@ -925,6 +926,15 @@ update_meter (StrataMeter *m, gint64 *hold_time, float peak[2], float rms[2], gi
 
 static void finish_recording_takes (StrataEngine *self);
 
+/* A recording problem: said at once, and kept for strata_engine_finish_recording(). */
+static void
+record_failed (StrataEngine *self, const char *message)
+{
+  if (self->record_error == NULL)
+    self->record_error = g_error_new_literal (STRATA_ERROR, STRATA_ERROR_IO, message);
+  g_signal_emit (self, signals[SIGNAL_ERROR], 0, message);
+}
+
 static gboolean
 tick (gpointer data)
 {
@@ -974,13 +984,9 @@ tick (gpointer data)
 
   if (self->recorder != NULL && self->record_state == STRATA_RECORDER_RECORDING)
     {
-      g_autoptr(GError) error = NULL;
-      if (!playing || strata_recorder_failed (self->recorder, &error))
-        {
-          if (error != NULL)
-            g_signal_emit (self, signals[SIGNAL_ERROR], 0, error->message);
-          strata_engine_stop_recording (self, NULL);
-        }
+      /* A failed write is reported when the takes are finished, with what was kept. */
+      if (!playing || strata_recorder_failed (self->recorder, NULL))
+        strata_engine_stop_recording (self, NULL);
     }
   if (self->record_state == STRATA_RECORDER_STOPPING && atomic_load (&self->rt_record_done))
     finish_recording_takes (self);
@@ -1548,6 +1554,7 @@ strata_engine_record (StrataEngine *self, GError **error)
   atomic_store (&self->rt_record_done, FALSE);
   self->record_round_trip = strata_engine_get_round_trip (self);
   atomic_store (&self->rt_round_trip, self->record_round_trip);
+  g_clear_error (&self->record_error);
   self->recorder = strata_recorder_start (media_dir, self->rate, takes, self->record_ring, error);
   if (self->recorder == NULL)
     return FALSE;
@@ -1580,6 +1587,17 @@ strata_engine_finish_recording (StrataEngine *self, GError **error)
       tick (self);
       if (self->record_state == STRATA_RECORDER_STOPPING)
         g_usleep (2000);
+    }
+  if (self->record_state == STRATA_RECORDER_STOPPING)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
+                   "audio stopped before the recording could finish");
+      return FALSE;
+    }
+  if (self->record_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&self->record_error));
+      return FALSE;
     }
   return TRUE;
 }
@@ -1687,7 +1705,7 @@ finish_recording_takes (StrataEngine *self)
   while (strata_ring_read (self->segments, &seg, 1) == 1)
     g_array_append_val (self->segment_log, seg);
   if (!strata_recorder_finish (rec, &error))
-    g_signal_emit (self, signals[SIGNAL_ERROR], 0, error->message);
+    record_failed (self, error->message);
   g_clear_error (&error);
   frames = strata_recorder_get_frames (rec);
   self->record_round_trip = atomic_load (&self->rt_round_trip);
@@ -1708,7 +1726,7 @@ finish_recording_takes (StrataEngine *self)
           /* The take file stays in the media folder, to be recovered. */
           g_autofree char *message = g_strdup_printf ("the take in '%s' could not be added: %s",
                                                       take->path, error->message);
-          g_signal_emit (self, signals[SIGNAL_ERROR], 0, message);
+          record_failed (self, message);
           g_clear_error (&error);
           continue;
         }
@@ -1789,6 +1807,7 @@ strata_engine_finalize (GObject *object)
   strata_graph_unref (atomic_exchange (&self->butler_graph, NULL));
   prefetch_free (&self->prefetch);
   strata_recorder_free (self->recorder);
+  g_clear_error (&self->record_error);
   strata_ring_free (self->commands);
   strata_ring_free (self->retired);
   strata_ring_free (self->refills);
