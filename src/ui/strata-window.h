@@ -1,0 +1,34 @@
+/* strata-window.h
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The main window: one open project at a time (or the welcome page), the transport and
+ * editing state in the header bar, the Arrange and Mix pages, and the project's life cycle:
+ * open, save, autosave and its recovery, and asking before unsaved changes are dropped.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "strata-session.h"
+
+G_BEGIN_DECLS
+
+#define STRATA_TYPE_WINDOW (strata_window_get_type ())
+G_DECLARE_FINAL_TYPE (StrataWindow, strata_window, STRATA, WINDOW, AdwApplicationWindow)
+
+StrataWindow  *strata_window_new          (GtkApplication *application);
+/* Opens a .strata or .json project; a failure shows a dialog naming the file and keeps what
+ * was open. */
+gboolean       strata_window_open_file    (StrataWindow   *self,
+                                           GFile          *file,
+                                           GError        **error);
+/* Shows a project that is already loaded (tests, New). */
+void           strata_window_set_project  (StrataWindow   *self,
+                                           StrataProject  *project);
+StrataSession *strata_window_get_session  (StrataWindow   *self);
+void           strata_window_show_toast   (StrataWindow   *self,
+                                           const char     *message);
+/* The demo project's path, or NULL when it is not installed or built. */
+char          *strata_window_find_demo    (void);
+
+G_END_DECLS
