@@ -145,9 +145,18 @@ strata_application_activate (GApplication *app)
 
   if (window == NULL)
     {
+      g_autofree char *crashed = strata_window_find_crashed_project ();
+
       window = GTK_WINDOW (strata_window_new (GTK_APPLICATION (app)));
       if (self->open_demo)
         g_action_group_activate_action (G_ACTION_GROUP (window), "open-demo", NULL);
+      else if (crashed != NULL)
+        {
+          /* After a crash, the project comes back as saved and its autosave is offered. */
+          g_autoptr(GFile) file = g_file_new_for_path (crashed);
+
+          strata_window_open_file (STRATA_WINDOW (window), file, NULL);
+        }
     }
   gtk_window_present (window);
 }

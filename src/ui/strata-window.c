@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "strata-application.h"
 #include "strata-arrange-view.h"
@@ -453,7 +454,7 @@ strata_window_set_project (StrataWindow *self, StrataProject *project)
     "view-list-symbolic");
   adw_view_stack_page_set_icon_name (
     adw_view_stack_add_titled (self->view_stack, self->mix_view, "mix", _("Mix")),
-    "media-eq-symbolic");
+    "audio-volume-high-symbolic");
   gtk_stack_set_visible_child_name (self->main_stack, "project");
 
   schedule_autosave (self);
@@ -477,6 +478,7 @@ remember_recent (GFile *file)
 }
 
 static void populate_recent_menu (StrataWindow *self);
+static int  recent_newest_first  (gconstpointer a, gconstpointer b);
 
 gboolean
 strata_window_open_file (StrataWindow *self, GFile *file, GError **error)
@@ -509,7 +511,90 @@ strata_window_open_file (StrataWindow *self, GFile *file, GError **error)
   strata_window_set_project (self, project);
   remember_recent (file);
   populate_recent_menu (self);
+  strata_window_offer_recovery (self, path);
   return TRUE;
+}
+
+/* An autosave newer than its project means Strata stopped without saving (a crash, a power
+ * cut): the changes in it are offered back. */
+static gboolean
+autosave_pending (const char *path)
+{
+  g_autofree char *autosave = strata_store_autosave_path (path);
+  GStatBuf project_stat, autosave_stat;
+
+  return g_stat (autosave, &autosave_stat) == 0
+         && (g_stat (path, &project_stat) != 0
+             || autosave_stat.st_mtime >= project_stat.st_mtime);
+}
+
+static void
+recover_response_cb (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  StrataWindow *self = user_data;
+  const char *path = g_object_get_data (G_OBJECT (dialog), "path");
+  g_autoptr(StrataProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  if (!g_str_equal (response, "restore"))
+    return;
+  project = strata_store_load_autosave (path, &error);
+  if (project == NULL)
+    {
+      show_error_dialog (self, _("Could Not Restore the Changes"), error->message);
+      return;
+    }
+  file = g_file_new_for_path (path);
+  g_set_object (&self->file, file);
+  strata_window_set_project (self, project);
+}
+
+void
+strata_window_offer_recovery (StrataWindow *self, const char *path)
+{
+  GtkWidget *dialog;
+  g_autofree char *base = NULL;
+  g_autofree char *body = NULL;
+
+  g_return_if_fail (STRATA_IS_WINDOW (self));
+
+  if (path == NULL || !g_str_has_suffix (path, ".strata") || !autosave_pending (path))
+    return;
+  base = g_path_get_basename (path);
+  body = g_strdup_printf (_("Strata closed without saving “%s”. Its last changes were kept "
+                            "in an autosave."), base);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Restore Unsaved Changes?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "ignore", _("_Not Now"),
+                                    "restore", _("_Restore"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "restore",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "restore");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "ignore");
+  g_object_set_data_full (G_OBJECT (dialog), "path", g_strdup (path), g_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (recover_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The most recent project that was left with unsaved changes in its autosave, or NULL. */
+char *
+strata_window_find_crashed_project (void)
+{
+  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
+  char *found = NULL;
+
+  items = g_list_sort (items, recent_newest_first);
+  for (GList *l = items; l != NULL && found == NULL; l = l->next)
+    {
+      g_autofree char *path = g_filename_from_uri (gtk_recent_info_get_uri (l->data), NULL, NULL);
+
+      if (path != NULL && g_str_has_suffix (path, ".strata") && autosave_pending (path))
+        found = g_steal_pointer (&path);
+    }
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+  return found;
 }
 
 char *
@@ -629,7 +714,18 @@ unsaved_response_cb (AdwMessageDialog *dialog, const char *response, gpointer us
   if (g_str_equal (response, "save"))
     save (self, then);
   else if (g_str_equal (response, "discard"))
-    then (self);
+    {
+      /* Discarded changes are not offered back at the next start. */
+      const char *path = strata_project_get_path (strata_session_get_project (self->session));
+
+      if (path != NULL && g_str_has_suffix (path, ".strata"))
+        {
+          g_autofree char *autosave = strata_store_autosave_path (path);
+
+          g_unlink (autosave);
+        }
+      then (self);
+    }
 }
 
 static void

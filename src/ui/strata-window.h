@@ -28,6 +28,11 @@ void           strata_window_set_project  (StrataWindow   *self,
 StrataSession *strata_window_get_session  (StrataWindow   *self);
 void           strata_window_show_toast   (StrataWindow   *self,
                                            const char     *message);
+/* Offers the changes autosaved for the project at `path` when they are newer than it. */
+void           strata_window_offer_recovery (StrataWindow *self,
+                                             const char   *path);
+/* The most recent project left with an autosave newer than itself (a crash), or NULL. */
+char          *strata_window_find_crashed_project (void);
 /* The demo project's path, or NULL when it is not installed or built. */
 char          *strata_window_find_demo    (void);
 

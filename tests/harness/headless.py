@@ -9,7 +9,7 @@ runs COMMAND (exit code passed through; 77 = skip when Xvfb or dbus-daemon is mi
 DISPLAY on a fresh Xvfb (``-displayfd`` picks a free display), its own ``dbus-daemon`` with no
 service directories (so no portal or accessibility bus gets activated), a temporary
 XDG_RUNTIME_DIR (700), XDG_CONFIG_HOME, XDG_DATA_HOME and HOME, and the environment
-``GDK_BACKEND=x11 GSK_RENDERER=cairo GTK_A11Y=none NO_AT_BRIDGE=1 GDK_DEBUG=no-portals
+``GDK_BACKEND=x11 GSK_RENDERER=cairo GTK_A11Y=none NO_AT_BRIDGE=1
 GSETTINGS_BACKEND=memory STRATA_AUDIO_BACKEND=dummy`` (a test may override the last).
 
 From Python: ``with Headless() as h: subprocess.run(cmd, env=h.env)``.
@@ -124,7 +124,6 @@ class Headless:
             'GSK_RENDERER': 'cairo',
             'GTK_A11Y': 'none',
             'NO_AT_BRIDGE': '1',
-            'GDK_DEBUG': 'no-portals',
             'GSETTINGS_BACKEND': 'memory',
         })
         env.setdefault('STRATA_AUDIO_BACKEND', 'dummy')
