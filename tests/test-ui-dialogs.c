@@ -1,16 +1,374 @@
 /* test-ui-dialogs.c
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The dialogs on the demo project, without an engine: the export dialog's defaults and the
+ * render options its rows make, an export normalized to -14 LUFS measured by ffmpeg (not by
+ * our meter), Cancel leaving no file; the preferences writing their GSettings keys; snapshots
+ * taken, listed and restored as one undo step; the shortcuts window's accelerators.
  */
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
+#include <math.h>
 
+#include "strata-commands.h"
+#include "strata-export-dialog.h"
+#include "strata-json.h"
+#include "strata-preferences-window.h"
+#include "strata-snapshots-dialog.h"
+#include "strata-store.h"
 #include "strata-ui.h"
 
+#define DEMO_NAME "Strata Demo"
+
 static void
-test_placeholder (void)
+spin (guint ms)
 {
-  g_test_skip ("not written yet");
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static StrataProject *
+load_demo (void)
+{
+  g_autoptr(GError) error = NULL;
+  StrataProject *project = strata_json_load_file (g_getenv ("STRATA_DEMO_PROJECT"), &error);
+
+  g_assert_no_error (error);
+  return project;
+}
+
+static GtkWidget *
+find_named (GtkWidget *root, const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+named (gpointer root, const char *name)
+{
+  GtkWidget *widget = find_named (GTK_WIDGET (root), name);
+
+  if (widget == NULL)
+    g_error ("no widget named “%s”", name);
+  return widget;
+}
+
+static void
+destroy_window (gpointer window)
+{
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (50);
+  g_assert_finalize_object (window);
+}
+
+static char *
+make_temp_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("strata-dialogs-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (
+    file, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  GFileInfo *info;
+
+  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)))
+    {
+      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
+      remove_tree (child);
+      g_object_unref (info);
+    }
+  g_remove (path);
+}
+
+static guint
+count_files (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (handle != NULL && g_dir_read_name (handle) != NULL)
+    n++;
+  return n;
+}
+
+/* ---- export ------------------------------------------------------------------------------- */
+
+static const char *
+page_of (GtkWidget *dialog)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (named (dialog, "pages")));
+}
+
+/* Until the render is over: the dialog leaves its progress page. */
+static void
+wait_render (GtkWidget *dialog)
+{
+  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (g_str_equal (page_of (dialog), "progress") && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (page_of (dialog), !=, "progress");
+}
+
+static void
+test_export_defaults (void)
+{
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *expected = g_build_filename (dir, DEMO_NAME ".wav", NULL);
+  g_autofree char *stems = g_build_filename (dir, DEMO_NAME " stems", NULL);
+  StrataProject *project = load_demo ();
+  StrataSession *session = strata_session_new (project, NULL);
+  StrataTrack *track = g_list_model_get_item (strata_timeline_get_tracks (
+                                                strata_project_get_timeline (project)), 0);
+  StrataClip *clip = g_list_model_get_item (strata_track_get_clips (track), 0);
+  StrataRenderOptions options;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
+  GtkWidget *export_button;
+
+  g_setenv ("STRATA_EXPORT_DIR", dir, TRUE);
+  dialog = strata_export_dialog_new (NULL, session);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  /* Whole song, WAV 24-bit, no loudness: exactly what strata-render does without options. */
+  g_assert_true (strata_export_dialog_get_options (STRATA_EXPORT_DIALOG (dialog), &options,
+                                                   &error));
+  g_assert_cmpstr (options.output, ==, expected);
+  g_assert_cmpuint (options.bit_depth, ==, 24);
+  g_assert_false (options.has_start);
+  g_assert_false (options.has_end);
+  g_assert_false (options.normalize);
+  g_assert_null (options.stems_dir);
+  strata_render_options_clear (&options);
+
+  /* The demo has a loop range; nothing is selected yet. */
+  g_assert_true (gtk_widget_is_sensitive (named (dialog, "range-loop")));
+  g_assert_false (gtk_widget_is_sensitive (named (dialog, "range-selection")));
+
+  /* Enter exports: the default widget is the button labelled Export. */
+  export_button = gtk_window_get_default_widget (GTK_WINDOW (dialog));
+  g_assert_nonnull (export_button);
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (export_button)), ==,
+                   "export.start");
+  g_assert_true (gtk_widget_get_sensitive (export_button));
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (dialog)) == export_button);
+
+  /* FLAC 16 renames the file; stems go to a folder beside it; -16 LUFS normalizes. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (named (dialog, "format")), 3);
+  gtk_switch_set_active (GTK_SWITCH (named (dialog, "stems")), TRUE);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (named (dialog, "loudness")),
+                              STRATA_EXPORT_LOUDNESS_PODCAST);
+  g_assert_true (strata_export_dialog_get_options (STRATA_EXPORT_DIALOG (dialog), &options,
+                                                   &error));
+  g_assert_true (g_str_has_suffix (options.output, DEMO_NAME ".flac"));
+  g_assert_cmpuint (options.bit_depth, ==, 16);
+  g_assert_cmpstr (options.stems_dir, ==, stems);
+  g_assert_true (options.normalize);
+  g_assert_cmpfloat (options.target_lufs, ==, -16.0);
+  g_assert_cmpfloat (options.true_peak_dbtp, ==, -1.0);
+  strata_render_options_clear (&options);
+
+  /* No name: refused with a message, no options. */
+  gtk_editable_set_text (GTK_EDITABLE (named (dialog, "name")), "  ");
+  g_assert_false (strata_export_dialog_get_options (STRATA_EXPORT_DIALOG (dialog), &options,
+                                                    &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME);
+  destroy_window (dialog);
+
+  /* With a clip selected, the Selection range is that clip. */
+  strata_session_select (session, clip, STRATA_SELECT_REPLACE);
+  dialog = strata_export_dialog_new (NULL, session);
+  g_assert_true (gtk_widget_is_sensitive (named (dialog, "range-selection")));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (named (dialog, "range-selection")), TRUE);
+  g_assert_true (strata_export_dialog_get_options (STRATA_EXPORT_DIALOG (dialog), &options,
+                                                   NULL));
+  g_assert_true (options.has_start && options.has_end);
+  g_assert_cmpint (options.start, ==, strata_clip_get_start (clip));
+  g_assert_cmpint (options.end, ==, strata_clip_get_end (clip));
+  strata_render_options_clear (&options);
+  destroy_window (dialog);
+
+  g_unsetenv ("STRATA_EXPORT_DIR");
+  g_object_unref (clip);
+  g_object_unref (track);
+  g_assert_finalize_object (session);
+  g_assert_finalize_object (project);
+  g_assert_cmpuint (count_files (dir), ==, 0);
+  remove_tree (dir);
+}
+
+static gboolean
+measure_file (const char *path, double *integrated, double *true_peak)
+{
+  const char *argv[] = { "ffmpeg", "-hide_banner", "-nostats", "-i", path,
+                         "-af", "ebur128=peak=true", "-f", "null", "-", NULL };
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *summary, *i, *peak;
+  int status;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  summary = strstr (err, "Summary:");
+  if (summary == NULL)
+    return FALSE;
+  i = strstr (summary, "I:");
+  peak = strstr (summary, "Peak:");
+  g_assert_nonnull (i);
+  g_assert_nonnull (peak);
+  *integrated = g_ascii_strtod (i + 2, NULL);
+  *true_peak = g_ascii_strtod (peak + 5, NULL);
+  return TRUE;
+}
+
+static double
+label_value (GtkWidget *dialog, const char *name)
+{
+  return g_ascii_strtod (gtk_label_get_text (GTK_LABEL (named (dialog, name))), NULL);
+}
+
+static void
+test_export_loudness (void)
+{
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *expected = g_build_filename (dir, DEMO_NAME ".wav", NULL);
+  StrataProject *project = load_demo ();
+  StrataSession *session = strata_session_new (project, NULL);
+  g_autofree char *ffmpeg = g_find_program_in_path ("ffmpeg");
+  double integrated = 0.0, true_peak = 0.0;
+  GtkWidget *dialog;
+
+  if (ffmpeg == NULL)
+    {
+      g_test_skip ("ffmpeg is needed to measure the export independently");
+      return;
+    }
+  g_setenv ("STRATA_EXPORT_DIR", dir, TRUE);
+  dialog = strata_export_dialog_new (NULL, session);
+  gtk_window_present (GTK_WINDOW (dialog));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (named (dialog, "loudness")),
+                              STRATA_EXPORT_LOUDNESS_STREAMING);
+  /* Enter; a button clicks a moment after it is activated. */
+  gtk_widget_activate_default (named (dialog, "name"));
+  for (guint i = 0; i < 100 && g_str_equal (page_of (dialog), "settings"); i++)
+    spin (10);
+  g_assert_cmpstr (page_of (dialog), ==, "progress");
+  wait_render (dialog);
+  g_assert_cmpstr (page_of (dialog), ==, "done");
+
+  g_assert_true (g_file_test (expected, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (measure_file (expected, &integrated, &true_peak));
+  g_test_message ("ffmpeg: I = %.2f LUFS, true peak = %.2f dBTP", integrated, true_peak);
+  g_assert_cmpfloat_with_epsilon (integrated, -14.0, 0.5);
+  g_assert_cmpfloat (true_peak, <=, -1.0 + 0.05);
+  /* The dialog shows what it measured, which agrees with ffmpeg. */
+  g_assert_cmpfloat_with_epsilon (label_value (dialog, "integrated"), integrated, 0.5);
+  g_assert_cmpfloat (label_value (dialog, "true-peak-result"), <=, -1.0);
+  g_assert_true (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (named (dialog, "files"))),
+                         DEMO_NAME ".wav") != NULL);
+  destroy_window (dialog);
+
+  g_unsetenv ("STRATA_EXPORT_DIR");
+  g_assert_finalize_object (session);
+  g_assert_finalize_object (project);
+  remove_tree (dir);
+}
+
+static void
+test_export_cancel (void)
+{
+  g_autofree char *dir = make_temp_dir ();
+  StrataProject *project = load_demo ();
+  StrataSession *session = strata_session_new (project, NULL);
+  StrataTrack *track = g_list_model_get_item (strata_timeline_get_tracks (
+                                                strata_project_get_timeline (project)), 0);
+  StrataClip *clip = g_list_model_get_item (strata_track_get_clips (track), 0);
+  GtkProgressBar *bar;
+  GtkWidget *dialog;
+  GError *error = NULL;
+  gint64 end;
+
+  /* A long song: one clip twenty minutes in. */
+  g_assert_true (strata_session_apply (session,
+                                       strata_commands_move_clips (project, &clip, 1,
+                                                                   20 * 60 * 48000, 0, &error),
+                                       error));
+  g_setenv ("STRATA_EXPORT_DIR", dir, TRUE);
+  dialog = strata_export_dialog_new (NULL, session);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_switch_set_active (GTK_SWITCH (named (dialog, "stems")), TRUE);
+  gtk_widget_activate_action (dialog, "export.start", NULL);
+  g_assert_cmpstr (page_of (dialog), ==, "progress");
+
+  /* Cancel once it is under way. */
+  bar = GTK_PROGRESS_BAR (gtk_widget_get_first_child (gtk_widget_get_parent (
+                                                        named (dialog, "remaining"))));
+  end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (gtk_progress_bar_get_fraction (bar) <= 0.0 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (bar), >, 0.0);
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (bar), <, 0.5);
+  gtk_widget_activate_action (dialog, "export.cancel", NULL);
+  wait_render (dialog);
+  g_assert_cmpstr (page_of (dialog), ==, "settings");
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (named (dialog, "error"))));
+  g_assert_cmpuint (count_files (dir), ==, 0);
+  destroy_window (dialog);
+
+  g_unsetenv ("STRATA_EXPORT_DIR");
+  g_object_unref (clip);
+  g_object_unref (track);
+  g_assert_finalize_object (session);
+  g_assert_finalize_object (project);
+  remove_tree (dir);
+}
+
+/* An unwritable folder: the dialog says so, naming the file, and stays usable. */
+static void
+test_export_error (void)
+{
+  StrataProject *project = load_demo ();
+  StrataSession *session = strata_session_new (project, NULL);
+  GtkWidget *dialog;
+  const char *message;
+
+  g_setenv ("STRATA_EXPORT_DIR", "/proc/strata-nowhere", TRUE);
+  dialog = strata_export_dialog_new (NULL, session);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_activate_action (dialog, "export.start", NULL);
+  wait_render (dialog);
+  g_assert_cmpstr (page_of (dialog), ==, "settings");
+  message = gtk_label_get_text (GTK_LABEL (named (dialog, "error")));
+  g_test_message ("%s", message);
+  g_assert_true (strstr (message, "/proc/strata-nowhere/" DEMO_NAME ".wav") != NULL);
+  destroy_window (dialog);
+
+  g_unsetenv ("STRATA_EXPORT_DIR");
+  g_assert_finalize_object (session);
+  g_assert_finalize_object (project);
 }
 
 int
@@ -19,6 +377,9 @@ main (int argc, char *argv[])
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   strata_ui_init ();
-  g_test_add_func ("/ui-dialogs/placeholder", test_placeholder);
+  g_test_add_func ("/ui-dialogs/export/defaults", test_export_defaults);
+  g_test_add_func ("/ui-dialogs/export/loudness", test_export_loudness);
+  g_test_add_func ("/ui-dialogs/export/cancel", test_export_cancel);
+  g_test_add_func ("/ui-dialogs/export/error", test_export_error);
   return g_test_run ();
 }

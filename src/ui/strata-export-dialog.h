@@ -10,6 +10,7 @@
 
 #include <adwaita.h>
 
+#include "strata-render.h"
 #include "strata-session.h"
 
 G_BEGIN_DECLS
@@ -17,7 +18,31 @@ G_BEGIN_DECLS
 #define STRATA_TYPE_EXPORT_DIALOG (strata_export_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (StrataExportDialog, strata_export_dialog, STRATA, EXPORT_DIALOG, AdwWindow)
 
-GtkWidget *strata_export_dialog_new (GtkWindow     *parent,
-                                     StrataSession *session);
+/* The choices of the Range rows and the Loudness row, in the order shown. */
+typedef enum
+{
+  STRATA_EXPORT_RANGE_WHOLE,
+  STRATA_EXPORT_RANGE_LOOP,
+  STRATA_EXPORT_RANGE_SELECTION,
+} StrataExportRange;
+
+typedef enum
+{
+  STRATA_EXPORT_LOUDNESS_OFF,
+  STRATA_EXPORT_LOUDNESS_STREAMING,   /* -14 LUFS */
+  STRATA_EXPORT_LOUDNESS_PODCAST,     /* -16 LUFS */
+  STRATA_EXPORT_LOUDNESS_BROADCAST,   /* -23 LUFS, EBU R128 */
+  STRATA_EXPORT_LOUDNESS_CUSTOM,
+} StrataExportLoudness;
+
+GtkWidget *strata_export_dialog_new         (GtkWindow            *parent,
+                                             StrataSession        *session);
+
+/* What Export would render, from the dialog's current state (options is initialised here;
+ * clear it with strata_render_options_clear). FALSE with an error when the state cannot be
+ * exported (no file name, nothing to write). */
+gboolean   strata_export_dialog_get_options (StrataExportDialog   *self,
+                                             StrataRenderOptions  *options,
+                                             GError              **error);
 
 G_END_DECLS
