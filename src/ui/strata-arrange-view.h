@@ -26,5 +26,7 @@ void       strata_arrange_view_import (StrataArrangeView *self,
                                        StrataTrack       *track,
                                        gint64             frame);
 StrataClipCanvas *strata_arrange_view_get_canvas (StrataArrangeView *self);
+/* Whether files are still being imported (queued or decoding). */
+gboolean   strata_arrange_view_is_importing (StrataArrangeView *self);
 
 G_END_DECLS

@@ -1,37 +1,544 @@
 /* strata-track-header.c
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One track's header in the arranger. Its height is the track's whole row
+ * (strata_session_get_row_height), so that the header column lines up with the canvas rows
+ * exactly; the controls sit in the clip area of the row and, when the automation lanes are
+ * shown, a label sits at the top of each lane. Every control edits through a command, and the
+ * controls follow the model (an undo shows up here).
  */
 #define G_LOG_DOMAIN "strata-track-header"
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "strata-commands.h"
 #include "strata-track-header.h"
+
+#define VOLUME_MIN_DB (-60.0)
+#define VOLUME_MAX_DB 6.0
+#define DEFAULT_COLOR "#3584e4"
 
 struct _StrataTrackHeader
 {
-  GtkWidget parent_instance;
+  GtkWidget      parent_instance;
+  StrataSession *session;
+  StrataTrack   *track;
+
+  GtkWidget     *controls;
+  GtkWidget     *color_button;
+  GtkWidget     *name_label;
+  GtkWidget     *input_dropdown;
+  GtkWidget     *menu_button;
+  GtkWidget     *mute_button;
+  GtkWidget     *solo_button;
+  GtkWidget     *arm_button;
+  GtkWidget     *lanes_button;
+  GtkWidget     *volume_scale;
+  GtkWidget     *lane_labels[STRATA_N_AUTOMATION_PARAMS];
+  GtkWidget     *context_menu;
+
+  guint          volume_merge_key;
+  gboolean       syncing;          /* widgets being set from the model: no commands */
 };
 
 G_DEFINE_FINAL_TYPE (StrataTrackHeader, strata_track_header, GTK_TYPE_WIDGET)
 
+/* What the "input" property holds (1-based hardware inputs, "a+b" for a pair) and how the
+ * dropdown names it. */
+static const char * const input_values[] = { "1", "2", "1+2" };
+static const char * const input_labels[] = { N_("Input 1"), N_("Input 2"), N_("Inputs 1+2") };
+
+static const char * const lane_names[STRATA_N_AUTOMATION_PARAMS] = {
+  N_("Volume"), N_("Pan"), N_("Mute"),
+};
+
+static void
+set_accessible (GtkWidget *widget, const char *label)
+{
+  gtk_widget_set_tooltip_text (widget, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+}
+
+static void
+apply (StrataTrackHeader *self, StrataCommand *command, GError *error)
+{
+  strata_session_apply (self->session, command, error);
+}
+
+static guint
+input_index (StrataTrack *track)
+{
+  const char *input = strata_track_get_input (track);
+
+  for (guint i = 0; input != NULL && i < G_N_ELEMENTS (input_values); i++)
+    if (g_str_equal (input, input_values[i]))
+      return i;
+  /* Unset: the engine records the first input, or the first pair for a stereo track. */
+  return strata_track_get_channels (track) == 2 ? 2 : 0;
+}
+
+static void
+sync_from_model (StrataTrackHeader *self)
+{
+  StrataStrip *strip = STRATA_STRIP (self->track);
+  const char *name = strata_strip_get_name (strip);
+  const char *color = strata_strip_get_color (strip);
+  gboolean armed = strata_track_get_record_arm (self->track);
+  GdkRGBA rgba;
+
+  self->syncing = TRUE;
+  if (!gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (self->name_label)))
+    gtk_editable_set_text (GTK_EDITABLE (self->name_label), name ? name : "");
+  if (color == NULL || !gdk_rgba_parse (&rgba, color))
+    gdk_rgba_parse (&rgba, DEFAULT_COLOR);
+  gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (self->color_button), &rgba);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->mute_button),
+                                strata_strip_get_mute (strip));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->solo_button),
+                                strata_strip_get_solo (strip));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->arm_button), armed);
+  gtk_widget_set_visible (self->input_dropdown, armed);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->input_dropdown), input_index (self->track));
+  gtk_range_set_value (GTK_RANGE (self->volume_scale),
+                       CLAMP (strata_strip_get_volume_db (strip), VOLUME_MIN_DB, VOLUME_MAX_DB));
+  self->syncing = FALSE;
+}
+
+static void
+sync_layout (StrataTrackHeader *self)
+{
+  gboolean shown = strata_session_get_lanes_shown (self->session, self->track);
+
+  self->syncing = TRUE;
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->lanes_button), shown);
+  self->syncing = FALSE;
+  for (guint i = 0; i < STRATA_N_AUTOMATION_PARAMS; i++)
+    gtk_widget_set_visible (self->lane_labels[i], shown);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+/* ---- signal callbacks ---------------------------------------------------------------- */
+
+static void
+track_notify_cb (StrataTrackHeader *self)
+{
+  sync_from_model (self);
+}
+
+static void
+layout_changed_cb (StrataTrackHeader *self)
+{
+  sync_layout (self);
+}
+
+static void
+name_editing_cb (StrataTrackHeader *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->name_label));
+  const char *name = strata_strip_get_name (STRATA_STRIP (self->track));
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+  if (self->syncing || gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (self->name_label)))
+    return;
+  if (g_strcmp0 (text, name) == 0)
+    return;
+  if (*stripped == '\0')
+    {
+      /* An empty name would leave the track unlabelled: keep the old one. */
+      sync_from_model (self);
+      return;
+    }
+  apply (self, strata_property_command_new_value (self->track, "name", text, NULL), NULL);
+}
+
+static void
+color_set_cb (StrataTrackHeader *self)
+{
+  GdkRGBA rgba;
+  g_autofree char *color = NULL;
+
+  gtk_color_chooser_get_rgba (GTK_COLOR_CHOOSER (self->color_button), &rgba);
+  color = g_strdup_printf ("#%02x%02x%02x", (int) lround (rgba.red * 255),
+                           (int) lround (rgba.green * 255), (int) lround (rgba.blue * 255));
+  if (g_strcmp0 (color, strata_strip_get_color (STRATA_STRIP (self->track))) != 0)
+    apply (self, strata_property_command_new_value (self->track, "color", color, NULL), NULL);
+}
+
+static void
+toggle_property (StrataTrackHeader *self, GtkWidget *button, const char *property)
+{
+  gboolean active = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button));
+  gboolean current;
+
+  if (self->syncing)
+    return;
+  g_object_get (self->track, property, &current, NULL);
+  if (current != active)
+    apply (self, strata_property_command_new_value (self->track, property, active), NULL);
+}
+
+static void
+mute_toggled_cb (StrataTrackHeader *self)
+{
+  toggle_property (self, self->mute_button, "mute");
+}
+
+static void
+solo_toggled_cb (StrataTrackHeader *self)
+{
+  toggle_property (self, self->solo_button, "solo");
+}
+
+static void
+arm_toggled_cb (StrataTrackHeader *self)
+{
+  StrataEngine *engine = strata_session_get_engine (self->session);
+  gboolean active = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->arm_button));
+  g_autoptr(GError) error = NULL;
+
+  if (self->syncing)
+    return;
+  if (engine == NULL)
+    {
+      toggle_property (self, self->arm_button, "record-arm");
+      return;
+    }
+  /* The engine pushes the arm command itself; a refusal (recording runs) leaves it as it was. */
+  if (!strata_engine_arm (engine, self->track, active, &error))
+    {
+      strata_session_toast (self->session, error->message, FALSE);
+      sync_from_model (self);
+    }
+}
+
+static void
+input_selected_cb (StrataTrackHeader *self)
+{
+  guint selected = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->input_dropdown));
+
+  if (self->syncing || selected >= G_N_ELEMENTS (input_values)
+      || selected == input_index (self->track))
+    return;
+  apply (self, strata_property_command_new_value (self->track, "input", input_values[selected],
+                                                  NULL),
+         NULL);
+}
+
+static void
+lanes_toggled_cb (StrataTrackHeader *self)
+{
+  if (self->syncing)
+    return;
+  strata_session_set_lanes_shown (self->session, self->track,
+                                  gtk_toggle_button_get_active (
+                                    GTK_TOGGLE_BUTTON (self->lanes_button)));
+}
+
+static void
+volume_changed_cb (StrataTrackHeader *self)
+{
+  StrataProject *project = strata_session_get_project (self->session);
+  gdouble value = gtk_range_get_value (GTK_RANGE (self->volume_scale));
+  GError *error = NULL;
+  StrataCommand *command;
+
+  if (self->syncing || value == strata_strip_get_volume_db (STRATA_STRIP (self->track)))
+    return;
+  command = strata_commands_set_volume (project, STRATA_STRIP (self->track), value,
+                                        self->volume_merge_key, &error);
+  apply (self, command, error);
+}
+
+/* A press on the scale starts a gesture: everything until the next press is one undo step. */
+static void
+volume_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y,
+                   StrataTrackHeader *self)
+{
+  static guint next_key = 0x7e000000;
+
+  self->volume_merge_key = ++next_key;
+}
+
+/* Keyboard steps are separate undo steps. */
+static gboolean
+volume_key_cb (StrataTrackHeader *self)
+{
+  self->volume_merge_key = 0;
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+context_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y,
+                    StrataTrackHeader *self)
+{
+  GdkRectangle rect = { (int) x, (int) y, 1, 1 };
+
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu), &rect);
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
+}
+
+static void
+delete_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  StrataTrackHeader *self = STRATA_TRACK_HEADER (widget);
+  StrataProject *project = strata_session_get_project (self->session);
+
+  if (strata_session_apply (self->session, strata_commands_remove_track (project, self->track),
+                            NULL))
+    strata_session_toast (self->session, _("Track deleted"), TRUE);
+}
+
+static void
+duplicate_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  StrataTrackHeader *self = STRATA_TRACK_HEADER (widget);
+  StrataProject *project = strata_session_get_project (self->session);
+
+  apply (self, strata_commands_duplicate_track (project, self->track, NULL), NULL);
+}
+
+/* ---- overrides ----------------------------------------------------------------------- */
+
+static void
+strata_track_header_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
+                             int *minimum, int *natural, int *minimum_baseline,
+                             int *natural_baseline)
+{
+  StrataTrackHeader *self = STRATA_TRACK_HEADER (widget);
+
+  if (orientation == GTK_ORIENTATION_VERTICAL)
+    {
+      *minimum = *natural = strata_session_get_row_height (self->session, self->track);
+      return;
+    }
+  gtk_widget_measure (self->controls, orientation, -1, minimum, natural, NULL, NULL);
+  for (guint i = 0; i < STRATA_N_AUTOMATION_PARAMS; i++)
+    {
+      int min, nat;
+
+      gtk_widget_measure (self->lane_labels[i], orientation, -1, &min, &nat, NULL, NULL);
+      *minimum = MAX (*minimum, min);
+      *natural = MAX (*natural, nat);
+    }
+}
+
+/* The controls fill the clip part of the row; each lane label sits at the top of its lane,
+ * below the take lanes, where the canvas draws that lane. */
+static void
+strata_track_header_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  StrataTrackHeader *self = STRATA_TRACK_HEADER (widget);
+  int track_height = strata_session_get_track_height (self->session);
+  int lanes_top = track_height + (int) strata_session_get_take_lanes (self->session, self->track,
+                                                                       NULL)
+                                 * STRATA_TAKE_LANE_HEIGHT;
+  int min;
+
+  gtk_widget_measure (self->controls, GTK_ORIENTATION_VERTICAL, width, &min, NULL, NULL, NULL);
+  gtk_widget_size_allocate (self->controls,
+                            &(GtkAllocation) { 0, 0, width, MAX (min, track_height) }, -1);
+  for (guint i = 0; i < STRATA_N_AUTOMATION_PARAMS; i++)
+    {
+      GtkWidget *label = self->lane_labels[i];
+
+      if (!gtk_widget_get_visible (label))
+        continue;
+      gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, width, &min, NULL, NULL, NULL);
+      gtk_widget_size_allocate (label,
+                                &(GtkAllocation) { 0, lanes_top + (int) i * STRATA_LANE_HEIGHT,
+                                                   width, MAX (min, STRATA_LANE_HEIGHT) },
+                                -1);
+    }
+  gtk_popover_present (GTK_POPOVER (self->context_menu));
+}
+
+static void
+strata_track_header_dispose (GObject *object)
+{
+  StrataTrackHeader *self = STRATA_TRACK_HEADER (object);
+
+  g_clear_pointer (&self->controls, gtk_widget_unparent);
+  for (guint i = 0; i < STRATA_N_AUTOMATION_PARAMS; i++)
+    g_clear_pointer (&self->lane_labels[i], gtk_widget_unparent);
+  g_clear_pointer (&self->context_menu, gtk_widget_unparent);
+  g_clear_object (&self->session);
+  g_clear_object (&self->track);
+  G_OBJECT_CLASS (strata_track_header_parent_class)->dispose (object);
+}
+
 static void
 strata_track_header_class_init (StrataTrackHeaderClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = strata_track_header_dispose;
+  widget_class->measure = strata_track_header_measure;
+  widget_class->size_allocate = strata_track_header_size_allocate;
+
+  gtk_widget_class_install_action (widget_class, "header.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "header.duplicate", NULL, duplicate_action);
+  gtk_widget_class_set_css_name (widget_class, "trackheader");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static GtkWidget *
+toggle_new (const char *name, const char *text, const char *tooltip)
+{
+  GtkWidget *button = gtk_toggle_button_new_with_label (text);
+
+  gtk_widget_set_name (button, name);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  set_accessible (button, tooltip);
+  return button;
 }
 
 static void
 strata_track_header_init (StrataTrackHeader *self)
 {
+  GtkWidget *widget = GTK_WIDGET (self);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  GtkWidget *bottom = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GtkStringList) inputs = gtk_string_list_new (NULL);
+  GtkEventController *controller;
+
+  gtk_widget_set_overflow (widget, GTK_OVERFLOW_HIDDEN);
+  gtk_widget_add_css_class (widget, "toolbar");
+
+  self->controls = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_parent (self->controls, widget);
+  gtk_box_append (GTK_BOX (self->controls), top);
+  gtk_box_append (GTK_BOX (self->controls), bottom);
+
+  self->color_button = gtk_color_button_new ();
+  gtk_widget_set_name (self->color_button, "color");
+  gtk_widget_set_valign (self->color_button, GTK_ALIGN_CENTER);
+  gtk_color_chooser_set_use_alpha (GTK_COLOR_CHOOSER (self->color_button), FALSE);
+  set_accessible (self->color_button, _("Track colour"));
+  g_signal_connect_swapped (self->color_button, "color-set", G_CALLBACK (color_set_cb), self);
+  gtk_box_append (GTK_BOX (top), self->color_button);
+
+  self->name_label = gtk_editable_label_new ("");
+  gtk_widget_set_name (self->name_label, "name");
+  gtk_widget_set_hexpand (self->name_label, TRUE);
+  gtk_widget_set_valign (self->name_label, GTK_ALIGN_CENTER);
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->name_label), 6);
+  set_accessible (self->name_label, _("Track name (double-click to rename)"));
+  g_signal_connect_swapped (self->name_label, "notify::editing", G_CALLBACK (name_editing_cb),
+                            self);
+  gtk_box_append (GTK_BOX (top), self->name_label);
+
+  for (guint i = 0; i < G_N_ELEMENTS (input_labels); i++)
+    gtk_string_list_append (inputs, _(input_labels[i]));
+  self->input_dropdown = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&inputs)), NULL);
+  gtk_widget_set_name (self->input_dropdown, "input");
+  gtk_widget_set_valign (self->input_dropdown, GTK_ALIGN_CENTER);
+  set_accessible (self->input_dropdown, _("Recording input"));
+  g_signal_connect_swapped (self->input_dropdown, "notify::selected",
+                            G_CALLBACK (input_selected_cb), self);
+  gtk_box_append (GTK_BOX (top), self->input_dropdown);
+
+  g_menu_append (menu, _("_Duplicate Track"), "header.duplicate");
+  g_menu_append (menu, _("_Delete Track"), "header.delete");
+  self->menu_button = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (self->menu_button), "view-more-symbolic");
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->menu_button), G_MENU_MODEL (menu));
+  gtk_widget_add_css_class (self->menu_button, "flat");
+  gtk_widget_set_valign (self->menu_button, GTK_ALIGN_CENTER);
+  set_accessible (self->menu_button, _("Track menu"));
+  gtk_box_append (GTK_BOX (top), self->menu_button);
+
+  self->context_menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
+  gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->context_menu, widget);
+  controller = GTK_EVENT_CONTROLLER (gtk_gesture_click_new ());
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (controller), GDK_BUTTON_SECONDARY);
+  g_signal_connect (controller, "pressed", G_CALLBACK (context_pressed_cb), self);
+  gtk_widget_add_controller (widget, controller);
+
+  self->mute_button = toggle_new ("mute", C_("mute button", "M"), _("Mute"));
+  g_signal_connect_swapped (self->mute_button, "toggled", G_CALLBACK (mute_toggled_cb), self);
+  gtk_box_append (GTK_BOX (bottom), self->mute_button);
+  self->solo_button = toggle_new ("solo", C_("solo button", "S"), _("Solo"));
+  g_signal_connect_swapped (self->solo_button, "toggled", G_CALLBACK (solo_toggled_cb), self);
+  gtk_box_append (GTK_BOX (bottom), self->solo_button);
+  self->arm_button = toggle_new ("arm", C_("record arm button", "R"), _("Arm for recording"));
+  g_signal_connect_swapped (self->arm_button, "toggled", G_CALLBACK (arm_toggled_cb), self);
+  gtk_box_append (GTK_BOX (bottom), self->arm_button);
+
+  self->volume_scale = gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, VOLUME_MIN_DB,
+                                                 VOLUME_MAX_DB, 0.5);
+  gtk_widget_set_name (self->volume_scale, "volume");
+  gtk_widget_set_hexpand (self->volume_scale, TRUE);
+  gtk_widget_set_size_request (self->volume_scale, 60, -1);
+  gtk_widget_set_valign (self->volume_scale, GTK_ALIGN_CENTER);
+  gtk_scale_add_mark (GTK_SCALE (self->volume_scale), 0.0, GTK_POS_BOTTOM, NULL);
+  set_accessible (self->volume_scale, _("Volume (dB)"));
+  g_signal_connect_swapped (self->volume_scale, "value-changed", G_CALLBACK (volume_changed_cb),
+                            self);
+  controller = GTK_EVENT_CONTROLLER (gtk_gesture_click_new ());
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (controller, "pressed", G_CALLBACK (volume_pressed_cb), self);
+  gtk_widget_add_controller (self->volume_scale, controller);
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (controller, "key-pressed", G_CALLBACK (volume_key_cb), self);
+  gtk_widget_add_controller (self->volume_scale, controller);
+  gtk_box_append (GTK_BOX (bottom), self->volume_scale);
+
+  self->lanes_button = gtk_toggle_button_new ();
+  gtk_widget_set_name (self->lanes_button, "lanes");
+  gtk_button_set_icon_name (GTK_BUTTON (self->lanes_button), "pan-down-symbolic");
+  gtk_widget_add_css_class (self->lanes_button, "flat");
+  gtk_widget_set_valign (self->lanes_button, GTK_ALIGN_CENTER);
+  set_accessible (self->lanes_button, _("Show automation lanes"));
+  g_signal_connect_swapped (self->lanes_button, "toggled", G_CALLBACK (lanes_toggled_cb), self);
+  gtk_box_append (GTK_BOX (bottom), self->lanes_button);
+
+  for (guint i = 0; i < STRATA_N_AUTOMATION_PARAMS; i++)
+    {
+      self->lane_labels[i] = gtk_label_new (_(lane_names[i]));
+      gtk_label_set_xalign (GTK_LABEL (self->lane_labels[i]), 0.0);
+      gtk_label_set_yalign (GTK_LABEL (self->lane_labels[i]), 0.5);
+      gtk_widget_add_css_class (self->lane_labels[i], "dim-label");
+      gtk_widget_set_margin_start (self->lane_labels[i], 24);
+      gtk_widget_set_visible (self->lane_labels[i], FALSE);
+      gtk_widget_set_parent (self->lane_labels[i], widget);
+    }
 }
+
+/* ---- public API ---------------------------------------------------------------------- */
 
 GtkWidget *
 strata_track_header_new (StrataSession *session, StrataTrack *track)
 {
-  return g_object_new (STRATA_TYPE_TRACK_HEADER, NULL);
+  StrataTrackHeader *self;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (session), NULL);
+  g_return_val_if_fail (STRATA_IS_TRACK (track), NULL);
+
+  self = g_object_new (STRATA_TYPE_TRACK_HEADER, NULL);
+  self->session = g_object_ref (session);
+  self->track = g_object_ref (track);
+  g_signal_connect_object (track, "notify", G_CALLBACK (track_notify_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "layout-changed", G_CALLBACK (layout_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  sync_from_model (self);
+  sync_layout (self);
+  return GTK_WIDGET (self);
 }
 
 StrataTrack *
 strata_track_header_get_track (StrataTrackHeader *self)
 {
-  return NULL;
+  g_return_val_if_fail (STRATA_IS_TRACK_HEADER (self), NULL);
+  return self->track;
 }
