@@ -8,7 +8,9 @@
  */
 #include "config.h"
 
+#define G_SETTINGS_ENABLE_BACKEND
 #include <adwaita.h>
+#include <gio/gsettingsbackend.h>
 #include <glib/gstdio.h>
 #include <math.h>
 
@@ -371,6 +373,62 @@ test_export_error (void)
   g_assert_finalize_object (project);
 }
 
+/* ---- preferences -------------------------------------------------------------------------- */
+
+static gboolean
+key_equals (GSettings *settings, const char *key, const char *expected)
+{
+  g_autofree char *value = g_settings_get_string (settings, key);
+
+  return g_str_equal (value, expected);
+}
+
+static void
+test_preferences (void)
+{
+  g_autoptr(GSettingsBackend) backend = g_memory_settings_backend_new ();
+  GSettings *settings = g_settings_new_with_backend ("io.github.stratadaw.Strata", backend);
+  GtkWidget *window = strata_preferences_window_new (NULL, settings, NULL);
+  AdwComboRow *buffer, *scheme, *rate;
+
+  gtk_window_present (GTK_WINDOW (window));
+  buffer = ADW_COMBO_ROW (named (window, "buffer-size"));
+  scheme = ADW_COMBO_ROW (named (window, "color-scheme"));
+  rate = ADW_COMBO_ROW (named (window, "sample-rate"));
+
+  /* The rows start at the keys' defaults: 256 frames (the third), dark, 48 kHz. */
+  g_assert_cmpuint (adw_combo_row_get_selected (buffer), ==, 2);
+  g_assert_cmpuint (adw_combo_row_get_selected (scheme), ==, 1);
+  g_assert_cmpuint (adw_combo_row_get_selected (rate), ==, 1);
+
+  /* Rows write keys ... */
+  adw_combo_row_set_selected (buffer, 4);
+  g_assert_cmpuint (g_settings_get_uint (settings, "buffer-size"), ==, 1024);
+  adw_combo_row_set_selected (scheme, 2);
+  g_assert_cmpint (key_equals (settings, "color-scheme", "light"), ==, TRUE);
+  g_assert_cmpint (g_settings_get_enum (settings, "color-scheme"), ==, 2);
+  adw_combo_row_set_selected (rate, 3);
+  g_assert_cmpuint (g_settings_get_uint (settings, "sample-rate"), ==, 96000);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (named (window, "latency-calibration-frames")), 37);
+  g_assert_cmpint (g_settings_get_int (settings, "latency-calibration-frames"), ==, 37);
+
+  /* ... and keys move rows. */
+  g_settings_set_uint (settings, "buffer-size", 64);
+  g_assert_cmpuint (adw_combo_row_get_selected (buffer), ==, 0);
+  g_settings_set_string (settings, "color-scheme", "default");
+  g_assert_cmpuint (adw_combo_row_get_selected (scheme), ==, 0);
+
+  /* Without an engine there is nothing to measure with; "System default" is "". */
+  g_assert_false (gtk_widget_get_sensitive (named (window, "measure")));
+  g_settings_set_string (settings, "audio-backend", "dummy");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (named (window, "output-device"))),
+                    ==, 0);
+  g_assert_cmpint (key_equals (settings, "output-device", ""), ==, TRUE);
+
+  destroy_window (window);
+  g_assert_finalize_object (settings);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -381,5 +439,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-dialogs/export/loudness", test_export_loudness);
   g_test_add_func ("/ui-dialogs/export/cancel", test_export_cancel);
   g_test_add_func ("/ui-dialogs/export/error", test_export_error);
+  g_test_add_func ("/ui-dialogs/preferences", test_preferences);
   return g_test_run ();
 }
