@@ -336,7 +336,7 @@ test_export_cancel (void)
   gtk_widget_activate_action (dialog, "export.cancel", NULL);
   wait_render (dialog);
   g_assert_cmpstr (page_of (dialog), ==, "settings");
-  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (named (dialog, "error"))));
+  g_assert_true (gtk_widget_is_visible (named (dialog, "error")));
   g_assert_cmpuint (count_files (dir), ==, 0);
   destroy_window (dialog);
 
@@ -429,6 +429,75 @@ test_preferences (void)
   g_assert_finalize_object (settings);
 }
 
+/* ---- snapshots ---------------------------------------------------------------------------- */
+
+static void
+test_snapshots_unsaved (void)
+{
+  StrataProject *project = load_demo ();
+  StrataSession *session = strata_session_new (project, NULL);
+  GtkWidget *dialog = strata_snapshots_dialog_new (NULL, session);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (gtk_widget_get_visible (named (dialog, "save-first")));
+  g_assert_null (find_named (dialog, "name"));
+  destroy_window (dialog);
+  g_assert_finalize_object (session);
+  g_assert_finalize_object (project);
+}
+
+static void
+test_snapshots_saved (void)
+{
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "song.strata", NULL);
+  StrataProject *project = load_demo ();
+  StrataSession *session = strata_session_new (project, NULL);
+  GListModel *tracks = strata_timeline_get_tracks (strata_project_get_timeline (project));
+  StrataUndoStack *undo = strata_project_get_undo_stack (project);
+  guint n_tracks = g_list_model_get_n_items (tracks);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataTrack) first = g_list_model_get_item (tracks, 0);
+  GtkWidget *dialog;
+  GtkWidget *row;
+
+  g_assert_true (strata_store_save (project, path, &error));
+  g_assert_no_error (error);
+  dialog = strata_snapshots_dialog_new (NULL, session);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_null (find_named (dialog, "save-first"));
+
+  /* Take one: the list shows it, with its name. */
+  g_assert_null (find_named (dialog, "snapshot:Verse idea"));
+  gtk_editable_set_text (GTK_EDITABLE (named (dialog, "name")), "Verse idea");
+  gtk_widget_activate_action (dialog, "snapshots.take", NULL);
+  row = named (dialog, "snapshot:Verse idea");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Verse idea");
+  g_assert_false (gtk_widget_is_visible (named (dialog, "error")));
+
+  /* Edit, then restore: the track is back, and one undo removes it again. */
+  g_assert_true (strata_session_apply (session, strata_commands_remove_track (project, first),
+                                       NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (tracks), ==, n_tracks - 1);
+  gtk_widget_activate_action (dialog, "snapshots.restore", "s", "Verse idea");
+  g_assert_cmpuint (g_list_model_get_n_items (tracks), ==, n_tracks);
+  g_assert_true (strata_undo_stack_undo (undo));
+  g_assert_cmpuint (g_list_model_get_n_items (tracks), ==, n_tracks - 1);
+
+  /* A snapshot that is not there: said in the dialog, nothing changes. */
+  gtk_widget_activate_action (dialog, "snapshots.restore", "s", "No such snapshot");
+  g_assert_true (gtk_widget_is_visible (named (dialog, "error")));
+  g_assert_true (strstr (gtk_label_get_text (GTK_LABEL (named (dialog, "error"))),
+                         "No such snapshot") != NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (tracks), ==, n_tracks - 1);
+
+  destroy_window (dialog);
+  g_clear_object (&first);
+  g_assert_finalize_object (session);
+  g_assert_finalize_object (project);
+  remove_tree (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -440,5 +509,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-dialogs/export/cancel", test_export_cancel);
   g_test_add_func ("/ui-dialogs/export/error", test_export_error);
   g_test_add_func ("/ui-dialogs/preferences", test_preferences);
+  g_test_add_func ("/ui-dialogs/snapshots/unsaved", test_snapshots_unsaved);
+  g_test_add_func ("/ui-dialogs/snapshots/saved", test_snapshots_saved);
   return g_test_run ();
 }
