@@ -5,7 +5,8 @@
  * horizontal adjustment and the track header column shares its vertical one, so the three
  * scroll as one. The header column never configures the adjustment (the canvas owns its
  * extent); it only follows its value. Imports run one file at a time off the main thread and
- * land as one undo step per file.
+ * land as one undo step per file. Following the playhead while playing is the canvas's: it
+ * owns the horizontal adjustment's extent and pages it.
  */
 #define G_LOG_DOMAIN "strata-arrange-view"
 
@@ -506,26 +507,6 @@ file_drop_cb (GtkDropTarget *target, const GValue *value, double x, double y,
   return TRUE;
 }
 
-/* ---- playback following -------------------------------------------------------------- */
-
-/* While playing, when the playhead leaves the visible part, turn the page so that it is at
- * the left edge again. */
-static void
-position_changed_cb (StrataArrangeView *self)
-{
-  GtkAdjustment *hadj;
-  double x, value, page;
-
-  if (!strata_session_get_playing (self->session))
-    return;
-  hadj = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (self->canvas_window));
-  x = strata_session_get_position (self->session) / strata_session_get_zoom (self->session);
-  value = gtk_adjustment_get_value (hadj);
-  page = gtk_adjustment_get_page_size (hadj);
-  if (page > 0 && (x < value || x >= value + page))
-    gtk_adjustment_set_value (hadj, x);
-}
-
 /* ---- actions ------------------------------------------------------------------------- */
 
 static void
@@ -666,8 +647,6 @@ build (StrataArrangeView *self)
   tracks_changed_cb (self, 0, 0, g_list_model_get_n_items (list), list);
   g_signal_connect_object (list, "items-changed", G_CALLBACK (tracks_changed_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->session, "notify::position", G_CALLBACK (position_changed_cb),
-                           self, G_CONNECT_SWAPPED);
 }
 
 static void
