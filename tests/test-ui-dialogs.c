@@ -498,6 +498,54 @@ test_snapshots_saved (void)
   remove_tree (dir);
 }
 
+/* ---- shortcuts window ----------------------------------------------------------------------- */
+
+static void
+test_shortcuts (void)
+{
+  GtkBuilder *builder = gtk_builder_new_from_resource ("/io/github/stratadaw/Strata/gtk/"
+                                                       "help-overlay.ui");
+  GtkWidget *window = GTK_WIDGET (gtk_builder_get_object (builder, "help_overlay"));
+  g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
+  g_autoptr(GHashTable) accels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  static const char *expected[] = { "space", "r", "l", "Home", "End", "s", "<Ctrl>j", "Delete",
+                                    "<Ctrl>d", "<Ctrl>c", "<Ctrl>x", "<Ctrl>v", "<Ctrl>a",
+                                    "<Ctrl>z", "<Ctrl>n", "<Ctrl>o", "<Ctrl>s",
+                                    "<Ctrl><Shift>s", "<Ctrl>i", "<Ctrl>e", "<Ctrl>comma",
+                                    "F1", "<Ctrl>question", "<Ctrl>q" };
+
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (window));
+  for (GSList *l = objects; l != NULL; l = l->next)
+    if (GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+      {
+        g_autofree char *accelerator = NULL;
+        g_autofree char *title = NULL;
+        g_auto(GStrv) each = NULL;
+
+        g_object_get (l->data, "accelerator", &accelerator, "title", &title, NULL);
+        g_assert_nonnull (title);
+        each = g_strsplit (accelerator, " ", -1);
+        for (guint i = 0; each[i] != NULL; i++)
+          {
+            guint key;
+            GdkModifierType mods;
+            /* Each one parses, and the same key is not listed twice. */
+            g_assert_true (gtk_accelerator_parse (each[i], &key, &mods));
+            g_assert_false (g_hash_table_contains (accels, each[i]));
+            g_hash_table_insert (accels, g_strdup (each[i]), g_strdup (title));
+          }
+      }
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    if (!g_hash_table_contains (accels, expected[i]))
+      g_error ("the shortcuts window does not list %s", expected[i]);
+  g_assert_cmpstr (g_hash_table_lookup (accels, "space"), ==, "Play or stop");
+  g_assert_cmpstr (g_hash_table_lookup (accels, "<Ctrl>z"), ==, "Undo");
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_object_unref (builder);
+  destroy_window (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -511,5 +559,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-dialogs/preferences", test_preferences);
   g_test_add_func ("/ui-dialogs/snapshots/unsaved", test_snapshots_unsaved);
   g_test_add_func ("/ui-dialogs/snapshots/saved", test_snapshots_saved);
+  g_test_add_func ("/ui-dialogs/shortcuts", test_shortcuts);
   return g_test_run ();
 }
