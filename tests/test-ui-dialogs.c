@@ -524,6 +524,8 @@ test_shortcuts (void)
 
         g_object_get (l->data, "accelerator", &accelerator, "title", &title, NULL);
         g_assert_nonnull (title);
+        if (accelerator == NULL)   /* a gesture: Ctrl+scroll and the like */
+          continue;
         each = g_strsplit (accelerator, " ", -1);
         for (guint i = 0; each[i] != NULL; i++)
           {
