@@ -1196,13 +1196,18 @@ refuse (StrataClipCanvas *self, const char *message)
   apply (self, NULL, g_error_new_literal (STRATA_ERROR, STRATA_ERROR_INVALID, message));
 }
 
-static StrataClip **
-selection_clips (StrataClipCanvas *self, guint *n)
+/* The selected clips still in the project (an undo may have taken some out since the
+ * session last pruned its selection), each with a reference. */
+static GPtrArray *
+selected_clips (StrataClipCanvas *self)
 {
   GPtrArray *selection = strata_session_get_selection (self->session);
+  GPtrArray *clips = g_ptr_array_new_with_free_func (g_object_unref);
 
-  *n = selection->len;
-  return (StrataClip **) selection->pdata;
+  for (guint i = 0; i < selection->len; i++)
+    if (track_position (self, selection->pdata[i]) >= 0)
+      g_ptr_array_add (clips, g_object_ref (selection->pdata[i]));
+  return clips;
 }
 
 static void
@@ -1216,14 +1221,10 @@ select_point (StrataClipCanvas *self, StrataAutomationLane *lane, guint point)
 static void
 commit_move (StrataClipCanvas *self)
 {
-  GPtrArray *selection = strata_session_get_selection (self->session);
-  g_autoptr(GPtrArray) clips = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) clips = selected_clips (self);
   GError *error = NULL;
   StrataCommand *command;
 
-  /* The selection changes when the move lands (an undo can drop clips from it). */
-  for (guint i = 0; i < selection->len; i++)
-    g_ptr_array_add (clips, g_object_ref (selection->pdata[i]));
   if (clips->len == 0 || (self->preview_delta == 0 && self->preview_track_delta == 0))
     return;
   command = strata_commands_move_clips (strata_session_get_project (self->session),
@@ -1237,7 +1238,7 @@ commit_move (StrataClipCanvas *self)
 static void
 update_move (StrataClipCanvas *self, GdkModifierType state)
 {
-  GPtrArray *selection = strata_session_get_selection (self->session);
+  g_autoptr(GPtrArray) selection = selected_clips (self);
   gint64 start = strata_clip_get_start (self->press.clip);
   gint64 delta = snap_unless (self, start + (gint64) llround (self->drag_dx * zoom (self)), state)
                  - start;
@@ -1483,13 +1484,11 @@ commit_drag (StrataClipCanvas *self)
 
 /* ---- signal callbacks ----------------------------------------------------------------- */
 
+/* The gesture, apart from the event plumbing, so that strata_clip_canvas_drag() runs the very
+ * same code. */
 static void
-drag_begin_cb (StrataClipCanvas *self, double x, double y, GtkGestureDrag *gesture)
+press (StrataClipCanvas *self, double x, double y, GdkModifierType state)
 {
-  GdkModifierType state =
-    gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
-
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
   hit_test (self, x, y, &self->press);
   self->press_x = x;
   self->press_y = y;
@@ -1525,11 +1524,8 @@ drag_begin_cb (StrataClipCanvas *self, double x, double y, GtkGestureDrag *gestu
 }
 
 static void
-drag_update_cb (StrataClipCanvas *self, double dx, double dy, GtkGestureDrag *gesture)
+drag_to (StrataClipCanvas *self, double dx, double dy, GdkModifierType state)
 {
-  GdkModifierType state =
-    gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
-
   if (!self->dragging && hypot (dx, dy) < DRAG_THRESHOLD_PX)
     return;
   self->dragging = TRUE;
@@ -1558,18 +1554,41 @@ drag_update_cb (StrataClipCanvas *self, double dx, double dy, GtkGestureDrag *ge
 }
 
 static void
-drag_end_cb (StrataClipCanvas *self, double dx, double dy, GtkGestureDrag *gesture)
+release (StrataClipCanvas *self, double dx, double dy, GdkModifierType state)
 {
+  drag_to (self, dx, dy, state);
   if (self->dragging)
-    {
-      drag_update_cb (self, dx, dy, gesture);
-      commit_drag (self);
-    }
+    commit_drag (self);
   else
     click (self);
   self->dragging = FALSE;
   hit_clear (&self->press);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static GdkModifierType
+event_state (gpointer controller)
+{
+  return gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+}
+
+static void
+drag_begin_cb (StrataClipCanvas *self, double x, double y, GtkGestureDrag *gesture)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  press (self, x, y, event_state (gesture));
+}
+
+static void
+drag_update_cb (StrataClipCanvas *self, double dx, double dy, GtkGestureDrag *gesture)
+{
+  drag_to (self, dx, dy, event_state (gesture));
+}
+
+static void
+drag_end_cb (StrataClipCanvas *self, double dx, double dy, GtkGestureDrag *gesture)
+{
+  release (self, dx, dy, event_state (gesture));
 }
 
 static void
@@ -1813,8 +1832,9 @@ split_action (GtkWidget *widget, const char *name, GVariant *param)
   gint64 position = strata_session_get_position (self->session);
   g_autoptr(GPtrArray) targets = g_ptr_array_new ();
   StrataCommand *group;
-  guint n;
-  StrataClip **clips = selection_clips (self, &n);
+  g_autoptr(GPtrArray) selection = selected_clips (self);
+  guint n = selection->len;
+  StrataClip **clips = (StrataClip **) selection->pdata;
 
   if (!can_act (self))
     return;
@@ -1856,8 +1876,9 @@ join_action (GtkWidget *widget, const char *name, GVariant *param)
   StrataClipCanvas *self = STRATA_CLIP_CANVAS (widget);
   GError *error = NULL;
   StrataCommand *command;
-  guint n;
-  StrataClip **clips = selection_clips (self, &n);
+  g_autoptr(GPtrArray) selection = selected_clips (self);
+  guint n = selection->len;
+  StrataClip **clips = (StrataClip **) selection->pdata;
 
   if (!can_act (self))
     return;
@@ -1869,8 +1890,9 @@ join_action (GtkWidget *widget, const char *name, GVariant *param)
 static void
 delete_clips (StrataClipCanvas *self, const char *one, const char *many)
 {
-  guint n;
-  StrataClip **clips = selection_clips (self, &n);
+  g_autoptr(GPtrArray) selection = selected_clips (self);
+  guint n = selection->len;
+  StrataClip **clips = (StrataClip **) selection->pdata;
   StrataCommand *command;
 
   if (n == 0)
@@ -1913,8 +1935,9 @@ duplicate_action (GtkWidget *widget, const char *name, GVariant *param)
   gint64 first = G_MAXINT64, last = G_MININT64;
   GError *error = NULL;
   StrataCommand *command;
-  guint n;
-  StrataClip **clips = selection_clips (self, &n);
+  g_autoptr(GPtrArray) selection = selected_clips (self);
+  guint n = selection->len;
+  StrataClip **clips = (StrataClip **) selection->pdata;
 
   if (!can_act (self) || n == 0)
     return;
@@ -1957,8 +1980,9 @@ copy_action (GtkWidget *widget, const char *name, GVariant *param)
   StrataClipCanvas *self = STRATA_CLIP_CANVAS (widget);
   gint64 first = G_MAXINT64;
   int first_track = G_MAXINT;
-  guint n;
-  StrataClip **clips = selection_clips (self, &n);
+  g_autoptr(GPtrArray) selection = selected_clips (self);
+  guint n = selection->len;
+  StrataClip **clips = (StrataClip **) selection->pdata;
 
   if (!can_act (self) || n == 0)
     return;
@@ -1997,8 +2021,10 @@ paste_action (GtkWidget *widget, const char *name, GVariant *param)
   gint64 position = strata_session_get_position (self->session);
   g_autoptr(GPtrArray) pasted = g_ptr_array_new_with_free_func (g_object_unref);
   StrataCommand *group;
-  guint n, n_tracks = g_list_model_get_n_items (self->tracks);
-  StrataClip **clips = selection_clips (self, &n);
+  guint n_tracks = g_list_model_get_n_items (self->tracks);
+  g_autoptr(GPtrArray) selection = selected_clips (self);
+  guint n = selection->len;
+  StrataClip **clips = (StrataClip **) selection->pdata;
   int target = n > 0 ? MAX (0, track_position (self, clips[0])) : 0;
 
   if (!can_act (self) || self->clipboard->len == 0)
@@ -2076,7 +2102,8 @@ set_adjustment (StrataClipCanvas *self, GtkAdjustment **slot, GtkAdjustment *adj
   *slot = g_object_ref_sink (adjustment);
   g_signal_connect_swapped (adjustment, "value-changed", G_CALLBACK (adjustment_changed_cb),
                             self);
-  if (self->session == NULL)
+  /* Before constructed(): it configures both. */
+  if (self->tracks == NULL)
     return;
   if (slot == &self->hadjustment)
     configure_hadjustment (self, gtk_adjustment_get_value (adjustment));
@@ -2115,6 +2142,7 @@ strata_clip_canvas_constructed (GObject *object)
                            G_CALLBACK (style_changed_cb), self, G_CONNECT_SWAPPED);
   tracks_changed_cb (self);
   configure_hadjustment (self, hoffset (self));
+  configure_vadjustment (self, voffset (self));
 }
 
 static void
@@ -2381,6 +2409,22 @@ strata_clip_canvas_track_at (StrataClipCanvas *self, double y)
 
   row = row_at (self, y + voffset (self));
   return row >= 0 ? row_nth (self, row)->track : NULL;
+}
+
+void
+strata_clip_canvas_drag (StrataClipCanvas *self, double x, double y, double dx, double dy,
+                         GdkModifierType state)
+{
+  g_return_if_fail (STRATA_IS_CLIP_CANVAS (self));
+
+  press (self, x, y, state);
+  if (dx != 0 || dy != 0)
+    {
+      /* Halfway first, as a pointer passes through on its way. */
+      drag_to (self, dx / 2, dy / 2, state);
+      drag_to (self, dx, dy, state);
+    }
+  release (self, dx, dy, state);
 }
 
 gint64

@@ -21,11 +21,22 @@ G_DECLARE_FINAL_TYPE (StrataClipCanvas, strata_clip_canvas, STRATA, CLIP_CANVAS,
 GtkWidget *strata_clip_canvas_new          (StrataSession  *session);
 /* Zooms so that the whole song fits the visible width. */
 void       strata_clip_canvas_zoom_to_fit (StrataClipCanvas *self);
-/* The track whose row contains canvas coordinate `y` (NULL below the last one). */
+/* The track whose row contains widget coordinate `y` (NULL below the last one); the scroll
+ * is accounted for. */
 StrataTrack *strata_clip_canvas_track_at  (StrataClipCanvas *self,
                                            double            y);
-/* The frame at canvas coordinate `x`. */
+/* The frame at widget coordinate `x`, the scroll accounted for. */
 gint64     strata_clip_canvas_frame_at    (StrataClipCanvas *self,
                                            double            x);
+
+/* Presses the primary button at (x, y), moves the pointer by (dx, dy) and releases it with
+ * `state` held: the same code a pointer drag runs (a click when dx and dy are 0). For scripted
+ * use and tests. */
+void       strata_clip_canvas_drag        (StrataClipCanvas *self,
+                                           double            x,
+                                           double            y,
+                                           double            dx,
+                                           double            dy,
+                                           GdkModifierType   state);
 
 G_END_DECLS
