@@ -74,9 +74,6 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_autoptr(GDir) dir = g_dir_open (f->media_dir, 0, NULL);
   const char *name;
 
-  /* Focus leaves the page before it goes, as when the user closes it. */
-  gtk_window_set_focus (GTK_WINDOW (f->window), NULL);
-  spin (50);
   gtk_window_set_child (GTK_WINDOW (f->window), NULL);
   spin (50);
   g_assert_finalize_object (view);

@@ -356,11 +356,24 @@ strata_track_header_size_allocate (GtkWidget *widget, int width, int height, int
   gtk_popover_present (GTK_POPOVER (self->context_menu));
 }
 
+static gboolean
+release_cb (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
 static void
 strata_track_header_dispose (GObject *object)
 {
   StrataTrackHeader *self = STRATA_TRACK_HEADER (object);
 
+  /* GTK 4.8's GtkEditableLabel stops editing 100 ms after it loses focus, from a timeout that
+   * holds no reference to it: a header removed sooner (deleted from its own menu) would leave
+   * that timeout with a dead widget. Keep the label alive past it. */
+  if (self->name_label != NULL)
+    g_timeout_add_full (G_PRIORITY_DEFAULT, 250, release_cb, g_object_ref (self->name_label),
+                        g_object_unref);
+  self->name_label = NULL;
   g_clear_pointer (&self->controls, gtk_widget_unparent);
   for (guint i = 0; i < STRATA_N_AUTOMATION_PARAMS; i++)
     g_clear_pointer (&self->lane_labels[i], gtk_widget_unparent);
