@@ -177,6 +177,48 @@ assert_headers_match (Fixture *f)
       g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (header)), ==,
                        strata_session_get_row_height (f->session, track));
     }
+  /* The canvas puts the same track at the same height: first and last pixel of each row. */
+  for (guint i = 0; i < n; i++)
+    {
+      StrataClipCanvas *canvas = strata_arrange_view_get_canvas (STRATA_ARRANGE_VIEW (f->view));
+      graphene_point_t top;
+
+      g_assert_true (gtk_widget_compute_point (found->pdata[i], GTK_WIDGET (canvas),
+                                               &GRAPHENE_POINT_INIT (0, 0), &top));
+      g_assert_true (strata_clip_canvas_track_at (canvas, top.y + 1) == track_at (f, i));
+      g_assert_true (strata_clip_canvas_track_at (
+                       canvas, top.y + gtk_widget_get_height (found->pdata[i]) - 1)
+                     == track_at (f, i));
+    }
+}
+
+/* With STRATA_TEST_SHOT=path, the page as drawn, to look at. */
+static void
+maybe_screenshot (Fixture *f)
+{
+  const char *path = g_getenv ("STRATA_TEST_SHOT");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  int w = gtk_widget_get_width (f->view), h = gtk_widget_get_height (f->view);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  if (path == NULL)
+    return;
+  paintable = gtk_widget_paintable_new (f->view);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  if (node != NULL)
+    gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_write_to_png (surface, path);
+  cairo_surface_destroy (surface);
 }
 
 static void
@@ -188,6 +230,7 @@ test_headers_follow_tracks (Fixture *f, gconstpointer data)
 
   g_assert_cmpuint (n, >, 0);
   assert_headers_match (f);
+  maybe_screenshot (f);
 
   push (f, strata_commands_add_track (f->project, 1, "Added", 1, &added));
   after = headers (f);
