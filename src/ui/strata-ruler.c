@@ -150,6 +150,19 @@ marker_frame (StrataRuler *self, StrataMarker *marker)
   return strata_marker_get_frame (marker);
 }
 
+/* A marker's flag holds its name with 3 px either side. */
+static int
+flag_width (StrataRuler *self, StrataMarker *marker)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self),
+                                                        strata_marker_get_name (marker));
+  int width;
+
+  pango_layout_get_pixel_size (layout, &width, NULL);
+  g_object_unref (layout);
+  return width + 6;
+}
+
 /* The marker whose line or flag is under (x, y), the topmost (latest) first. */
 static StrataMarker *
 marker_at (StrataRuler *self, double x, double y)
@@ -162,14 +175,9 @@ marker_at (StrataRuler *self, double x, double y)
     {
       g_autoptr(StrataMarker) marker = g_list_model_get_item (markers, i - 1);
       double mx = frame_to_x (self, strata_marker_get_frame (marker));
-      PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self),
-                                                            strata_marker_get_name (marker));
-      int text_width;
 
-      pango_layout_get_pixel_size (layout, &text_width, NULL);
-      g_object_unref (layout);
       if (fabs (x - mx) <= EDGE_SLOP
-          || (y < LOWER_TOP + FLAG_HEIGHT && x >= mx && x <= mx + text_width + 6))
+          || (y < LOWER_TOP + FLAG_HEIGHT && x >= mx && x <= mx + flag_width (self, marker)))
         return marker;
     }
   return NULL;
