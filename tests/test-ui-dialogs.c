@@ -429,6 +429,52 @@ test_preferences (void)
   g_assert_finalize_object (settings);
 }
 
+/* Measure Latency through the dummy backend's loopback, whose input is its output exactly one
+ * period later: the round trip (period + reported latencies, 0 for the dummy) already counts
+ * that, so the calibration the button stores replaces the stale 37 with 0. */
+static void
+test_preferences_measure (void)
+{
+  g_autoptr(GSettingsBackend) backend = g_memory_settings_backend_new ();
+  GSettings *settings = g_settings_new_with_backend ("io.github.stratadaw.Strata", backend);
+  StrataEngineOptions options = { .backend = STRATA_BACKEND_DUMMY, .no_fallback = TRUE };
+  StrataProject *project = load_demo ();
+  StrataEngine *engine = strata_engine_new ();
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window;
+  GtkWidget *button;
+  guint input, output, period;
+
+  options.config.rate = strata_project_get_sample_rate (project);
+  options.config.period = 256;
+  options.config.capture = TRUE;
+  options.config.dummy_loopback = TRUE;
+  g_assert_true (strata_engine_set_project (engine, project, &error));
+  g_assert_true (strata_engine_start (engine, &options, &error));
+  g_assert_no_error (error);
+  g_settings_set_int (settings, "latency-calibration-frames", 37);
+  strata_engine_set_calibration (engine, 37);
+
+  window = strata_preferences_window_new (NULL, settings, engine);
+  gtk_window_present (GTK_WINDOW (window));
+  button = named (window, "measure");
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  strata_engine_get_latency (engine, &input, &output, &period);
+  g_test_message ("period %u, input %u, output %u, calibration %d", period, input, output,
+                  g_settings_get_int (settings, "latency-calibration-frames"));
+  g_assert_cmpint (g_settings_get_int (settings, "latency-calibration-frames"), ==, 0);
+  g_assert_cmpint (strata_engine_get_round_trip (engine), ==, period + input + output);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (
+                       named (window, "latency-calibration-frames"))), ==, 0.0);
+
+  destroy_window (window);
+  strata_engine_shutdown (engine);
+  g_assert_finalize_object (engine);
+  g_assert_finalize_object (settings);
+  g_assert_finalize_object (project);
+}
+
 /* ---- snapshots ---------------------------------------------------------------------------- */
 
 static void
@@ -559,6 +605,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-dialogs/export/cancel", test_export_cancel);
   g_test_add_func ("/ui-dialogs/export/error", test_export_error);
   g_test_add_func ("/ui-dialogs/preferences", test_preferences);
+  g_test_add_func ("/ui-dialogs/preferences-measure", test_preferences_measure);
   g_test_add_func ("/ui-dialogs/snapshots/unsaved", test_snapshots_unsaved);
   g_test_add_func ("/ui-dialogs/snapshots/saved", test_snapshots_saved);
   g_test_add_func ("/ui-dialogs/shortcuts", test_shortcuts);
