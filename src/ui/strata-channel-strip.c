@@ -19,6 +19,7 @@
 #include "strata-meter.h"
 
 #define STRIP_WIDTH   136
+#define PROCESSORS_HEIGHT 200
 #define SEND_FLOOR_DB (-60.0)   /* the send scale's bottom, which means -inf */
 #define SEND_TOP_DB     6.0
 #define LUFS_FLOOR    (-60.0)   /* bottom of the momentary loudness bar */
@@ -842,7 +843,8 @@ static void
 build (StrataChannelStrip *self)
 {
   GtkBox *box = GTK_BOX (self->box);
-  GtkWidget *row, *level;
+  GtkBox *processors;
+  GtkWidget *row, *level, *scroller;
   GtkAdjustment *adjustment;
 
   if (self->is_master)
@@ -862,6 +864,16 @@ build (StrataChannelStrip *self)
   gtk_widget_set_margin_top (self->name, 6);
   gtk_box_append (box, self->name);
 
+  /* Input, inserts and sends scroll in a box of one height, so that the pans and faders of
+   * all strips line up however many sends each has. */
+  processors = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 4));
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (processors));
+  gtk_widget_set_size_request (scroller, -1, PROCESSORS_HEIGHT);
+  gtk_box_append (box, scroller);
+
   if (is_track (self))
     {
       const char *labels[G_N_ELEMENTS (inputs) + 1] = { NULL };
@@ -872,28 +884,28 @@ build (StrataChannelStrip *self)
       describe (self->input, _("Input the track records from"));
       g_signal_connect_swapped (self->input, "notify::selected", G_CALLBACK (input_selected_cb),
                                 self);
-      gtk_box_append (box, self->input);
+      gtk_box_append (processors, self->input);
     }
 
-  gtk_box_append (box, caption (_("Inserts")));
+  gtk_box_append (processors, caption (_("Inserts")));
   self->inserts_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_box_append (box, self->inserts_box);
+  gtk_box_append (processors, self->inserts_box);
   self->add_insert = add_insert_button_new ();
-  gtk_box_append (box, self->add_insert);
+  gtk_box_append (processors, self->add_insert);
 
   if (!self->is_master)
     {
       GtkWidget *add_send = gtk_menu_button_new ();
 
-      gtk_box_append (box, caption (_("Sends")));
+      gtk_box_append (processors, caption (_("Sends")));
       self->sends_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-      gtk_box_append (box, self->sends_box);
+      gtk_box_append (processors, self->sends_box);
       gtk_menu_button_set_label (GTK_MENU_BUTTON (add_send), _("Add Send"));
       self->send_menu = g_menu_new ();
       gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (add_send),
                                       G_MENU_MODEL (self->send_menu));
       describe (add_send, _("Send this strip to a bus"));
-      gtk_box_append (box, add_send);
+      gtk_box_append (processors, add_send);
     }
 
   row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
