@@ -420,6 +420,134 @@ show_in_window (GtkWidget *window, GtkWidget *child, int width, int height)
   iterate ();
 }
 
+static void
+test_inserts (Fixture *f, gconstpointer data)
+{
+  StrataStrip *hats = model_strip (f, "hats");
+  GListModel *inserts = strata_strip_get_inserts (hats);
+  GtkWidget *strip = strip_widget (f, "hats");
+  g_autoptr(StrataInsert) first = strata_insert_new ("compressor", NULL);
+  g_autoptr(StrataInsert) second = strata_insert_new ("eq", NULL);
+  GtkWidget *row, *button;
+  guint depth;
+
+  /* No effect kinds yet: adding is disabled, with a tooltip that says so. */
+  button = find_child (strip, GTK_TYPE_MENU_BUTTON, NULL);
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (button)), ==, "Add Effect");
+  g_assert_false (gtk_widget_get_sensitive (button));
+  g_assert_nonnull (gtk_widget_get_tooltip_text (button));
+
+  /* Inserts a project holds show as slots, in order. */
+  strata_project_push (f->project, strata_commands_add_insert (f->project, hats, first, 0));
+  strata_project_push (f->project, strata_commands_add_insert (f->project, hats, second, 1));
+  row = find_child (strip, GTK_TYPE_BOX, "insert");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_first_child (row))), ==,
+                   "compressor");
+  depth = undo_depth (f);
+
+  /* The slot's toggle is "on": off bypasses, one step. */
+  button = find_child (row, GTK_TYPE_TOGGLE_BUTTON, NULL);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), FALSE);
+  g_assert_true (strata_insert_get_bypass (first));
+  g_assert_cmpuint (undo_depth (f), ==, depth + 1);
+  undo (f);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)));
+
+  /* Then: up (insensitive on the first), down, remove. */
+  button = gtk_widget_get_next_sibling (button);
+  g_assert_false (gtk_widget_get_sensitive (button));
+  g_signal_emit_by_name (gtk_widget_get_next_sibling (button), "clicked");
+  g_assert_true (g_list_model_get_item (inserts, 1) == (gpointer) first);
+  g_object_unref (first);
+  row = find_child (strip, GTK_TYPE_BOX, "insert");
+  g_signal_emit_by_name (gtk_widget_get_last_child (row), "clicked");
+  g_assert_cmpuint (g_list_model_get_n_items (inserts), ==, 1);
+  undo (f);
+  g_assert_cmpuint (g_list_model_get_n_items (inserts), ==, 2);
+}
+
+static void
+test_rename_and_arm (Fixture *f, gconstpointer data)
+{
+  GtkWidget *strip = strip_widget (f, "bass");
+  GtkWidget *name = find_child (strip, GTK_TYPE_EDITABLE_LABEL, NULL);
+  GtkWidget *input = find_child (strip, GTK_TYPE_DROP_DOWN, "input");
+  GtkWidget *arm = gtk_widget_get_last_child (gtk_widget_get_parent (
+                     find_child (strip, GTK_TYPE_TOGGLE_BUTTON, "mute")));
+  StrataTrack *bass = STRATA_TRACK (model_strip (f, "bass"));
+
+  gtk_editable_label_start_editing (GTK_EDITABLE_LABEL (name));
+  gtk_editable_set_text (GTK_EDITABLE (name), "Sub");
+  gtk_editable_label_stop_editing (GTK_EDITABLE_LABEL (name), TRUE);
+  g_assert_cmpstr (strata_strip_get_name (STRATA_STRIP (bass)), ==, "Sub");
+  undo (f);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name)), ==, "Bass");
+
+  /* Without an engine, arming is a property command; the input shows on an armed track. */
+  g_assert_false (gtk_widget_get_visible (input));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (arm), TRUE);
+  g_assert_true (strata_track_get_record_arm (bass));
+  g_assert_true (gtk_widget_get_visible (input));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (input), 1);
+  g_assert_cmpstr (strata_track_get_input (bass), ==, "2");
+  undo (f);
+  undo (f);
+  g_assert_false (gtk_widget_get_visible (input));
+}
+
+/* With an engine playing the demo, the tick callback brings the levels to the meters and the
+ * loudness to the master strip. */
+static void
+test_engine_meters (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataProject) project = strata_json_load_file (g_getenv ("STRATA_DEMO_PROJECT"),
+                                                            &error);
+  g_autoptr(StrataEngine) engine = strata_engine_new ();
+  StrataEngineOptions options = { .backend = STRATA_BACKEND_DUMMY, .no_fallback = TRUE };
+  g_autoptr(StrataSession) session = NULL;
+  GtkWidget *window = gtk_window_new ();
+  g_autoptr(GPtrArray) strips = g_ptr_array_new ();
+  GtkWidget *view, *meter, *master, *momentary;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  StrataMeter levels = { { 0 } };
+
+  g_assert_no_error (error);
+  g_assert_true (strata_engine_set_project (engine, project, &error));
+  options.config.rate = strata_project_get_sample_rate (project);
+  g_assert_true (strata_engine_start (engine, &options, &error));
+  g_assert_no_error (error);
+  session = strata_session_new (project, engine);
+  view = g_object_ref_sink (strata_mix_view_new (session));
+  show_in_window (window, view, 1280, 760);
+
+  collect_strips (view, strips);
+  master = g_ptr_array_steal_index (strips, strips->len - 1);
+  g_assert_true (strata_channel_strip_get_strip (STRATA_CHANNEL_STRIP (master))
+                 == STRATA_STRIP (strata_project_get_master (project)));
+  meter = find_child (master, STRATA_TYPE_METER_WIDGET, NULL);
+  momentary = gtk_grid_get_child_at (GTK_GRID (find_child (master, GTK_TYPE_GRID, NULL)), 1, 1);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (momentary)), "−∞"));
+
+  strata_engine_play (engine);
+  while ((levels.peak[0] <= 0 || g_str_has_prefix (gtk_label_get_text (GTK_LABEL (momentary)),
+                                                    "−∞"))
+         && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      strata_meter_widget_get_levels (STRATA_METER_WIDGET (meter), &levels);
+    }
+  strata_engine_stop (engine);
+  g_assert_cmpfloat (levels.peak[0], >, 0);
+  g_assert_true (g_str_has_suffix (gtk_label_get_text (GTK_LABEL (momentary)), " LUFS"));
+  g_assert_false (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (momentary)), "−∞"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (view);
+  strata_engine_shutdown (engine);
+}
+
 /* Draws `widget` (shown in a window) as its parent would, at its own origin. */
 static cairo_surface_t *
 render (GtkWidget *widget)
@@ -562,6 +690,9 @@ main (int argc, char *argv[])
   ADD ("mute", test_mute);
   ADD ("output", test_output);
   ADD ("send-drag", test_send_drag);
+  ADD ("inserts", test_inserts);
+  ADD ("rename-and-arm", test_rename_and_arm);
+  g_test_add_func ("/ui-mix/engine-meters", test_engine_meters);
   g_test_add_func ("/ui-mix/meter", test_meter);
   ADD ("render", test_render);
 #undef ADD

@@ -505,6 +505,7 @@ insert_row_new (StrataChannelStrip *self, StrataInsert *insert, guint index, gui
   GtkWidget *down = icon_button ("go-down-symbolic", _("Move the effect down"), FALSE);
   GtkWidget *remove = icon_button ("window-close-symbolic", _("Remove the effect"), FALSE);
 
+  gtk_widget_set_name (row, "insert");
   g_object_set_data_full (G_OBJECT (row), "insert", g_object_ref (insert), g_object_unref);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
@@ -793,6 +794,16 @@ toggle_new (StrataChannelStrip *self, const char *label, const char *property,
   return button;
 }
 
+static void
+set_loudness_text (GtkWidget *label, gdouble value, const char *unit)
+{
+  g_autofree char *number = format_level (value);
+  g_autofree char *text = g_strdup_printf ("%s %s", number, unit);
+
+  if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), text) != 0)
+    gtk_label_set_text (GTK_LABEL (label), text);
+}
+
 static GtkWidget *
 build_loudness (StrataChannelStrip *self)
 {
@@ -821,7 +832,7 @@ build_loudness (StrataChannelStrip *self)
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     {
       GtkWidget *label = gtk_label_new (_(rows[i].label));
-      GtkWidget *value = gtk_label_new ("−∞");
+      GtkWidget *value = gtk_label_new (NULL);
 
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_widget_add_css_class (label, "dim-label");
@@ -835,6 +846,7 @@ build_loudness (StrataChannelStrip *self)
       gtk_grid_attach (GTK_GRID (grid), label, 0, i + 1, 1, 1);
       gtk_grid_attach (GTK_GRID (grid), value, 1, i + 1, 1, 1);
       self->loudness[i] = value;
+      set_loudness_text (value, -INFINITY, i < 3 ? _("LUFS") : _("dBTP"));
     }
   return grid;
 }
@@ -881,6 +893,7 @@ build (StrataChannelStrip *self)
       for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
         labels[i] = _(inputs[i].label);
       self->input = gtk_drop_down_new_from_strings (labels);
+      gtk_widget_set_name (self->input, "input");
       describe (self->input, _("Input the track records from"));
       g_signal_connect_swapped (self->input, "notify::selected", G_CALLBACK (input_selected_cb),
                                 self);
@@ -1105,16 +1118,6 @@ strata_channel_strip_get_strip (StrataChannelStrip *self)
 {
   g_return_val_if_fail (STRATA_IS_CHANNEL_STRIP (self), NULL);
   return self->strip;
-}
-
-static void
-set_loudness_text (GtkWidget *label, gdouble value, const char *unit)
-{
-  g_autofree char *number = format_level (value);
-  g_autofree char *text = g_strdup_printf ("%s %s", number, unit);
-
-  if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), text) != 0)
-    gtk_label_set_text (GTK_LABEL (label), text);
 }
 
 void

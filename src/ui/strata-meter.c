@@ -218,6 +218,14 @@ strata_meter_widget_set_levels (StrataMeterWidget *self, const StrataMeter *leve
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+void
+strata_meter_widget_get_levels (StrataMeterWidget *self, StrataMeter *levels)
+{
+  g_return_if_fail (STRATA_IS_METER_WIDGET (self));
+  g_return_if_fail (levels != NULL);
+  *levels = self->levels;
+}
+
 gboolean
 strata_meter_widget_get_clip_lit (StrataMeterWidget *self)
 {

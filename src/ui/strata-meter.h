@@ -22,6 +22,8 @@ G_DECLARE_FINAL_TYPE (StrataMeterWidget, strata_meter_widget, STRATA, METER_WIDG
 GtkWidget *strata_meter_widget_new          (void);
 void       strata_meter_widget_set_levels   (StrataMeterWidget *self,
                                              const StrataMeter *levels);
+void       strata_meter_widget_get_levels   (StrataMeterWidget *self,
+                                             StrataMeter       *levels);
 gboolean   strata_meter_widget_get_clip_lit (StrataMeterWidget *self);
 /* Where the bars run, in widget coordinates: a level's bar reaches
  * rect.y + rect.height * (1 - strata_meter_widget_level_to_fraction (level)). */
