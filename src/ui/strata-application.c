@@ -79,11 +79,13 @@ static void
 help_action (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   StrataApplication *self = user_data;
-  const char *page = param != NULL ? g_variant_get_string (param, NULL) : "";
-  g_autofree char *uri = *page != '\0' ? g_strconcat ("help:strata/", page, NULL)
-                                       : g_strdup ("help:strata");
+  StrataWindow *window = active_window (self);
+  const char *page = param != NULL ? g_variant_get_string (param, NULL)
+                                   : strata_window_get_help_page (window);
+  g_autofree char *uri = page != NULL && *page != '\0' ? g_strconcat ("help:strata/", page, NULL)
+                                                       : g_strdup ("help:strata");
 
-  gtk_show_uri (GTK_WINDOW (active_window (self)), uri, GDK_CURRENT_TIME);
+  gtk_show_uri (GTK_WINDOW (window), uri, GDK_CURRENT_TIME);
 }
 
 static void
@@ -123,6 +125,8 @@ strata_application_startup (GApplication *app)
     { "win.undo", { "<Control>z", NULL } },
     { "win.redo", { "<Control><Shift>z", "<Control>y", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
+    { "win.view('arrange')", { "<Alt>1", NULL } },
+    { "win.view('mix')", { "<Alt>2", NULL } },
   };
 
   G_APPLICATION_CLASS (strata_application_parent_class)->startup (app);

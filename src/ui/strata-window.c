@@ -462,6 +462,18 @@ strata_window_set_project (StrataWindow *self, StrataProject *project)
   project_changed_cb (self);
 }
 
+const char *
+strata_window_get_help_page (StrataWindow *self)
+{
+  const char *page;
+
+  g_return_val_if_fail (STRATA_IS_WINDOW (self), NULL);
+  if (self->session == NULL)
+    return NULL;
+  page = adw_view_stack_get_visible_child_name (self->view_stack);
+  return g_strcmp0 (page, "mix") == 0 ? "mixing" : "arranging";
+}
+
 StrataSession *
 strata_window_get_session (StrataWindow *self)
 {
@@ -1031,6 +1043,15 @@ apply_tempo_action (GSimpleAction *action, GVariant *param, gpointer widget)
 }
 
 static void
+view_action (GSimpleAction *action, GVariant *param, gpointer widget)
+{
+  StrataWindow *self = STRATA_WINDOW (widget);
+
+  if (self->session != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, g_variant_get_string (param, NULL));
+}
+
+static void
 snap_action (GSimpleAction *action, GVariant *param, gpointer widget)
 {
   StrataWindow *self = STRATA_WINDOW (widget);
@@ -1146,9 +1167,39 @@ static const GActionEntry win_actions[] = {
   { "toggle-position-format", toggle_position_format_action },
   { "apply-tempo", apply_tempo_action },
   { "snap", NULL, "s", "'beat'", snap_action },
+  { "view", view_action, "s" },
 };
 
 /* Overrides */
+
+/* The window comes back at the size it was closed at. */
+static void
+restore_size (StrataWindow *self)
+{
+  GSettings *settings = window_settings (self);
+
+  if (settings == NULL)
+    return;
+  gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static void
+save_size (StrataWindow *self)
+{
+  GSettings *settings = window_settings (self);
+  int width, height;
+
+  if (settings == NULL)
+    return;
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_int (settings, "window-width", width);
+  g_settings_set_int (settings, "window-height", height);
+  g_settings_set_boolean (settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+}
 
 static gboolean
 strata_window_close_request (GtkWindow *window)
@@ -1157,9 +1208,19 @@ strata_window_close_request (GtkWindow *window)
 
   if (self->close_confirmed || self->session == NULL
       || !strata_project_get_dirty (strata_session_get_project (self->session)))
-    return GTK_WINDOW_CLASS (strata_window_parent_class)->close_request (window);
+    {
+      save_size (self);
+      return GTK_WINDOW_CLASS (strata_window_parent_class)->close_request (window);
+    }
   confirm_unsaved (self, (SavedFunc) gtk_window_destroy);
   return TRUE;
+}
+
+static void
+strata_window_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (strata_window_parent_class)->constructed (object);
+  restore_size (STRATA_WINDOW (object));
 }
 
 static void
@@ -1186,6 +1247,7 @@ strata_window_class_init (StrataWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
+  object_class->constructed = strata_window_constructed;
   object_class->dispose = strata_window_dispose;
   window_class->close_request = strata_window_close_request;
 

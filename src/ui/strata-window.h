@@ -26,6 +26,8 @@ gboolean       strata_window_open_file    (StrataWindow   *self,
 void           strata_window_set_project  (StrataWindow   *self,
                                            StrataProject  *project);
 StrataSession *strata_window_get_session  (StrataWindow   *self);
+/* The help page for what the window shows (F1), or NULL for the index. */
+const char    *strata_window_get_help_page (StrataWindow  *self);
 void           strata_window_show_toast   (StrataWindow   *self,
                                            const char     *message);
 /* Offers the changes autosaved for the project at `path` when they are newer than it. */
