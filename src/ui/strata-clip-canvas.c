@@ -32,6 +32,7 @@
 #define GRID_MIN_BEAT_PX  10.0
 #define EXTRA_BARS         4      /* room to drag past the song's end */
 #define DEFAULT_COLOR     "#3584e4"
+#define WAVE_CACHE_MAX_PX 2048.0  /* wider clips draw only their visible part, uncached */
 
 typedef struct
 {
@@ -74,6 +75,9 @@ enum
   VIS_GHOST    = 1 << 3,   /* a clip being moved, at its old place */
 };
 
+/* The flags a waveform's look depends on. */
+#define WAVE_FLAGS (VIS_MUTED | VIS_TAKE)
+
 /* A clip as drawn this time: where, and with what preview applied. */
 typedef struct
 {
@@ -86,6 +90,26 @@ typedef struct
   GdkRGBA          color;
   guint            flags;
 } VisClip;
+
+/* A clip's waveform and fades as a node in clip coordinates, and what it was drawn from:
+ * redrawing the same view (the playhead moving, a selection) reuses it. */
+typedef struct
+{
+  GskRenderNode *node;
+  StrataSource  *source;     /* borrowed, compared only */
+  StrataPeaks   *peaks;      /* borrowed, compared only */
+  gdouble        zoom;
+  gdouble        gain_db;
+  gint64         source_start;
+  gint64         length;
+  gint64         fade_in;
+  gint64         fade_out;
+  float          width;
+  float          height;
+  guint          flags;
+  GdkRGBA        color;
+  guint          generation;
+} Wave;
 
 typedef struct
 {
@@ -112,6 +136,8 @@ struct _StrataClipCanvas
   gdouble               zoom;           /* the zoom the adjustments were set for */
   gdouble               zoom_anchor;    /* widget x the next zoom change keeps in place */
   GHashTable           *text_nodes;     /* "colour:text" -> GskRenderNode */
+  GHashTable           *waves;          /* StrataClip * (owned) -> Wave */
+  guint                 generation;     /* of the snapshot under way */
 
   /* the gesture under way */
   Hit                   press;
@@ -592,18 +618,20 @@ draw_text (StrataClipCanvas *self, GtkSnapshot *snapshot, const char *text,
 {
   GskRenderNode *node = text_node (self, text, color);
   graphene_rect_t bounds;
+  gboolean clipped;
 
   if (node == NULL)
     return;
   gsk_render_node_get_bounds (node, &bounds);
-  gtk_snapshot_save (snapshot);
-  if (x + bounds.size.width > max_x)
+  clipped = x + bounds.size.width > max_x;
+  if (clipped)
     gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (x, y, MAX (0, max_x - x),
                                                            bounds.size.height));
+  gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
   gtk_snapshot_append_node (snapshot, node);
   gtk_snapshot_restore (snapshot);
-  if (x + bounds.size.width > max_x)
+  if (clipped)
     gtk_snapshot_pop (snapshot);
 }
 
@@ -953,8 +981,11 @@ draw_fades (cairo_t *cr, const VisClip *v, double z)
       cairo_line_to (cr, x + w, y);
       cairo_close_path (cr);
     }
-  cairo_set_source_rgba (cr, 0, 0, 0, 0.25);
-  cairo_fill (cr);
+  if (in > 0.5 || out > 0.5)
+    {
+      cairo_set_source_rgba (cr, 0, 0, 0, 0.25);
+      cairo_fill (cr);
+    }
 
   if (w > 4 * EDGE_PX && h >= 20 && !(v->flags & VIS_TAKE))
     {
@@ -1080,6 +1111,25 @@ draw_automation (StrataClipCanvas *self, cairo_t *cr, double width, double heigh
     }
 }
 
+/* Whether any row in view shows automation lanes. */
+static gboolean
+has_lanes (StrataClipCanvas *self, double height)
+{
+  double top = voffset (self);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      Row *row = row_nth (self, i);
+
+      if (row->y - top > height)
+        break;
+      if (row->y + row->height - top >= 0
+          && strata_session_get_lanes_shown (self->session, row->track))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 draw_overlays (StrataClipCanvas *self, GtkSnapshot *snapshot, double width, double height,
                const GdkRGBA *accent, gboolean dark)
@@ -1123,6 +1173,76 @@ draw_overlays (StrataClipCanvas *self, GtkSnapshot *snapshot, double width, doub
 }
 
 static void
+wave_free (Wave *wave)
+{
+  g_clear_pointer (&wave->node, gsk_render_node_unref);
+  g_free (wave);
+}
+
+static gboolean
+wave_matches (const Wave *wave, const VisClip *v, StrataPeaks *peaks, double z)
+{
+  return wave->source == strata_clip_get_source (v->clip) && wave->peaks == peaks
+         && wave->zoom == z && wave->gain_db == strata_clip_get_gain_db (v->clip)
+         && wave->source_start == v->source_start && wave->length == v->length
+         && wave->fade_in == v->fade_in && wave->fade_out == v->fade_out
+         && wave->width == v->rect.size.width && wave->height == v->rect.size.height
+         && wave->flags == (v->flags & WAVE_FLAGS) && gdk_rgba_equal (&wave->color, &v->color);
+}
+
+/* The clip's waveform and fades, drawn at the clip's origin, from the cache when nothing they
+ * depend on changed. */
+static GskRenderNode *
+wave_node (StrataClipCanvas *self, const VisClip *v, StrataPeaks *peaks, float *column_min,
+           float *column_max)
+{
+  Wave *wave = g_hash_table_lookup (self->waves, v->clip);
+  VisClip local = *v;
+  cairo_t *cr;
+
+  if (wave != NULL && wave_matches (wave, v, peaks, zoom (self)))
+    {
+      wave->generation = self->generation;
+      return wave->node;
+    }
+  if (wave == NULL)
+    {
+      wave = g_new0 (Wave, 1);
+      g_hash_table_insert (self->waves, g_object_ref (v->clip), wave);
+    }
+  g_clear_pointer (&wave->node, gsk_render_node_unref);
+  *wave = (Wave) {
+    NULL, strata_clip_get_source (v->clip), peaks, zoom (self),
+    strata_clip_get_gain_db (v->clip), v->source_start, v->length, v->fade_in, v->fade_out,
+    v->rect.size.width, v->rect.size.height, v->flags & WAVE_FLAGS, v->color, self->generation,
+  };
+  local.rect.origin = GRAPHENE_POINT_INIT (0, 0);
+  wave->node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (0, 0, ceilf (v->rect.size.width),
+                                                        v->rect.size.height));
+  cr = gsk_cairo_node_get_draw_context (wave->node);
+  if (peaks != NULL)
+    draw_waveform (self, cr, &local, peaks, local.rect.size.width, column_min, column_max);
+  draw_fades (cr, &local, zoom (self));
+  cairo_destroy (cr);
+  return wave->node;
+}
+
+/* Forgets the waveforms of clips this snapshot did not draw, once they outnumber the rest. */
+static void
+wave_prune (StrataClipCanvas *self, guint n_drawn)
+{
+  GHashTableIter iter;
+  Wave *wave;
+
+  if (g_hash_table_size (self->waves) <= 2 * n_drawn + 256)
+    return;
+  g_hash_table_iter_init (&iter, self->waves);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &wave))
+    if (wave->generation != self->generation)
+      g_hash_table_iter_remove (&iter);
+}
+
+static void
 strata_clip_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   StrataClipCanvas *self = STRATA_CLIP_CANVAS (widget);
@@ -1135,7 +1255,8 @@ strata_clip_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   g_autoptr(GArray) vis = g_array_new (FALSE, FALSE, sizeof (VisClip));
   g_autofree float *column_min = NULL, *column_max = NULL;
   guint n_model;
-  cairo_t *cr;
+  gsize columns;
+  cairo_t *cr = NULL;
 
   if (width <= 0 || height <= 0)
     return;
@@ -1152,23 +1273,41 @@ strata_clip_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   for (guint i = 0; i < n_model; i++)
     draw_clip_fill (snapshot, &g_array_index (vis, VisClip, i), width);
 
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  column_min = g_new (float, (gsize) width + 2);
-  column_max = g_new (float, (gsize) width + 2);
+  columns = (gsize) MAX (width, WAVE_CACHE_MAX_PX) + 2;
+  column_min = g_new (float, columns);
+  column_max = g_new (float, columns);
+  self->generation++;
   for (guint i = 0; i < n_model; i++)
     {
       VisClip *v = &g_array_index (vis, VisClip, i);
       StrataPeaks *peaks;
 
-      if (v->flags & VIS_GHOST)
+      if (v->flags & VIS_GHOST || v->rect.size.width < 1)
         continue;
       peaks = strata_peak_cache_lookup (cache, strata_clip_get_source (v->clip));
+      if (v->rect.size.width <= WAVE_CACHE_MAX_PX)
+        {
+          gtk_snapshot_save (snapshot);
+          gtk_snapshot_translate (snapshot, &v->rect.origin);
+          gtk_snapshot_append_node (snapshot, wave_node (self, v, peaks, column_min,
+                                                         column_max));
+          gtk_snapshot_restore (snapshot);
+          continue;
+        }
+      if (cr == NULL)
+        cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
       if (peaks != NULL)
         draw_waveform (self, cr, v, peaks, width, column_min, column_max);
       draw_fades (cr, v, zoom (self));
     }
-  draw_automation (self, cr, width, height, &accent, dark);
-  cairo_destroy (cr);
+  wave_prune (self, n_model);
+  if (has_lanes (self, height))
+    {
+      if (cr == NULL)
+        cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      draw_automation (self, cr, width, height, &accent, dark);
+    }
+  g_clear_pointer (&cr, cairo_destroy);
 
   for (guint i = 0; i < n_model; i++)
     draw_clip_text_and_border (self, snapshot, &g_array_index (vis, VisClip, i), width,
@@ -1717,6 +1856,7 @@ static void
 style_changed_cb (StrataClipCanvas *self)
 {
   g_hash_table_remove_all (self->text_nodes);
+  g_hash_table_remove_all (self->waves);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -2164,6 +2304,8 @@ strata_clip_canvas_dispose (GObject *object)
   g_clear_object (&self->tracks);
   g_clear_object (&self->session);
   g_clear_pointer (&self->clipboard, g_array_unref);
+  if (self->waves != NULL)
+    g_hash_table_remove_all (self->waves);
   G_OBJECT_CLASS (strata_clip_canvas_parent_class)->dispose (object);
 }
 
@@ -2175,6 +2317,7 @@ strata_clip_canvas_finalize (GObject *object)
   g_array_unref (self->rows);
   g_ptr_array_unref (self->clip_models);
   g_hash_table_unref (self->text_nodes);
+  g_hash_table_unref (self->waves);
   G_OBJECT_CLASS (strata_clip_canvas_parent_class)->finalize (object);
 }
 
@@ -2331,6 +2474,7 @@ strata_clip_canvas_init (StrataClipCanvas *self)
   self->clip_models = g_ptr_array_new_with_free_func (g_object_unref);
   self->text_nodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) gsk_render_node_unref);
+  self->waves = g_hash_table_new_full (NULL, NULL, g_object_unref, (GDestroyNotify) wave_free);
   self->clipboard = g_array_new (FALSE, FALSE, sizeof (ClipboardEntry));
   g_array_set_clear_func (self->clipboard, (GDestroyNotify) clipboard_entry_clear);
   self->press.row = -1;

@@ -1,0 +1,256 @@
+/* bench-canvas.c
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * How long the clip canvas takes to snapshot a full view: 64 tracks x 40 clips, the canvas
+ * 1920 x (64 x STRATA_TRACK_HEIGHT_MIN) so that every clip is in view, zoomed so that the 40
+ * clips fill the width. Twice: without peaks (sources with no audio), then with peaks (a
+ * synthetic <hash>.peaks beside each source's path in a temporary folder), so that the
+ * waveform path is drawn. Times N full snapshots (the widget's snapshot into a GtkSnapshot,
+ * then the node), and separately snapshot plus drawing the node with cairo on a 1920-wide
+ * image, and prints the median and the 95th percentile. The budget is 8 ms for the snapshot.
+ *
+ * Needs a display: run it under tests/harness/headless.py.
+ * Usage: bench-canvas [N]
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <math.h>
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "strata-clip-canvas.h"
+#include "strata-commands.h"
+#include "strata-ui.h"
+
+#define RATE         48000
+#define N_TRACKS     64
+#define N_CLIPS      40
+#define BAR_FRAMES   (4 * RATE / 2)           /* 4/4 at 120 BPM */
+#define CLIP_FRAMES  (BAR_FRAMES - RATE / 10) /* a bar, with a gap before the next */
+#define WIDTH        1920
+#define HEIGHT       (N_TRACKS * STRATA_TRACK_HEIGHT_MIN)
+#define BUDGET_MS    8.0
+
+static const char * const palette[] = {
+  "#e01b24", "#ff7800", "#f6d32d", "#33d17a", "#3584e4", "#9141ac", "#986a44", "#deddda",
+};
+
+static int
+compare_doubles (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static double
+percentile (double *values, int n, double p)
+{
+  qsort (values, n, sizeof *values, compare_doubles);
+  return values[MIN (n - 1, (int) ceil (p * n) - 1)];
+}
+
+/* 64 tracks, each with one clip per bar, clip i of every track from source i. */
+static StrataProject *
+make_project (const char *dir, StrataSource **sources)
+{
+  StrataProject *project = strata_project_new (RATE);
+
+  for (int i = 0; i < N_CLIPS; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("src%d", i);
+      g_autofree char *hash = g_strdup_printf ("bench%04d", i);
+      g_autofree char *name = g_strdup_printf ("Take %d", i + 1);
+      g_autofree char *path = g_strdup_printf ("%s/%s.wav", dir, hash);
+
+      sources[i] = strata_source_new (id, path, 1, CLIP_FRAMES);
+      strata_source_set_file_path (sources[i], path);
+      strata_source_set_hash (sources[i], hash);
+      strata_source_set_name (sources[i], name);
+      strata_project_push (project, strata_commands_add_source (project, sources[i]));
+    }
+  for (int t = 0; t < N_TRACKS; t++)
+    {
+      g_autofree char *name = g_strdup_printf ("Track %d", t + 1);
+      StrataTrack *track = NULL;
+
+      strata_project_push (project, strata_commands_add_track (project, 1, name, G_MAXUINT,
+                                                               &track));
+      g_object_set (track, "color", palette[t % G_N_ELEMENTS (palette)], NULL);
+      for (int i = 0; i < N_CLIPS; i++)
+        {
+          g_autoptr(StrataClip) clip = strata_clip_new (sources[i], (gint64) i * BAR_FRAMES, 0,
+                                                        CLIP_FRAMES);
+          strata_track_insert_clip (track, clip);
+        }
+    }
+  return project;
+}
+
+/* Decaying noise bursts, like drum hits, as peaks stored where the cache looks for them. */
+static void
+write_peaks (const char *dir, StrataSource **sources)
+{
+  g_autofree float *samples = g_new (float, CLIP_FRAMES);
+  guint32 state = 1;
+
+  for (int i = 0; i < N_CLIPS; i++)
+    {
+      g_autoptr(StrataPeaksBuilder) builder = strata_peaks_builder_new (1);
+      g_autoptr(StrataPeaks) peaks = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = g_strconcat (strata_source_get_hash (sources[i]), ".peaks", NULL);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      for (int f = 0; f < CLIP_FRAMES; f++)
+        {
+          double envelope = exp (-(f % (RATE / 2)) / (RATE / 16.0));
+
+          state = state * 1664525u + 1013904223u;
+          samples[f] = (float) (envelope * ((state >> 8) / (double) (1 << 24) - 0.5) * 1.8);
+        }
+      strata_peaks_builder_add (builder, samples, CLIP_FRAMES);
+      peaks = strata_peaks_builder_finish (g_steal_pointer (&builder));
+      if (!strata_peaks_save (peaks, path, &error))
+        g_error ("%s", error->message);
+    }
+}
+
+static void
+count_warning (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+/* Returns whether the snapshot met the budget. */
+static gboolean
+run (const char *label, StrataProject *project, int n, gboolean cold, const char *png)
+{
+  StrataSession *session = strata_session_new (project, NULL);
+  StrataPeakCache *cache = strata_session_get_peak_cache (session);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *canvas = strata_clip_canvas_new (session);
+  GtkWidgetClass *klass = GTK_WIDGET_GET_CLASS (canvas);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, HEIGHT);
+  g_autofree double *snap_ms = g_new (double, n);
+  g_autofree double *draw_ms = g_new (double, n);
+  guint n_nodes = 0, warnings = 0;
+  double snap_median, snap_p95, draw_median, draw_p95;
+  gboolean pass;
+  int min;
+
+  strata_session_set_track_height (session, STRATA_TRACK_HEIGHT_MIN);
+  double zoom = (double) N_CLIPS * BAR_FRAMES / WIDTH;
+
+  strata_session_set_zoom (session, zoom);
+  gtk_window_set_child (GTK_WINDOW (window), canvas);
+  gtk_widget_measure (canvas, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  gtk_widget_measure (canvas, GTK_ORIENTATION_VERTICAL, WIDTH, &min, NULL, NULL, NULL);
+  gtk_widget_size_allocate (canvas, &(GtkAllocation) { 0, 0, WIDTH, HEIGHT }, -1);
+
+  /* The first snapshot asks the cache for every source; then the peaks (or their absence)
+   * are settled and the text of every name is laid out. */
+  g_log_set_handler ("strata-peak-cache", G_LOG_LEVEL_WARNING, count_warning, &warnings);
+  for (int i = 0; i < 3; i++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      klass->snapshot (canvas, snapshot);
+      g_clear_pointer (&snapshot, g_object_unref);
+      strata_peak_cache_wait (cache);
+    }
+
+  for (int i = 0; i < n; i++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      GskRenderNode *node;
+      cairo_t *cr;
+      gint64 t0, t1, t2;
+
+      /* Cold: a zoom change (too small to see) makes every waveform be computed anew, as the
+       * first frame after a real zoom does. */
+      if (cold)
+        strata_session_set_zoom (session, zoom * (1.0 + (i % 2 + 1) * 1e-9));
+      t0 = g_get_monotonic_time ();
+      klass->snapshot (canvas, snapshot);
+      node = gtk_snapshot_free_to_node (snapshot);
+      t1 = g_get_monotonic_time ();
+      cr = cairo_create (surface);
+      gsk_render_node_draw (node, cr);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+      t2 = g_get_monotonic_time ();
+      snap_ms[i] = (t1 - t0) / 1000.0;
+      draw_ms[i] = (t2 - t0) / 1000.0;
+      if (i == 0 && gsk_render_node_get_node_type (node) == GSK_CONTAINER_NODE)
+        n_nodes = gsk_container_node_get_n_children (node);
+      gsk_render_node_unref (node);
+    }
+  if (png != NULL)
+    cairo_surface_write_to_png (surface, png);
+
+  snap_median = percentile (snap_ms, n, 0.5);
+  snap_p95 = percentile (snap_ms, n, 0.95);
+  draw_median = percentile (draw_ms, n, 0.5);
+  draw_p95 = percentile (draw_ms, n, 0.95);
+  pass = snap_median <= BUDGET_MS;
+  printf ("%s: %d tracks x %d clips, %dx%d, %d runs, %u top-level nodes, %u sources without "
+          "audio\n", label, N_TRACKS, N_CLIPS, WIDTH, HEIGHT, n, n_nodes, warnings);
+  printf ("  snapshot          median %6.2f ms  p95 %6.2f ms  %s (budget %.0f ms)\n",
+          snap_median, snap_p95, pass ? "PASS" : "FAIL", BUDGET_MS);
+  printf ("  snapshot + draw   median %6.2f ms  p95 %6.2f ms\n", draw_median, draw_p95);
+
+  cairo_surface_destroy (surface);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (session);
+  return pass;
+}
+
+int
+main (int argc, char **argv)
+{
+  int n = argc > 1 ? atoi (argv[1]) : 200;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *png = NULL;
+  StrataSource *sources[N_CLIPS];
+  StrataProject *project;
+  gboolean pass;
+
+  if (n < 1)
+    {
+      fprintf (stderr, "usage: %s [N]\n", argv[0]);
+      return 2;
+    }
+  gtk_init ();
+  adw_init ();
+  strata_ui_init ();
+
+  dir = g_dir_make_tmp ("strata-bench-canvas-XXXXXX", &error);
+  if (dir == NULL)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return 2;
+    }
+  project = make_project (dir, sources);
+  pass = run ("without peaks", project, n, FALSE, NULL);
+  write_peaks (dir, sources);
+  png = g_build_filename (dir, "canvas.png", NULL);
+  pass = run ("with peaks, redrawn (waveforms cached)", project, n, FALSE, png) && pass;
+  pass = run ("with peaks, after a zoom (every waveform computed)", project, n, TRUE, NULL)
+         && pass;
+  printf ("last frame: %s\n", png);
+
+  for (int i = 0; i < N_CLIPS; i++)
+    {
+      g_autofree char *name = g_strconcat (strata_source_get_hash (sources[i]), ".peaks", NULL);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+      g_object_unref (sources[i]);
+    }
+  g_object_unref (project);
+  printf ("%s\n", pass ? "PASS" : "FAIL");
+  return pass ? 0 : 1;
+}
