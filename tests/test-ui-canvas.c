@@ -386,6 +386,34 @@ test_automation (Fixture *f, gconstpointer data)
   g_assert_cmpuint (n, ==, 1);
 }
 
+static void
+test_takes (Fixture *f, gconstpointer data)
+{
+  int th = strata_session_get_track_height (f->session);
+  g_autoptr(StrataClip) take = strata_clip_new (f->source, SR / 2, 0, SR);
+  StrataCommand *record = strata_commands_record_takes (f->project, f->tracks[0], &take, 1);
+
+  /* A take recorded over a: a moves to the take lane under the clip row. */
+  push (f, record);
+  strata_undo_stack_clear (strata_project_get_undo_stack (f->project));
+  g_assert_cmpuint (g_list_model_get_n_items (strata_track_get_takes (f->tracks[0])), ==, 1);
+  g_assert_cmpuint (strata_session_get_row_height (f->session, f->tracks[0]), ==,
+                    th + STRATA_TAKE_LANE_HEIGHT);
+  g_assert_true (strata_clip_canvas_track_at (f->canvas, th + STRATA_TAKE_LANE_HEIGHT - 1)
+                 == f->tracks[0]);
+  g_assert_true (strata_clip_canvas_track_at (f->canvas, th + STRATA_TAKE_LANE_HEIGHT)
+                 == f->tracks[1]);
+
+  /* Clicking a in its lane makes it the active clip again, in one undoable step. */
+  strata_clip_canvas_drag (f->canvas, 1.5 * SR / ZOOM, th + STRATA_TAKE_LANE_HEIGHT / 2.0, 0, 0,
+                           0);
+  g_assert_true (strata_track_find_clip (f->tracks[0], f->a, NULL));
+  g_assert_false (strata_track_find_clip (f->tracks[0], take, NULL));
+  undo (f);
+  g_assert_false (strata_track_find_clip (f->tracks[0], f->a, NULL));
+  g_assert_true (strata_track_find_clip (f->tracks[0], take, NULL));
+}
+
 /* ---- actions --------------------------------------------------------------------------- */
 
 static void
@@ -698,6 +726,7 @@ main (int argc, char *argv[])
   ADD ("trim", test_trim);
   ADD ("fade", test_fade);
   ADD ("automation", test_automation);
+  ADD ("takes", test_takes);
   ADD ("split", test_split);
   ADD ("delete", test_delete);
   ADD ("duplicate-join", test_duplicate_join);

@@ -1012,7 +1012,8 @@ draw_clip_text_and_border (StrataClipCanvas *self, GtkSnapshot *snapshot, const 
   if (rect.size.width >= NAME_MIN_PX && rect.size.height >= 16)
     {
       GdkRGBA fg;
-      double tx = MAX (rect.origin.x, 0.0) + 4;
+      /* After the fade-in handle, when the clip has handles. */
+      double tx = MAX (rect.origin.x, 0.0) + (v->flags & VIS_TAKE ? 4 : HANDLE_PX + 3);
 
       foreground_color (v, &fg, 0.9);
       draw_text (self, snapshot, strata_source_get_name (strata_clip_get_source (v->clip)),
@@ -1872,7 +1873,8 @@ static void
 watch_model (StrataClipCanvas *self, GListModel *model)
 {
   g_ptr_array_add (self->clip_models, g_object_ref (model));
-  g_signal_connect_swapped (model, "items-changed", G_CALLBACK (queue_draw_cb), self);
+  /* Takes change the rows at once, before the project's "changed" comes round. */
+  g_signal_connect_swapped (model, "items-changed", G_CALLBACK (invalidate_layout), self);
 }
 
 static void
