@@ -230,6 +230,36 @@ test_zoom_to_fit (Fixture *f, gconstpointer data)
   g_object_unref (hadj);
 }
 
+static void
+test_scroll (Fixture *f, gconstpointer data)
+{
+  int th = strata_session_get_track_height (f->session);
+  gint64 under;
+
+  /* Ctrl+wheel zooms around the pointer: the frame under it stays put. */
+  under = strata_clip_canvas_frame_at (f->canvas, 600);
+  g_assert_true (strata_clip_canvas_scroll (f->canvas, 600, 0, -1, GDK_CONTROL_MASK));
+  g_assert_cmpfloat_with_epsilon (strata_session_get_zoom (f->session), ZOOM / 1.25, 1e-9);
+  g_assert_cmpint (llabs (strata_clip_canvas_frame_at (f->canvas, 600) - under), <=,
+                   (gint64) ceil (ZOOM));
+  g_assert_true (strata_clip_canvas_scroll (f->canvas, 600, 0, 1, GDK_CONTROL_MASK));
+  g_assert_cmpfloat_with_epsilon (strata_session_get_zoom (f->session), ZOOM, 1e-9);
+  g_assert_cmpint (llabs (strata_clip_canvas_frame_at (f->canvas, 600) - under), <=,
+                   (gint64) ceil (ZOOM));
+
+  /* Shift+wheel scrolls time by a tenth of the view per step. */
+  under = strata_clip_canvas_frame_at (f->canvas, 0);
+  g_assert_true (strata_clip_canvas_scroll (f->canvas, 0, 0, 1, GDK_SHIFT_MASK));
+  g_assert_cmpfloat_with_epsilon ((strata_clip_canvas_frame_at (f->canvas, 0) - under)
+                                  / strata_session_get_zoom (f->session), WIDTH / 10.0, 1.0);
+
+  /* Ctrl+Shift+wheel: taller tracks; plain wheel is the scrolled window's. */
+  g_assert_true (strata_clip_canvas_scroll (f->canvas, 0, 0, -2,
+                                            GDK_CONTROL_MASK | GDK_SHIFT_MASK));
+  g_assert_cmpint (strata_session_get_track_height (f->session), ==, th + 16);
+  g_assert_false (strata_clip_canvas_scroll (f->canvas, 0, 0, 1, 0));
+}
+
 /* ---- gestures -------------------------------------------------------------------------- */
 
 static double
@@ -720,6 +750,7 @@ main (int argc, char *argv[])
   ADD ("beat", test_beat);
   ADD ("layout", test_layout);
   ADD ("zoom-to-fit", test_zoom_to_fit);
+  ADD ("scroll", test_scroll);
   ADD ("click-select", test_click_select);
   ADD ("move", test_move);
   ADD ("move-refused", test_move_refused);

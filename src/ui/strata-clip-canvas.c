@@ -1778,10 +1778,8 @@ zoom_around (StrataClipCanvas *self, double frames_per_pixel, double anchor)
 }
 
 static gboolean
-scroll_cb (StrataClipCanvas *self, double dx, double dy, GtkEventControllerScroll *controller)
+scroll (StrataClipCanvas *self, double dx, double dy, GdkModifierType state)
 {
-  GdkModifierType state =
-    gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
   GdkModifierType mods = state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK);
 
   if (mods == (GDK_CONTROL_MASK | GDK_SHIFT_MASK))
@@ -1805,7 +1803,14 @@ scroll_cb (StrataClipCanvas *self, double dx, double dy, GtkEventControllerScrol
                                 + (dy != 0 ? dy : dx) * step);
       return TRUE;
     }
+  /* Plain scrolling is the scrolled window's. */
   return FALSE;
+}
+
+static gboolean
+scroll_cb (StrataClipCanvas *self, double dx, double dy, GtkEventControllerScroll *controller)
+{
+  return scroll (self, dx, dy, event_state (controller));
 }
 
 static void
@@ -2555,6 +2560,16 @@ strata_clip_canvas_track_at (StrataClipCanvas *self, double y)
 
   row = row_at (self, y + voffset (self));
   return row >= 0 ? row_nth (self, row)->track : NULL;
+}
+
+gboolean
+strata_clip_canvas_scroll (StrataClipCanvas *self, double x, double dx, double dy,
+                           GdkModifierType state)
+{
+  g_return_val_if_fail (STRATA_IS_CLIP_CANVAS (self), FALSE);
+
+  self->pointer_x = x;
+  return scroll (self, dx, dy, state);
 }
 
 void

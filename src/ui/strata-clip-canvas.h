@@ -38,5 +38,13 @@ void       strata_clip_canvas_drag        (StrataClipCanvas *self,
                                            double            dx,
                                            double            dy,
                                            GdkModifierType   state);
+/* A scroll of (dx, dy) with the pointer at x and `state` held, as the wheel does: Ctrl zooms
+ * time around x, Shift scrolls time, Ctrl+Shift changes the track height. Returns whether the
+ * canvas took it (plain scrolling is left to the scrolled window). */
+gboolean   strata_clip_canvas_scroll      (StrataClipCanvas *self,
+                                           double            x,
+                                           double            dx,
+                                           double            dy,
+                                           GdkModifierType   state);
 
 G_END_DECLS
