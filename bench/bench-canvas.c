@@ -5,7 +5,10 @@
  * 1920 x (64 x STRATA_TRACK_HEIGHT_MIN) so that every clip is in view, zoomed so that the 40
  * clips fill the width. Twice: without peaks (sources with no audio), then with peaks (a
  * synthetic <hash>.peaks beside each source's path in a temporary folder), so that the
- * waveform path is drawn. Times N full snapshots (the widget's snapshot into a GtkSnapshot,
+ * waveform path is drawn: the same view redrawn (the canvas keeps each clip's waveform), zoom
+ * steps (waveforms rebuilt within the canvas's per-frame budget, the rest stretched until the
+ * next frame), and, for information, the first frame of a new canvas (every waveform and name
+ * computed). Times N full snapshots (the widget's snapshot into a GtkSnapshot,
  * then the node), and separately snapshot plus drawing the node with cairo on a 1920-wide
  * image, and prints the median and the 95th percentile. The budget is 8 ms for the snapshot.
  *
@@ -123,31 +126,45 @@ count_warning (const char *domain, GLogLevelFlags level, const char *message, gp
   (*(guint *) data)++;
 }
 
-/* Returns whether the snapshot met the budget. */
-static gboolean
-run (const char *label, StrataProject *project, int n, gboolean cold, const char *png)
+typedef enum
 {
-  StrataSession *session = strata_session_new (project, NULL);
-  StrataPeakCache *cache = strata_session_get_peak_cache (session);
-  GtkWidget *window = gtk_window_new ();
+  REDRAW,   /* the same view again: the playhead moved, the selection changed */
+  ZOOM,     /* a zoom step: waveforms rebuilt within the canvas's per-frame budget */
+  FRESH,    /* a new canvas on the view: every waveform and name computed */
+} Mode;
+
+static GtkWidget *
+new_canvas (StrataSession *session, GtkWidget *window)
+{
   GtkWidget *canvas = strata_clip_canvas_new (session);
-  GtkWidgetClass *klass = GTK_WIDGET_GET_CLASS (canvas);
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, HEIGHT);
-  g_autofree double *snap_ms = g_new (double, n);
-  g_autofree double *draw_ms = g_new (double, n);
-  guint n_nodes = 0, warnings = 0;
-  double snap_median, snap_p95, draw_median, draw_p95;
-  gboolean pass;
   int min;
 
-  strata_session_set_track_height (session, STRATA_TRACK_HEIGHT_MIN);
-  double zoom = (double) N_CLIPS * BAR_FRAMES / WIDTH;
-
-  strata_session_set_zoom (session, zoom);
   gtk_window_set_child (GTK_WINDOW (window), canvas);
   gtk_widget_measure (canvas, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
   gtk_widget_measure (canvas, GTK_ORIENTATION_VERTICAL, WIDTH, &min, NULL, NULL, NULL);
   gtk_widget_size_allocate (canvas, &(GtkAllocation) { 0, 0, WIDTH, HEIGHT }, -1);
+  return canvas;
+}
+
+/* Returns whether the snapshot met the budget. */
+static gboolean
+run (const char *label, StrataProject *project, int n, Mode mode, const char *png)
+{
+  StrataSession *session = strata_session_new (project, NULL);
+  StrataPeakCache *cache = strata_session_get_peak_cache (session);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *canvas = new_canvas (session, window);
+  GtkWidgetClass *klass = GTK_WIDGET_GET_CLASS (canvas);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, HEIGHT);
+  g_autofree double *snap_ms = g_new (double, n);
+  g_autofree double *draw_ms = g_new (double, n);
+  double zoom = (double) N_CLIPS * BAR_FRAMES / WIDTH;
+  guint n_nodes = 0, warnings = 0;
+  double snap_median, snap_p95, draw_median, draw_p95;
+  gboolean pass;
+
+  strata_session_set_track_height (session, STRATA_TRACK_HEIGHT_MIN);
+  strata_session_set_zoom (session, zoom);
 
   /* The first snapshot asks the cache for every source; then the peaks (or their absence)
    * are settled and the text of every name is laid out. */
@@ -163,15 +180,17 @@ run (const char *label, StrataProject *project, int n, gboolean cold, const char
 
   for (int i = 0; i < n; i++)
     {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      GtkSnapshot *snapshot;
       GskRenderNode *node;
       cairo_t *cr;
       gint64 t0, t1, t2;
 
-      /* Cold: a zoom change (too small to see) makes every waveform be computed anew, as the
-       * first frame after a real zoom does. */
-      if (cold)
+      /* A zoom change too small to see, so that the view stays the same. */
+      if (mode == ZOOM)
         strata_session_set_zoom (session, zoom * (1.0 + (i % 2 + 1) * 1e-9));
+      else if (mode == FRESH)
+        canvas = new_canvas (session, window);
+      snapshot = gtk_snapshot_new ();
       t0 = g_get_monotonic_time ();
       klass->snapshot (canvas, snapshot);
       node = gtk_snapshot_free_to_node (snapshot);
@@ -198,7 +217,8 @@ run (const char *label, StrataProject *project, int n, gboolean cold, const char
   printf ("%s: %d tracks x %d clips, %dx%d, %d runs, %u top-level nodes, %u sources without "
           "audio\n", label, N_TRACKS, N_CLIPS, WIDTH, HEIGHT, n, n_nodes, warnings);
   printf ("  snapshot          median %6.2f ms  p95 %6.2f ms  %s (budget %.0f ms)\n",
-          snap_median, snap_p95, pass ? "PASS" : "FAIL", BUDGET_MS);
+          snap_median, snap_p95, mode == FRESH ? "once per view, not held to the budget"
+                                               : pass ? "PASS" : "FAIL", BUDGET_MS);
   printf ("  snapshot + draw   median %6.2f ms  p95 %6.2f ms\n", draw_median, draw_p95);
 
   cairo_surface_destroy (surface);
@@ -234,12 +254,13 @@ main (int argc, char **argv)
       return 2;
     }
   project = make_project (dir, sources);
-  pass = run ("without peaks", project, n, FALSE, NULL);
+  pass = run ("without peaks, redrawn", project, n, REDRAW, NULL);
   write_peaks (dir, sources);
   png = g_build_filename (dir, "canvas.png", NULL);
-  pass = run ("with peaks, redrawn (waveforms cached)", project, n, FALSE, png) && pass;
-  pass = run ("with peaks, after a zoom (every waveform computed)", project, n, TRUE, NULL)
-         && pass;
+  pass = run ("with peaks, redrawn", project, n, REDRAW, png) && pass;
+  pass = run ("with peaks, zoom steps", project, n, ZOOM, NULL) && pass;
+  /* Not held to the budget: it happens once per opened view, not per frame. */
+  run ("with peaks, first frame of a new canvas", project, MIN (n, 40), FRESH, NULL);
   printf ("last frame: %s\n", png);
 
   for (int i = 0; i < N_CLIPS; i++)

@@ -33,6 +33,7 @@
 #define EXTRA_BARS         4      /* room to drag past the song's end */
 #define DEFAULT_COLOR     "#3584e4"
 #define WAVE_CACHE_MAX_PX 2048.0  /* wider clips draw only their visible part, uncached */
+#define WAVE_BUDGET_US    3000    /* waveform rebuilds per frame after a zoom; then stretched */
 
 typedef struct
 {
@@ -138,6 +139,9 @@ struct _StrataClipCanvas
   GHashTable           *text_nodes;     /* "colour:text" -> GskRenderNode */
   GHashTable           *waves;          /* StrataClip * (owned) -> Wave */
   guint                 generation;     /* of the snapshot under way */
+  gint64                wave_deadline;  /* when this snapshot stops rebuilding waveforms */
+  gboolean              wave_deferred;  /* some were stretched instead */
+  guint                 refine_id;      /* idle that redraws them */
 
   /* the gesture under way */
   Hit                   press;
@@ -1173,6 +1177,16 @@ draw_overlays (StrataClipCanvas *self, GtkSnapshot *snapshot, double width, doub
     append_line (snapshot, &playhead, floor (x), 0, 2, height);
 }
 
+static gboolean
+refine_cb (gpointer data)
+{
+  StrataClipCanvas *self = data;
+
+  self->refine_id = 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 wave_free (Wave *wave)
 {
@@ -1180,30 +1194,49 @@ wave_free (Wave *wave)
   g_free (wave);
 }
 
+/* Everything but the zoom (and so the width) matches: the old node, stretched, is close. */
+static gboolean
+wave_matches_but_zoom (const Wave *wave, const VisClip *v, StrataPeaks *peaks)
+{
+  return wave->source == strata_clip_get_source (v->clip) && wave->peaks == peaks
+         && wave->gain_db == strata_clip_get_gain_db (v->clip)
+         && wave->source_start == v->source_start && wave->length == v->length
+         && wave->fade_in == v->fade_in && wave->fade_out == v->fade_out
+         && wave->height == v->rect.size.height && wave->flags == (v->flags & WAVE_FLAGS)
+         && gdk_rgba_equal (&wave->color, &v->color);
+}
+
 static gboolean
 wave_matches (const Wave *wave, const VisClip *v, StrataPeaks *peaks, double z)
 {
-  return wave->source == strata_clip_get_source (v->clip) && wave->peaks == peaks
-         && wave->zoom == z && wave->gain_db == strata_clip_get_gain_db (v->clip)
-         && wave->source_start == v->source_start && wave->length == v->length
-         && wave->fade_in == v->fade_in && wave->fade_out == v->fade_out
-         && wave->width == v->rect.size.width && wave->height == v->rect.size.height
-         && wave->flags == (v->flags & WAVE_FLAGS) && gdk_rgba_equal (&wave->color, &v->color);
+  return wave_matches_but_zoom (wave, v, peaks) && wave->zoom == z
+         && wave->width == v->rect.size.width;
 }
 
 /* The clip's waveform and fades, drawn at the clip's origin, from the cache when nothing they
- * depend on changed. */
+ * depend on changed. After a zoom, once this frame's budget is spent, the old node comes back
+ * with the horizontal `scale` that stretches it to the new width, and a later frame redraws
+ * it: zooming stays smooth however many clips are in view. */
 static GskRenderNode *
 wave_node (StrataClipCanvas *self, const VisClip *v, StrataPeaks *peaks, float *column_min,
-           float *column_max)
+           float *column_max, double *scale)
 {
   Wave *wave = g_hash_table_lookup (self->waves, v->clip);
   VisClip local = *v;
   cairo_t *cr;
 
+  *scale = 1.0;
   if (wave != NULL && wave_matches (wave, v, peaks, zoom (self)))
     {
       wave->generation = self->generation;
+      return wave->node;
+    }
+  if (wave != NULL && wave_matches_but_zoom (wave, v, peaks)
+      && g_get_monotonic_time () > self->wave_deadline)
+    {
+      wave->generation = self->generation;
+      self->wave_deferred = TRUE;
+      *scale = v->rect.size.width / wave->width;
       return wave->node;
     }
   if (wave == NULL)
@@ -1278,6 +1311,8 @@ strata_clip_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   column_min = g_new (float, columns);
   column_max = g_new (float, columns);
   self->generation++;
+  self->wave_deadline = g_get_monotonic_time () + WAVE_BUDGET_US;
+  self->wave_deferred = FALSE;
   for (guint i = 0; i < n_model; i++)
     {
       VisClip *v = &g_array_index (vis, VisClip, i);
@@ -1288,10 +1323,14 @@ strata_clip_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       peaks = strata_peak_cache_lookup (cache, strata_clip_get_source (v->clip));
       if (v->rect.size.width <= WAVE_CACHE_MAX_PX)
         {
+          double scale;
+          GskRenderNode *node = wave_node (self, v, peaks, column_min, column_max, &scale);
+
           gtk_snapshot_save (snapshot);
           gtk_snapshot_translate (snapshot, &v->rect.origin);
-          gtk_snapshot_append_node (snapshot, wave_node (self, v, peaks, column_min,
-                                                         column_max));
+          if (scale != 1.0)
+            gtk_snapshot_scale (snapshot, scale, 1.0);
+          gtk_snapshot_append_node (snapshot, node);
           gtk_snapshot_restore (snapshot);
           continue;
         }
@@ -1302,6 +1341,8 @@ strata_clip_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       draw_fades (cr, v, zoom (self));
     }
   wave_prune (self, n_model);
+  if (self->wave_deferred && self->refine_id == 0)
+    self->refine_id = g_idle_add (refine_cb, self);
   if (has_lanes (self, height))
     {
       if (cr == NULL)
@@ -2298,6 +2339,7 @@ strata_clip_canvas_dispose (GObject *object)
   StrataClipCanvas *self = STRATA_CLIP_CANVAS (object);
 
   hit_clear (&self->press);
+  g_clear_handle_id (&self->refine_id, g_source_remove);
   if (self->clip_models != NULL)
     unwatch_clip_models (self);
   if (self->hadjustment != NULL)
