@@ -596,6 +596,25 @@ test_pixels (Fixture *f, gconstpointer data)
   /* The waveform: the sine's crest at the clip's middle height differs from the fill. */
   g_assert_cmphex (pixel (surface, 100, th / 2), !=, 0xe01b24);
 
+  /* In the dark style too: the clips keep their colour, the background changes. */
+  {
+    AdwStyleManager *style = adw_style_manager_get_default ();
+    guint32 light_background = pixel (surface, 600, th - 6);
+
+    adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+    cairo_surface_destroy (surface);
+    surface = render (f);
+    png = (g_free (png), g_build_filename (g_get_tmp_dir (), "strata-test-ui-canvas-dark.png",
+                                           NULL));
+    cairo_surface_write_to_png (surface, png);
+    g_assert_cmphex (pixel (surface, 100, th - 6), ==, 0xe01b24);
+    g_assert_cmphex (pixel (surface, 300, 2 * th - 6), ==, 0x2ec27e);
+    g_assert_cmphex (pixel (surface, 600, th - 6), !=, light_background);
+    /* A dark background: each channel of it below half. */
+    g_assert_cmphex (pixel (surface, 600, th - 6) & 0x808080, ==, 0);
+    adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  }
+
   /* A muted clip is dimmed: not the track colour at full strength any more. */
   push (f, strata_property_command_new_value (f->a, "mute", TRUE, NULL));
   cairo_surface_destroy (surface);
