@@ -898,7 +898,7 @@ draw_waveform (StrataClipCanvas *self, cairo_t *cr, const VisClip *v, StrataPeak
 {
   double z = zoom (self);
   guint channels = strata_peaks_get_channels (peaks);
-  guint level = 0, frames_per_peak = STRATA_PEAKS_BASE_FRAMES;
+  guint frames_per_peak = STRATA_PEAKS_BASE_FRAMES;
   gsize n_peaks = 0;
   const float *data = NULL;
   double x0 = MAX (0.0, ceil (v->rect.origin.x));
@@ -917,15 +917,14 @@ draw_waveform (StrataClipCanvas *self, cairo_t *cr, const VisClip *v, StrataPeak
       gsize n;
       const float *d = strata_peaks_get_level (peaks, l, &fpp, &n);
 
+      /* The coarsest level that still has a peak per pixel or more. */
       if (l == 0 || fpp <= z)
         {
-          level = l;
           frames_per_peak = fpp;
           n_peaks = n;
           data = d;
         }
     }
-  (void) level;
   if (data == NULL || n_peaks == 0)
     return;
 
@@ -1277,53 +1276,34 @@ wave_prune (StrataClipCanvas *self, guint n_drawn)
       g_hash_table_iter_remove (&iter);
 }
 
-static void
-strata_clip_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+/* A set, so that a select-all of thousands of clips costs no more to draw than one. */
+static GHashTable *
+selection_set (StrataClipCanvas *self)
 {
-  StrataClipCanvas *self = STRATA_CLIP_CANVAS (widget);
+  GPtrArray *selection = strata_session_get_selection (self->session);
+  GHashTable *set = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < selection->len; i++)
+    g_hash_table_add (set, selection->pdata[i]);
+  return set;
+}
+
+/* The waveforms and fades of the first `n` clips of `vis` (cached nodes, or one cairo node for
+ * clips too wide to cache), then the automation curves. */
+static void
+draw_waves_and_lanes (StrataClipCanvas *self, GtkSnapshot *snapshot, GArray *vis, guint n,
+                      double width, double height, const GdkRGBA *accent, gboolean dark)
+{
   StrataPeakCache *cache = strata_session_get_peak_cache (self->session);
-  double width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  gboolean dark = is_dark_style ();
-  GdkRGBA background = dark ? (GdkRGBA) { 0.12, 0.12, 0.12, 1 } : (GdkRGBA) { 1, 1, 1, 1 };
-  GdkRGBA accent = dark ? (GdkRGBA) { 0.47, 0.68, 0.93, 1 } : (GdkRGBA) { 0.11, 0.44, 0.85, 1 };
-  GdkRGBA outline = dark ? (GdkRGBA) { 1, 1, 1, 0.45 } : (GdkRGBA) { 0, 0, 0, 0.45 };
-  g_autoptr(GArray) vis = g_array_new (FALSE, FALSE, sizeof (VisClip));
-  g_autofree float *column_min = NULL, *column_max = NULL;
-  guint n_model;
-  gsize columns;
+  gsize columns = (gsize) MAX (width, WAVE_CACHE_MAX_PX) + 2;
+  g_autofree float *column_min = g_new (float, columns);
+  g_autofree float *column_max = g_new (float, columns);
   cairo_t *cr = NULL;
 
-  if (width <= 0 || height <= 0)
-    return;
-  ensure_rows (self);
-  append_line (snapshot, &background, 0, 0, width, height);
-  draw_rows (self, snapshot, width, height, dark);
-  draw_grid (self, snapshot, width, height, dark);
-
-  /* A set, so that a select-all of thousands of clips costs no more to draw than one. */
-  {
-    GPtrArray *selection = strata_session_get_selection (self->session);
-
-    self->selected = g_hash_table_new (NULL, NULL);
-    for (guint i = 0; i < selection->len; i++)
-      g_hash_table_add (self->selected, selection->pdata[i]);
-  }
-  gather_clips (self, vis, width, height);
-  n_model = vis->len;
-  if (self->dragging && self->press.kind == HIT_CLIP)
-    gather_move_preview (self, vis);
-  g_clear_pointer (&self->selected, g_hash_table_unref);
-
-  for (guint i = 0; i < n_model; i++)
-    draw_clip_fill (snapshot, &g_array_index (vis, VisClip, i), width);
-
-  columns = (gsize) MAX (width, WAVE_CACHE_MAX_PX) + 2;
-  column_min = g_new (float, columns);
-  column_max = g_new (float, columns);
   self->generation++;
   self->wave_deadline = g_get_monotonic_time () + WAVE_BUDGET_US;
   self->wave_deferred = FALSE;
-  for (guint i = 0; i < n_model; i++)
+  for (guint i = 0; i < n; i++)
     {
       VisClip *v = &g_array_index (vis, VisClip, i);
       StrataPeaks *peaks;
@@ -1350,17 +1330,47 @@ strata_clip_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
         draw_waveform (self, cr, v, peaks, width, column_min, column_max);
       draw_fades (cr, v, zoom (self));
     }
-  wave_prune (self, n_model);
+  wave_prune (self, n);
   if (self->wave_deferred && self->refine_id == 0)
     self->refine_id = g_idle_add (refine_cb, self);
   if (has_lanes (self, height))
     {
       if (cr == NULL)
         cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-      draw_automation (self, cr, width, height, &accent, dark);
+      draw_automation (self, cr, width, height, accent, dark);
     }
   g_clear_pointer (&cr, cairo_destroy);
+}
 
+static void
+strata_clip_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  StrataClipCanvas *self = STRATA_CLIP_CANVAS (widget);
+  double width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  gboolean dark = is_dark_style ();
+  GdkRGBA background = dark ? (GdkRGBA) { 0.12, 0.12, 0.12, 1 } : (GdkRGBA) { 1, 1, 1, 1 };
+  GdkRGBA accent = dark ? (GdkRGBA) { 0.47, 0.68, 0.93, 1 } : (GdkRGBA) { 0.11, 0.44, 0.85, 1 };
+  GdkRGBA outline = dark ? (GdkRGBA) { 1, 1, 1, 0.45 } : (GdkRGBA) { 0, 0, 0, 0.45 };
+  g_autoptr(GArray) vis = g_array_new (FALSE, FALSE, sizeof (VisClip));
+  guint n_model;
+
+  if (width <= 0 || height <= 0)
+    return;
+  ensure_rows (self);
+  append_line (snapshot, &background, 0, 0, width, height);
+  draw_rows (self, snapshot, width, height, dark);
+  draw_grid (self, snapshot, width, height, dark);
+
+  self->selected = selection_set (self);
+  gather_clips (self, vis, width, height);
+  n_model = vis->len;
+  if (self->dragging && self->press.kind == HIT_CLIP)
+    gather_move_preview (self, vis);
+  g_clear_pointer (&self->selected, g_hash_table_unref);
+
+  for (guint i = 0; i < n_model; i++)
+    draw_clip_fill (snapshot, &g_array_index (vis, VisClip, i), width);
+  draw_waves_and_lanes (self, snapshot, vis, n_model, width, height, &accent, dark);
   for (guint i = 0; i < n_model; i++)
     draw_clip_text_and_border (self, snapshot, &g_array_index (vis, VisClip, i), width,
                                &outline, &accent);
@@ -1603,7 +1613,7 @@ click (StrataClipCanvas *self)
         command = strata_commands_add_point (project, STRATA_STRIP (self->press.track),
                                              param_info[self->press.param].param, frame, value,
                                              &error);
-        if (apply (self, command, error), TRUE)
+        if (strata_session_apply (self->session, command, error))
           {
             StrataAutomationLane *lane =
               strata_strip_find_lane (STRATA_STRIP (self->press.track),
@@ -1767,6 +1777,8 @@ static void
 drag_begin_cb (StrataClipCanvas *self, double x, double y, GtkGestureDrag *gesture)
 {
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  /* Away from a text entry, so that Delete after a click deletes clips, not characters. */
+  gtk_widget_grab_focus (GTK_WIDGET (self));
   press (self, x, y, event_state (gesture));
 }
 
