@@ -757,6 +757,62 @@ test_demo_canvas (void)
   g_assert_finalize_object (project);
 }
 
+/* While playing, the view pages along when the playhead leaves it. */
+static void
+test_follow_playback (void)
+{
+  const char *path = g_getenv ("STRATA_DEMO_PROJECT");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataProject) project = NULL;
+  g_autoptr(StrataEngine) engine = strata_engine_new ();
+  StrataEngineOptions options = { .backend = STRATA_BACKEND_DUMMY, .no_fallback = TRUE };
+  StrataSession *session;
+  GtkWidget *window, *canvas;
+  GtkAdjustment *hadj;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  double x;
+
+  if (path == NULL)
+    {
+      g_test_skip ("STRATA_DEMO_PROJECT is not set");
+      return;
+    }
+  project = strata_json_load_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (strata_engine_set_project (engine, project, &error));
+  options.config.rate = strata_project_get_sample_rate (project);
+  g_assert_true (strata_engine_start (engine, &options, &error));
+  session = strata_session_new (project, engine);
+  /* A view a quarter of a second wide. */
+  strata_session_set_zoom (session, SR / 4.0 / WIDTH);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), WIDTH, HEIGHT);
+  canvas = strata_clip_canvas_new (session);
+  gtk_window_set_child (GTK_WINDOW (window), canvas);
+  gtk_window_present (GTK_WINDOW (window));
+  g_object_get (canvas, "hadjustment", &hadj, NULL);
+
+  strata_session_play (session);
+  while (strata_session_get_position (session) < SR && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  strata_session_stop (session);
+  iterate ();
+  g_assert_cmpint (strata_session_get_position (session), >=, SR);
+  /* A second in, four views on: the view moved with it and the playhead is in it. */
+  g_assert_cmpfloat (gtk_adjustment_get_value (hadj), >, 2 * WIDTH);
+  x = strata_session_get_position (session) / strata_session_get_zoom (session)
+      - gtk_adjustment_get_value (hadj);
+  g_assert_cmpfloat (x, >=, 0);
+  g_assert_cmpfloat (x, <, WIDTH);
+
+  g_object_unref (hadj);
+  g_object_ref (canvas);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (canvas);
+  strata_engine_shutdown (engine);
+  g_object_unref (session);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -787,5 +843,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-canvas/peak-cache/demo", test_peak_cache_demo);
   g_test_add_func ("/ui-canvas/peak-cache/missing", test_peak_cache_missing);
   g_test_add_func ("/ui-canvas/demo", test_demo_canvas);
+  g_test_add_func ("/ui-canvas/follow-playback", test_follow_playback);
   return g_test_run ();
 }
