@@ -40,6 +40,7 @@ struct _StrataWindow
 
   StrataEngine        *engine;
   guint                engine_rate;
+  gboolean             engine_stale;    /* the audio preferences changed since it started */
   StrataSession       *session;
   GFile               *file;          /* NULL: never saved */
   GtkWidget           *arrange_view;
@@ -303,8 +304,9 @@ ensure_engine (StrataWindow *self, guint rate, GError **error)
   g_autofree char *output = NULL;
   g_autofree char *input = NULL;
 
-  if (self->engine != NULL && self->engine_rate == rate)
+  if (self->engine != NULL && self->engine_rate == rate && !self->engine_stale)
     return TRUE;
+  self->engine_stale = FALSE;
   if (self->engine != NULL)
     {
       strata_engine_shutdown (self->engine);
@@ -346,6 +348,36 @@ ensure_engine (StrataWindow *self, guint rate, GError **error)
                                    g_settings_get_int (settings, "latency-calibration-frames"));
   self->engine_rate = rate;
   return TRUE;
+}
+
+/* Audio preferences apply at once: the engine restarts with them when the transport stands,
+ * else when it next stops. */
+static void
+audio_settings_changed_cb (StrataWindow *self)
+{
+  self->engine_stale = TRUE;
+  if (self->session == NULL || strata_session_get_playing (self->session))
+    return;
+  strata_window_set_project (self, strata_session_get_project (self->session));
+  strata_window_show_toast (self, self->engine != NULL
+                                    ? _("Audio restarted with the new settings")
+                                    : _("Audio could not restart with the new settings"));
+}
+
+static void
+engine_playing_cb (StrataWindow *self)
+{
+  if (self->engine_stale && !strata_session_get_playing (self->session))
+    audio_settings_changed_cb (self);
+}
+
+static void
+calibration_changed_cb (StrataWindow *self)
+{
+  if (self->engine != NULL)
+    strata_engine_set_calibration (self->engine,
+                                   g_settings_get_int (window_settings (self),
+                                                       "latency-calibration-frames"));
 }
 
 /* The project */
@@ -392,9 +424,13 @@ strata_window_set_project (StrataWindow *self, StrataProject *project)
 {
   g_autoptr(GError) error = NULL;
   StrataProject *old = self->session != NULL ? strata_session_get_project (self->session) : NULL;
+  g_autoptr(StrataProject) keep = NULL;
 
   g_return_if_fail (STRATA_IS_WINDOW (self));
   g_return_if_fail (STRATA_IS_PROJECT (project));
+
+  /* The project may be the one shown now, whose last reference the old session holds. */
+  keep = g_object_ref (project);
 
   if (old != NULL)
     {
@@ -443,6 +479,8 @@ strata_window_set_project (StrataWindow *self, StrataProject *project)
   g_signal_connect_object (self->session, "notify::position", G_CALLBACK (update_tempo), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::playing", G_CALLBACK (update_transport), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::playing", G_CALLBACK (engine_playing_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::snap", G_CALLBACK (update_snap), self,
                            G_CONNECT_SWAPPED);
@@ -1219,8 +1257,22 @@ strata_window_close_request (GtkWindow *window)
 static void
 strata_window_constructed (GObject *object)
 {
+  StrataWindow *self = STRATA_WINDOW (object);
+  GSettings *settings;
+  static const char *const audio_keys[] = {
+    "changed::audio-backend", "changed::output-device", "changed::input-device",
+    "changed::buffer-size",
+  };
+
   G_OBJECT_CLASS (strata_window_parent_class)->constructed (object);
-  restore_size (STRATA_WINDOW (object));
+  restore_size (self);
+  settings = window_settings (self);
+  for (guint i = 0; settings != NULL && i < G_N_ELEMENTS (audio_keys); i++)
+    g_signal_connect_object (settings, audio_keys[i], G_CALLBACK (audio_settings_changed_cb),
+                             self, G_CONNECT_SWAPPED);
+  if (settings != NULL)
+    g_signal_connect_object (settings, "changed::latency-calibration-frames",
+                             G_CALLBACK (calibration_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 static void
