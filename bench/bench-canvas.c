@@ -7,8 +7,8 @@
  * synthetic <hash>.peaks beside each source's path in a temporary folder), so that the
  * waveform path is drawn: the same view redrawn (the canvas keeps each clip's waveform), zoom
  * steps (waveforms rebuilt within the canvas's per-frame budget, the rest stretched until the
- * next frame), and, for information, the first frame of a new canvas (every waveform and name
- * computed). Times N full snapshots (the widget's snapshot into a GtkSnapshot,
+ * next frame), and the first frame of a new canvas (names laid out, waveforms built within the
+ * same budget, the rest drawn by the next frames: it also counts those frames). Times N full snapshots (the widget's snapshot into a GtkSnapshot,
  * then the node), and separately snapshot plus drawing the node with cairo on a 1920-wide
  * image, and prints the median and the 95th percentile. The budget is 8 ms for the snapshot.
  *
@@ -147,6 +147,31 @@ new_canvas (StrataSession *session, GtkWidget *window)
 }
 
 /* Returns whether the snapshot met the budget. */
+/* Frames a canvas takes until a snapshot adds nothing more: waveforms left for later frames. */
+static guint
+frames_to_complete (GtkWidget *canvas, gsize first_size)
+{
+  guint frames = 0;
+  gsize last_size = first_size;
+
+  for (;;)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      GskRenderNode *node;
+      gsize size;
+
+      GTK_WIDGET_GET_CLASS (canvas)->snapshot (canvas, snapshot);
+      node = gtk_snapshot_free_to_node (snapshot);
+      size = gsk_render_node_get_node_type (node) == GSK_CONTAINER_NODE
+               ? gsk_container_node_get_n_children (node) : 1;
+      gsk_render_node_unref (node);
+      if (size == last_size)
+        return frames;
+      last_size = size;
+      frames++;
+    }
+}
+
 static gboolean
 run (const char *label, StrataProject *project, int n, Mode mode, const char *png)
 {
@@ -159,7 +184,7 @@ run (const char *label, StrataProject *project, int n, Mode mode, const char *pn
   g_autofree double *snap_ms = g_new (double, n);
   g_autofree double *draw_ms = g_new (double, n);
   double zoom = (double) N_CLIPS * BAR_FRAMES / WIDTH;
-  guint n_nodes = 0, warnings = 0;
+  guint n_nodes = 0, warnings = 0, max_frames = 0;
   double snap_median, snap_p95, draw_median, draw_p95;
   gboolean pass;
 
@@ -184,6 +209,7 @@ run (const char *label, StrataProject *project, int n, Mode mode, const char *pn
       GskRenderNode *node;
       cairo_t *cr;
       gint64 t0, t1, t2;
+      gsize size;
 
       /* A zoom change too small to see, so that the view stays the same. */
       if (mode == ZOOM)
@@ -202,9 +228,13 @@ run (const char *label, StrataProject *project, int n, Mode mode, const char *pn
       t2 = g_get_monotonic_time ();
       snap_ms[i] = (t1 - t0) / 1000.0;
       draw_ms[i] = (t2 - t0) / 1000.0;
-      if (i == 0 && gsk_render_node_get_node_type (node) == GSK_CONTAINER_NODE)
-        n_nodes = gsk_container_node_get_n_children (node);
+      size = gsk_render_node_get_node_type (node) == GSK_CONTAINER_NODE
+               ? gsk_container_node_get_n_children (node) : 1;
+      if (i == 0)
+        n_nodes = size;
       gsk_render_node_unref (node);
+      if (mode == FRESH)
+        max_frames = MAX (max_frames, frames_to_complete (canvas, size));
     }
   if (png != NULL)
     cairo_surface_write_to_png (surface, png);
@@ -217,9 +247,10 @@ run (const char *label, StrataProject *project, int n, Mode mode, const char *pn
   printf ("%s: %d tracks x %d clips, %dx%d, %d runs, %u top-level nodes, %u sources without "
           "audio\n", label, N_TRACKS, N_CLIPS, WIDTH, HEIGHT, n, n_nodes, warnings);
   printf ("  snapshot          median %6.2f ms  p95 %6.2f ms  %s (budget %.0f ms)\n",
-          snap_median, snap_p95, mode == FRESH ? "once per view, not held to the budget"
-                                               : pass ? "PASS" : "FAIL", BUDGET_MS);
+          snap_median, snap_p95, pass ? "PASS" : "FAIL", BUDGET_MS);
   printf ("  snapshot + draw   median %6.2f ms  p95 %6.2f ms\n", draw_median, draw_p95);
+  if (mode == FRESH)
+    printf ("  every waveform drawn after at most %u more frames\n", max_frames);
 
   cairo_surface_destroy (surface);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -259,8 +290,8 @@ main (int argc, char **argv)
   png = g_build_filename (dir, "canvas.png", NULL);
   pass = run ("with peaks, redrawn", project, n, REDRAW, png) && pass;
   pass = run ("with peaks, zoom steps", project, n, ZOOM, NULL) && pass;
-  /* Not held to the budget: it happens once per opened view, not per frame. */
-  run ("with peaks, first frame of a new canvas", project, MIN (n, 40), FRESH, NULL);
+  pass = run ("with peaks, first frame of a new canvas", project, MIN (n, 40), FRESH, NULL)
+         && pass;
   printf ("last frame: %s\n", png);
 
   for (int i = 0; i < N_CLIPS; i++)

@@ -33,7 +33,7 @@
 #define EXTRA_BARS         4      /* room to drag past the song's end */
 #define DEFAULT_COLOR     "#3584e4"
 #define WAVE_CACHE_MAX_PX 2048.0  /* wider clips draw only their visible part, uncached */
-#define WAVE_BUDGET_US    3000    /* waveform rebuilds per frame after a zoom; then stretched */
+#define WAVE_BUDGET_US    3000    /* waveform builds per frame; then stretched or left out */
 
 typedef struct
 {
@@ -1214,9 +1214,10 @@ wave_matches (const Wave *wave, const VisClip *v, StrataPeaks *peaks, double z)
 }
 
 /* The clip's waveform and fades, drawn at the clip's origin, from the cache when nothing they
- * depend on changed. After a zoom, once this frame's budget is spent, the old node comes back
- * with the horizontal `scale` that stretches it to the new width, and a later frame redraws
- * it: zooming stays smooth however many clips are in view. */
+ * depend on changed. Once this frame's budget is spent, the old node comes back after a zoom
+ * with the horizontal `scale` that stretches it to the new width, and a clip with no node yet
+ * (a view just opened) gets none (NULL); a later frame draws them: zooming and opening stay
+ * smooth however many clips are in view. */
 static GskRenderNode *
 wave_node (StrataClipCanvas *self, const VisClip *v, StrataPeaks *peaks, float *column_min,
            float *column_max, double *scale)
@@ -1238,6 +1239,11 @@ wave_node (StrataClipCanvas *self, const VisClip *v, StrataPeaks *peaks, float *
       self->wave_deferred = TRUE;
       *scale = v->rect.size.width / wave->width;
       return wave->node;
+    }
+  if (g_get_monotonic_time () > self->wave_deadline)
+    {
+      self->wave_deferred = TRUE;
+      return NULL;
     }
   if (wave == NULL)
     {
@@ -1316,6 +1322,8 @@ draw_waves_and_lanes (StrataClipCanvas *self, GtkSnapshot *snapshot, GArray *vis
           double scale;
           GskRenderNode *node = wave_node (self, v, peaks, column_min, column_max, &scale);
 
+          if (node == NULL)
+            continue;
           gtk_snapshot_save (snapshot);
           gtk_snapshot_translate (snapshot, &v->rect.origin);
           if (scale != 1.0)
