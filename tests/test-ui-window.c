@@ -185,6 +185,24 @@ autosaved_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   *(gboolean *) user_data = TRUE;
 }
 
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child_path = g_build_filename (path, name, NULL);
+
+          remove_tree (child_path);
+        }
+    }
+  g_remove (path);
+}
+
 static gboolean
 has_dialog (StrataWindow *window)
 {
@@ -239,31 +257,7 @@ test_autosave_offered (void)
   g_assert_true (has_dialog (window));
   destroy_window (window);
   spin (50);
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while ((name = g_dir_read_name (d)) != NULL)
-      {
-        g_autofree char *p = g_build_filename (dir, name, NULL);
-
-        if (g_file_test (p, G_FILE_TEST_IS_DIR))
-          {
-            g_autoptr(GDir) sub = g_dir_open (p, 0, NULL);
-            const char *n2;
-
-            while ((n2 = g_dir_read_name (sub)) != NULL)
-              {
-                g_autofree char *p2 = g_build_filename (p, n2, NULL);
-                g_unlink (p2);
-              }
-            g_rmdir (p);
-          }
-        else
-          g_unlink (p);
-      }
-  }
-  g_rmdir (dir);
+  remove_tree (dir);
 }
 
 int
