@@ -373,6 +373,67 @@ test_export_error (void)
   g_assert_finalize_object (project);
 }
 
+static AdwMessageDialog *
+find_message (GtkWidget *parent)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w)
+          && gtk_window_get_transient_for (GTK_WINDOW (w)) == GTK_WINDOW (parent))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+/* An earlier export is not overwritten without asking: Cancel keeps it byte for byte,
+ * Replace writes the new one. */
+static void
+test_export_replace (void)
+{
+  StrataProject *project = load_demo ();
+  StrataSession *session = strata_session_new (project, NULL);
+  g_autofree char *dir = g_dir_make_tmp ("strata-export-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, DEMO_NAME ".wav", NULL);
+  g_autofree char *contents = NULL;
+  GtkWidget *dialog;
+  AdwMessageDialog *message;
+
+  g_assert_true (g_file_set_contents (path, "an earlier mix", -1, NULL));
+  g_setenv ("STRATA_EXPORT_DIR", dir, TRUE);
+  dialog = strata_export_dialog_new (NULL, session);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  gtk_widget_activate_action (dialog, "export.start", NULL);
+  message = find_message (dialog);
+  g_assert_nonnull (message);
+  g_assert_cmpstr (page_of (dialog), ==, "settings");
+  adw_message_dialog_response (message, "cancel");
+  gtk_window_destroy (GTK_WINDOW (message));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "an earlier mix");
+
+  gtk_widget_activate_action (dialog, "export.start", NULL);
+  message = find_message (dialog);
+  g_assert_nonnull (message);
+  adw_message_dialog_response (message, "replace");
+  gtk_window_destroy (GTK_WINDOW (message));
+  wait_render (dialog);
+  g_assert_cmpstr (page_of (dialog), ==, "done");
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "RIFF"));
+  destroy_window (dialog);
+
+  g_unsetenv ("STRATA_EXPORT_DIR");
+  g_assert_finalize_object (session);
+  g_assert_finalize_object (project);
+  remove_tree (dir);
+}
+
 /* ---- preferences -------------------------------------------------------------------------- */
 
 static gboolean
@@ -604,6 +665,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-dialogs/export/loudness", test_export_loudness);
   g_test_add_func ("/ui-dialogs/export/cancel", test_export_cancel);
   g_test_add_func ("/ui-dialogs/export/error", test_export_error);
+  g_test_add_func ("/ui-dialogs/export/replace", test_export_replace);
   g_test_add_func ("/ui-dialogs/preferences", test_preferences);
   g_test_add_func ("/ui-dialogs/preferences-measure", test_preferences_measure);
   g_test_add_func ("/ui-dialogs/snapshots/unsaved", test_snapshots_unsaved);

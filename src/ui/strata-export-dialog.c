@@ -53,6 +53,7 @@ struct _StrataExportDialog
   GCancellable         *cancellable;      /* non-NULL while rendering */
   gint64                started;          /* monotonic, microseconds */
   char                 *target;           /* what is being written, for messages */
+  char                 *replace_ok;       /* an existing master the user agreed to replace */
 };
 
 G_DEFINE_FINAL_TYPE (StrataExportDialog, strata_export_dialog, ADW_TYPE_WINDOW)
@@ -313,6 +314,49 @@ render_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+replace_response_cb (AdwMessageDialog *message, const char *response, gpointer user_data)
+{
+  StrataExportDialog *self = user_data;
+
+  if (g_str_equal (response, "replace"))
+    {
+      g_free (self->replace_ok);
+      self->replace_ok = g_strdup (g_object_get_data (G_OBJECT (message), "path"));
+      gtk_widget_activate_action (GTK_WIDGET (self), "export.start", NULL);
+    }
+}
+
+/* An export never overwrites an earlier one without asking: it may be the only copy of a mix. */
+static gboolean
+confirm_replace (StrataExportDialog *self, const char *path)
+{
+  GtkWidget *message;
+  g_autofree char *base = NULL;
+  g_autofree char *heading = NULL;
+
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_EXISTS)
+      || g_strcmp0 (self->replace_ok, path) == 0)
+    return TRUE;
+  base = g_path_get_basename (path);
+  heading = g_strdup_printf (_("Replace “%s”?"), base);
+  message = adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                    _("A file with this name is already in the folder. "
+                                      "Replacing it overwrites what it holds."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (message),
+                                    "cancel", _("_Cancel"),
+                                    "replace", _("_Replace"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (message), "replace",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (message), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (message), "cancel");
+  g_object_set_data_full (G_OBJECT (message), "path", g_strdup (path), g_free);
+  g_signal_connect_object (message, "response", G_CALLBACK (replace_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (message));
+  return FALSE;
+}
+
+static void
 export_cb (GtkWidget *widget, const char *action, GVariant *param)
 {
   StrataExportDialog *self = STRATA_EXPORT_DIALOG (widget);
@@ -324,6 +368,11 @@ export_cb (GtkWidget *widget, const char *action, GVariant *param)
   if (!strata_export_dialog_get_options (self, &options, &error))
     {
       show_error (self, error->message);
+      return;
+    }
+  if (!confirm_replace (self, options.output))
+    {
+      strata_render_options_clear (&options);
       return;
     }
   show_error (self, NULL);
@@ -660,6 +709,7 @@ strata_export_dialog_finalize (GObject *object)
 
   g_free (self->folder);
   g_free (self->target);
+  g_free (self->replace_ok);
   G_OBJECT_CLASS (strata_export_dialog_parent_class)->finalize (object);
 }
 
