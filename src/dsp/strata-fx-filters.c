@@ -1,93 +1,560 @@
 /* strata-fx-filters.c
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Biquad effects: the 6-band eq, low and high shelf, filter (RBJ Audio EQ Cookbook).
- * (Placeholder: passes audio through until the effects are written.)
+ * The biquad effects of docs/effects.md: the 6-band `eq`, `low_shelf`, `high_shelf` and
+ * `filter`. All four are one engine, a chain of bands, each a biquad with the coefficients of
+ * the RBJ Audio EQ Cookbook (bilinear transform, alpha = sin(w0) / (2 Q) for every type, the
+ * shelves included) run in transposed direct form II in double precision, one state per
+ * channel. The standalone effects are a one-band chain whose type is fixed or chosen by `mode`.
+ *
+ * Glides: frequency glides in octaves, gain in dB and Q in log over STRATA_EFFECT_RAMP_MS,
+ * linearly in those units. The glided values are a function of an integer frame count, and the
+ * coefficients are recomputed from them every BLOCK frames counted from the last reset, so the
+ * output does not depend on how the host cuts its blocks.
+ *
+ * A type change switches at once. Between two active types the band keeps its state: the state
+ * is bounded by the signal it came from and the new filter is stable, so it only makes a short
+ * transient. A band that comes back from `off` starts from a zero state, since what it held was
+ * left over from before it was switched off. An `off` band is skipped entirely.
  */
+#include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "strata-effect.h"
 
+#define MAX_BANDS    6
+#define MAX_CHANNELS 2
+#define BLOCK        16      /* frames between coefficient updates while gliding */
+#define MAX_FREQ     0.49    /* of the sample rate */
+/* State below this is flushed to zero, so silence ends in exact zeros (and never denormals). */
+#define FLUSH        1e-20
+/* The tail lasts until a ring at up to +24 dB (the largest boost) has fallen below -90 dBFS. */
+#define TAIL_DB      120.0
+#define MIN_TAIL_S   0.01
+
+typedef enum
+{
+  BQ_OFF,
+  BQ_PEAK,
+  BQ_LOW_SHELF,
+  BQ_HIGH_SHELF,
+  BQ_LOW_PASS,
+  BQ_HIGH_PASS,
+  BQ_BAND_PASS,
+  BQ_NOTCH,
+} BiquadType;
+
+enum { FIELD_TYPE, FIELD_FREQ, FIELD_GAIN, FIELD_Q };
+
+/* A linear glide from `start` to `target` over `ramp` frames, `remaining` of them left. */
+typedef struct
+{
+  double   start;
+  double   target;
+  unsigned remaining;
+} Glide;
+
+typedef struct
+{
+  BiquadType type;
+  Glide      log2_freq;
+  Glide      gain_db;
+  Glide      log_q;
+  bool       gliding;
+  double     b0, b1, b2, a1, a2;     /* normalised by a0 */
+  double     z1[MAX_CHANNELS], z2[MAX_CHANNELS];
+} Band;
+
 typedef struct
 {
   StrataEffect parent;
-} Passthrough;
+  double       rate;
+  unsigned     channels;
+  unsigned     ramp;       /* frames of a glide */
+  unsigned     phase;      /* frames since the last coefficient update, 0 .. BLOCK-1 */
+  bool         fresh;      /* nothing processed since create or reset: values apply at once */
+  unsigned     n_bands;
+  Band         bands[MAX_BANDS];
+} Biquads;
 
+static const char *const eq_types[] = {
+  "off", "peak", "low_shelf", "high_shelf", "low_cut", "high_cut", "notch", NULL,
+};
+static const BiquadType eq_type_map[] = {
+  BQ_OFF, BQ_PEAK, BQ_LOW_SHELF, BQ_HIGH_SHELF, BQ_HIGH_PASS, BQ_LOW_PASS, BQ_NOTCH,
+};
+
+static const char *const filter_modes[] = {
+  "low_pass", "high_pass", "band_pass", "notch", NULL,
+};
+static const BiquadType filter_mode_map[] = {
+  BQ_LOW_PASS, BQ_HIGH_PASS, BQ_BAND_PASS, BQ_NOTCH,
+};
+
+#define TYPE_PARAM(name, label, choices, def) \
+  { name, label, "", STRATA_PARAM_CHOICE, 0, (sizeof choices / sizeof choices[0]) - 2, def, \
+    choices, STRATA_PARAM_LINEAR }
+#define FREQ_PARAM(name, label, def) \
+  { name, label, "Hz", STRATA_PARAM_CONTINUOUS, 20, 20000, def, NULL, STRATA_PARAM_LOG }
+#define GAIN_PARAM(name, label) \
+  { name, label, "dB", STRATA_PARAM_CONTINUOUS, -24, 24, 0, NULL, STRATA_PARAM_LINEAR }
+#define Q_PARAM(name, label) \
+  { name, label, "", STRATA_PARAM_CONTINUOUS, 0.1, 18, 0.707, NULL, STRATA_PARAM_LOG }
+#define EQ_BAND(n, freq) \
+  TYPE_PARAM ("b" #n "_type", "Band " #n " type", eq_types, 0), \
+  FREQ_PARAM ("b" #n "_freq", "Band " #n " frequency", freq), \
+  GAIN_PARAM ("b" #n "_gain_db", "Band " #n " gain"), \
+  Q_PARAM ("b" #n "_q", "Band " #n " Q")
+
+static const StrataParamDesc eq_params[] = {
+  EQ_BAND (1, 80),
+  EQ_BAND (2, 250),
+  EQ_BAND (3, 800),
+  EQ_BAND (4, 2500),
+  EQ_BAND (5, 6000),
+  EQ_BAND (6, 12000),
+};
+
+static const StrataParamDesc low_shelf_params[] = {
+  FREQ_PARAM ("freq", "Frequency", 100),
+  GAIN_PARAM ("gain_db", "Gain"),
+  Q_PARAM ("q", "Q"),
+};
+
+static const StrataParamDesc high_shelf_params[] = {
+  FREQ_PARAM ("freq", "Frequency", 8000),
+  GAIN_PARAM ("gain_db", "Gain"),
+  Q_PARAM ("q", "Q"),
+};
+
+static const StrataParamDesc filter_params[] = {
+  TYPE_PARAM ("mode", "Mode", filter_modes, 0),
+  FREQ_PARAM ("freq", "Frequency", 1000),
+  Q_PARAM ("q", "Q"),
+};
+
+static double
+glide_value (const Glide *g, unsigned ramp)
+{
+  if (g->remaining == 0)
+    return g->target;
+  return g->target + (g->start - g->target) * ((double) g->remaining / ramp);
+}
+
+static void
+glide_set (Glide *g, double value, unsigned ramp, bool at_once)
+{
+  if (at_once)
+    {
+      g->start = g->target = value;
+      g->remaining = 0;
+      return;
+    }
+  g->start = glide_value (g, ramp);
+  g->target = value;
+  g->remaining = ramp;
+}
+
+static void
+glide_advance (Glide *g, unsigned frames)
+{
+  g->remaining = g->remaining > frames ? g->remaining - frames : 0;
+}
+
+/* The cookbook's coefficients, normalised by a0. */
+static void
+cookbook (BiquadType type, double rate, double freq, double gain_db, double q,
+          double *b0, double *b1, double *b2, double *a1, double *a2)
+{
+  double w0 = 2.0 * M_PI * freq / rate;
+  double cw = cos (w0);
+  double alpha = sin (w0) / (2.0 * q);
+  double A = pow (10.0, gain_db / 40.0);
+  double sa = 2.0 * sqrt (A) * alpha;
+  double b[3], a[3];
+
+  switch (type)
+    {
+    case BQ_PEAK:
+      b[0] = 1.0 + alpha * A;
+      b[1] = -2.0 * cw;
+      b[2] = 1.0 - alpha * A;
+      a[0] = 1.0 + alpha / A;
+      a[1] = -2.0 * cw;
+      a[2] = 1.0 - alpha / A;
+      break;
+    case BQ_LOW_SHELF:
+      b[0] = A * ((A + 1.0) - (A - 1.0) * cw + sa);
+      b[1] = 2.0 * A * ((A - 1.0) - (A + 1.0) * cw);
+      b[2] = A * ((A + 1.0) - (A - 1.0) * cw - sa);
+      a[0] = (A + 1.0) + (A - 1.0) * cw + sa;
+      a[1] = -2.0 * ((A - 1.0) + (A + 1.0) * cw);
+      a[2] = (A + 1.0) + (A - 1.0) * cw - sa;
+      break;
+    case BQ_HIGH_SHELF:
+      b[0] = A * ((A + 1.0) + (A - 1.0) * cw + sa);
+      b[1] = -2.0 * A * ((A - 1.0) + (A + 1.0) * cw);
+      b[2] = A * ((A + 1.0) + (A - 1.0) * cw - sa);
+      a[0] = (A + 1.0) - (A - 1.0) * cw + sa;
+      a[1] = 2.0 * ((A - 1.0) - (A + 1.0) * cw);
+      a[2] = (A + 1.0) - (A - 1.0) * cw - sa;
+      break;
+    case BQ_LOW_PASS:
+      b[0] = b[2] = (1.0 - cw) / 2.0;
+      b[1] = 1.0 - cw;
+      break;
+    case BQ_HIGH_PASS:
+      b[0] = b[2] = (1.0 + cw) / 2.0;
+      b[1] = -(1.0 + cw);
+      break;
+    case BQ_BAND_PASS:
+      b[0] = alpha;
+      b[1] = 0.0;
+      b[2] = -alpha;
+      break;
+    case BQ_NOTCH:
+      b[0] = b[2] = 1.0;
+      b[1] = -2.0 * cw;
+      break;
+    case BQ_OFF:
+    default:
+      b[0] = 1.0;
+      b[1] = b[2] = 0.0;
+      a[0] = 1.0;
+      a[1] = a[2] = 0.0;
+      break;
+    }
+  if (type == BQ_LOW_PASS || type == BQ_HIGH_PASS || type == BQ_BAND_PASS || type == BQ_NOTCH)
+    {
+      a[0] = 1.0 + alpha;
+      a[1] = -2.0 * cw;
+      a[2] = 1.0 - alpha;
+    }
+  *b0 = b[0] / a[0];
+  *b1 = b[1] / a[0];
+  *b2 = b[2] / a[0];
+  *a1 = a[1] / a[0];
+  *a2 = a[2] / a[0];
+}
+
+static void
+band_update (const Biquads *self, Band *band)
+{
+  cookbook (band->type, self->rate,
+            exp2 (glide_value (&band->log2_freq, self->ramp)),
+            glide_value (&band->gain_db, self->ramp),
+            exp (glide_value (&band->log_q, self->ramp)),
+            &band->b0, &band->b1, &band->b2, &band->a1, &band->a2);
+}
+
+static bool
+band_glide_done (const Band *band)
+{
+  return band->log2_freq.remaining == 0 && band->gain_db.remaining == 0
+         && band->log_q.remaining == 0;
+}
+
+static void
+band_set_type (Biquads *self, Band *band, BiquadType type)
+{
+  if (type == band->type)
+    return;
+  if (band->type == BQ_OFF)
+    for (unsigned c = 0; c < MAX_CHANNELS; c++)
+      band->z1[c] = band->z2[c] = 0.0;
+  band->type = type;
+  band_update (self, band);
+}
+
+/* Runs one band over `n` interleaved frames of `x`, in place. */
+static void
+band_run (Band *band, double *x, unsigned n, unsigned channels)
+{
+  const double b0 = band->b0, b1 = band->b1, b2 = band->b2, a1 = band->a1, a2 = band->a2;
+
+  for (unsigned c = 0; c < channels; c++)
+    {
+      double z1 = band->z1[c], z2 = band->z2[c];
+
+      for (unsigned i = c; i < n * channels; i += channels)
+        {
+          double in = x[i];
+          double out = b0 * in + z1;
+
+          z1 = b1 * in - a1 * out + z2;
+          z2 = b2 * in - a2 * out;
+          x[i] = out;
+        }
+      band->z1[c] = fabs (z1) < FLUSH ? 0.0 : z1;
+      band->z2[c] = fabs (z2) < FLUSH ? 0.0 : z2;
+    }
+}
+
+static void
+biquads_reset (StrataEffect *effect)
+{
+  Biquads *self = (Biquads *) effect;
+
+  for (unsigned b = 0; b < self->n_bands; b++)
+    {
+      Band *band = &self->bands[b];
+
+      for (unsigned c = 0; c < MAX_CHANNELS; c++)
+        band->z1[c] = band->z2[c] = 0.0;
+      glide_set (&band->log2_freq, band->log2_freq.target, self->ramp, true);
+      glide_set (&band->gain_db, band->gain_db.target, self->ramp, true);
+      glide_set (&band->log_q, band->log_q.target, self->ramp, true);
+      band->gliding = false;
+      band_update (self, band);
+    }
+  self->phase = 0;
+  self->fresh = true;
+}
+
+static void
+biquads_set_field (Biquads *self, unsigned b, unsigned field, double value)
+{
+  Band *band = &self->bands[b];
+  Glide *glide;
+
+  switch (field)
+    {
+    case FIELD_FREQ:
+      glide = &band->log2_freq;
+      value = log2 (fmin (value, MAX_FREQ * self->rate));
+      break;
+    case FIELD_GAIN:
+      glide = &band->gain_db;
+      break;
+    case FIELD_Q:
+      glide = &band->log_q;
+      value = log (value);
+      break;
+    default:
+      return;
+    }
+  if (value == glide->target && glide->remaining == 0)
+    return;
+  glide_set (glide, value, self->ramp, self->fresh);
+  if (self->fresh)
+    band_update (self, band);
+  else
+    band->gliding = true;
+}
+
+static void
+biquads_process (StrataEffect *effect, float *frames, size_t n_frames)
+{
+  Biquads *self = (Biquads *) effect;
+  const unsigned channels = self->channels;
+  double x[BLOCK * MAX_CHANNELS];
+
+  if (n_frames > 0)
+    self->fresh = false;
+  while (n_frames > 0)
+    {
+      unsigned len = BLOCK - self->phase;
+      bool active = false;
+
+      if (len > n_frames)
+        len = (unsigned) n_frames;
+      if (self->phase == 0)
+        for (unsigned b = 0; b < self->n_bands; b++)
+          if (self->bands[b].gliding)
+            {
+              band_update (self, &self->bands[b]);
+              self->bands[b].gliding = !band_glide_done (&self->bands[b]);
+            }
+      for (unsigned b = 0; b < self->n_bands; b++)
+        active |= self->bands[b].type != BQ_OFF;
+      if (active)
+        {
+          for (unsigned i = 0; i < len * channels; i++)
+            x[i] = frames[i];
+          for (unsigned b = 0; b < self->n_bands; b++)
+            if (self->bands[b].type != BQ_OFF)
+              band_run (&self->bands[b], x, len, channels);
+          for (unsigned i = 0; i < len * channels; i++)
+            frames[i] = (float) x[i];
+        }
+      for (unsigned b = 0; b < self->n_bands; b++)
+        if (self->bands[b].gliding)
+          {
+            glide_advance (&self->bands[b].log2_freq, len);
+            glide_advance (&self->bands[b].gain_db, len);
+            glide_advance (&self->bands[b].log_q, len);
+          }
+      self->phase = (self->phase + len) % BLOCK;
+      frames += (size_t) len * channels;
+      n_frames -= len;
+    }
+}
+
+/* The slowest pole of the settled bands sets how long a ring lasts. */
+static double
+biquads_tail (const StrataEffect *effect)
+{
+  const Biquads *self = (const Biquads *) effect;
+  double radius = 0.0;
+  bool active = false;
+
+  for (unsigned b = 0; b < self->n_bands; b++)
+    {
+      const Band *band = &self->bands[b];
+      double b0, b1, b2, a1, a2, disc, r;
+
+      if (band->type == BQ_OFF)
+        continue;
+      active = true;
+      cookbook (band->type, self->rate, exp2 (band->log2_freq.target), band->gain_db.target,
+                exp (band->log_q.target), &b0, &b1, &b2, &a1, &a2);
+      disc = a1 * a1 - 4.0 * a2;
+      if (disc < 0.0)
+        r = sqrt (a2);
+      else
+        r = (fabs (a1) + sqrt (disc)) / 2.0;
+      radius = fmax (radius, r);
+    }
+  if (!active)
+    return 0.0;
+  if (!(radius < 1.0))
+    return 60.0;
+  return fmax (MIN_TAIL_S, TAIL_DB / 20.0 * log (10.0) / -log (radius) / self->rate);
+}
+
+static void
+biquads_destroy (StrataEffect *effect)
+{
+  free (effect);
+}
+
+/* A chain of `n_bands` bands of `type`, its parameters at their defaults through the class's
+ * own set_param, so that the defaults and later values take one path. */
 static StrataEffect *
-passthrough_create (const StrataEffectClass *klass)
+biquads_new (const StrataEffectClass *klass, unsigned rate, unsigned channels, unsigned n_bands,
+             BiquadType type)
 {
-  Passthrough *self = calloc (1, sizeof *self);
+  Biquads *self;
 
-  if (self != NULL)
-    self->parent.klass = klass;
-  return self != NULL ? &self->parent : NULL;
+  if (rate == 0 || channels == 0 || channels > MAX_CHANNELS)
+    return NULL;
+  self = calloc (1, sizeof *self);
+  if (self == NULL)
+    return NULL;
+  self->parent.klass = klass;
+  self->rate = rate;
+  self->channels = channels;
+  self->ramp = (unsigned) lround (STRATA_EFFECT_RAMP_MS * rate / 1000.0);
+  if (self->ramp == 0)
+    self->ramp = 1;
+  self->n_bands = n_bands;
+  self->fresh = true;
+  for (unsigned b = 0; b < n_bands; b++)
+    self->bands[b].type = type;
+  for (unsigned p = 0; p < klass->n_params; p++)
+    klass->set_param (&self->parent, p, klass->params[p].def);
+  biquads_reset (&self->parent);
+  return &self->parent;
+}
+
+static BiquadType
+choice_type (const BiquadType *map, size_t n, double value)
+{
+  size_t i = (size_t) value;
+
+  return i < n ? map[i] : map[0];
 }
 
 static void
-passthrough_destroy (StrataEffect *self)
+eq_set_param (StrataEffect *effect, unsigned index, double value)
 {
-  free (self);
-}
+  Biquads *self = (Biquads *) effect;
+  unsigned b = index / 4, field = index % 4;
 
-static void
-passthrough_reset (StrataEffect *self)
-{
-}
-
-static void
-passthrough_set_param (StrataEffect *self, unsigned index, double value)
-{
-}
-
-static void
-passthrough_process (StrataEffect *self, float *frames, size_t n_frames)
-{
+  if (b >= self->n_bands)
+    return;
+  if (field == FIELD_TYPE)
+    band_set_type (self, &self->bands[b],
+                   choice_type (eq_type_map, sizeof eq_type_map / sizeof eq_type_map[0], value));
+  else
+    biquads_set_field (self, b, field, value);
 }
 
 static StrataEffect *
 eq_create (unsigned sample_rate, unsigned channels)
 {
-  return passthrough_create (&strata_fx_eq);
+  return biquads_new (&strata_fx_eq, sample_rate, channels, MAX_BANDS, BQ_OFF);
 }
 
-const StrataEffectClass strata_fx_eq = {
-  "eq", "eq", "", NULL, 0,
-  eq_create, passthrough_destroy, passthrough_reset, passthrough_set_param,
-  passthrough_process, NULL, NULL,
-};
+/* freq, gain_db, q: the fields after the type, in order. */
+static void
+shelf_set_param (StrataEffect *effect, unsigned index, double value)
+{
+  biquads_set_field ((Biquads *) effect, 0, FIELD_FREQ + index, value);
+}
 
 static StrataEffect *
 low_shelf_create (unsigned sample_rate, unsigned channels)
 {
-  return passthrough_create (&strata_fx_low_shelf);
+  return biquads_new (&strata_fx_low_shelf, sample_rate, channels, 1, BQ_LOW_SHELF);
 }
-
-const StrataEffectClass strata_fx_low_shelf = {
-  "low_shelf", "low_shelf", "", NULL, 0,
-  low_shelf_create, passthrough_destroy, passthrough_reset, passthrough_set_param,
-  passthrough_process, NULL, NULL,
-};
 
 static StrataEffect *
 high_shelf_create (unsigned sample_rate, unsigned channels)
 {
-  return passthrough_create (&strata_fx_high_shelf);
+  return biquads_new (&strata_fx_high_shelf, sample_rate, channels, 1, BQ_HIGH_SHELF);
 }
 
-const StrataEffectClass strata_fx_high_shelf = {
-  "high_shelf", "high_shelf", "", NULL, 0,
-  high_shelf_create, passthrough_destroy, passthrough_reset, passthrough_set_param,
-  passthrough_process, NULL, NULL,
-};
+/* mode, freq, q: no gain, which the filter's types ignore. */
+static void
+filter_set_param (StrataEffect *effect, unsigned index, double value)
+{
+  Biquads *self = (Biquads *) effect;
+
+  if (index == 0)
+    band_set_type (self, &self->bands[0],
+                   choice_type (filter_mode_map,
+                                sizeof filter_mode_map / sizeof filter_mode_map[0], value));
+  else
+    biquads_set_field (self, 0, index == 1 ? FIELD_FREQ : FIELD_Q, value);
+}
 
 static StrataEffect *
 filter_create (unsigned sample_rate, unsigned channels)
 {
-  return passthrough_create (&strata_fx_filter);
+  return biquads_new (&strata_fx_filter, sample_rate, channels, 1, BQ_OFF);
 }
 
+#define N_PARAMS(params) (sizeof params / sizeof params[0])
+
+const StrataEffectClass strata_fx_eq = {
+  "eq", "Equalizer",
+  "Six bands, each a peak, shelf, cut or notch filter.",
+  eq_params, N_PARAMS (eq_params),
+  eq_create, biquads_destroy, biquads_reset, eq_set_param, biquads_process, NULL, biquads_tail,
+};
+
+const StrataEffectClass strata_fx_low_shelf = {
+  "low_shelf", "Low Shelf",
+  "Raises or lowers everything below a frequency.",
+  low_shelf_params, N_PARAMS (low_shelf_params),
+  low_shelf_create, biquads_destroy, biquads_reset, shelf_set_param, biquads_process, NULL,
+  biquads_tail,
+};
+
+const StrataEffectClass strata_fx_high_shelf = {
+  "high_shelf", "High Shelf",
+  "Raises or lowers everything above a frequency.",
+  high_shelf_params, N_PARAMS (high_shelf_params),
+  high_shelf_create, biquads_destroy, biquads_reset, shelf_set_param, biquads_process, NULL,
+  biquads_tail,
+};
+
 const StrataEffectClass strata_fx_filter = {
-  "filter", "filter", "", NULL, 0,
-  filter_create, passthrough_destroy, passthrough_reset, passthrough_set_param,
-  passthrough_process, NULL, NULL,
+  "filter", "Filter",
+  "A low-pass, high-pass, band-pass or notch filter.",
+  filter_params, N_PARAMS (filter_params),
+  filter_create, biquads_destroy, biquads_reset, filter_set_param, biquads_process, NULL,
+  biquads_tail,
 };
