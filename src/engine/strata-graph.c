@@ -10,6 +10,7 @@
 #include "config.h"
 #include "strata-graph.h"
 #include "strata-gain.h"
+#include "strata-effect.h"
 
 #include <math.h>
 #include <string.h>
@@ -45,7 +46,26 @@ typedef struct
   int      target;    /* bus index in processing order */
   float    gain;
   gboolean pre_fader;
+  int      delay;     /* delay line (latency compensation) of this path, or -1 */
 } Send;
+
+/* Automation of effect parameters lands on this absolute grid of timeline frames (and on
+ * every automation point), whatever the caller's block size. */
+#define INSERT_GRID 32
+
+/* One compiled insert: its class, bypass, static values (clamped, choices as indices) and a
+ * curve per automated parameter. */
+typedef struct
+{
+  const StrataEffectClass *klass;
+  gconstpointer key;          /* the StrataInsert, compared only, never dereferenced */
+  gboolean      bypass;
+  double        values[STRATA_EFFECT_MAX_PARAMS];
+  Curve         curves[STRATA_EFFECT_MAX_PARAMS];
+  guint         n_automated;
+  guint         latency;      /* frames, with the static values */
+  double        tail;         /* seconds, with the static values */
+} Insert;
 
 typedef struct
 {
@@ -66,6 +86,13 @@ typedef struct
   guint    first_clip;
   guint    n_clips;
   guint    stem;
+  Insert  *inserts;
+  guint    n_inserts;
+  guint    first_fx;  /* index of its first insert among all the graph's */
+  guint    latency;   /* of its inserts, bypassed ones excluded */
+  double   tail;      /* seconds: the sum of its inserts' tails */
+  guint    arrival;   /* the latency its input arrives with, all paths aligned */
+  int      delay;     /* delay line of its output path, or -1 */
 } Strip;
 
 struct _StrataGraph
@@ -84,10 +111,43 @@ struct _StrataGraph
   StrataGraphStem   *stems;      /* tracks, then buses, in project order */
   guint              n_stems;
   gint64             default_end;
+  guint              n_fx;         /* inserts over all strips */
+  guint             *delay_frames; /* per delay line */
+  guint              n_delays;
+  guint              latency;      /* of the whole graph: the master's output */
   double             bpm;          /* of the first tempo segment, for tags and the plan */
   guint              numerator;
   guint              denominator;
 };
+
+/* A running effect, shared by every state that processes the same insert (the render's two
+ * read-ahead states; the engine's old and new programs across a recompile), freed when the
+ * last lets go. Refcounted on the main thread only. `applied` is what it was last told. */
+typedef struct
+{
+  gint          ref_count;
+  StrataEffect *effect;
+  double        applied[STRATA_EFFECT_MAX_PARAMS];
+} Fx;
+
+typedef struct
+{
+  float *buffer;   /* frames * 2 */
+  guint  frames;
+  guint  pos;
+} DelayLine;
+
+/* The state that must carry over from block to block: effects and latency delay lines. The
+ * render's two states share one. */
+typedef struct
+{
+  gint       ref_count;
+  Fx       **fx;        /* graph->n_fx */
+  guint      n_fx;
+  DelayLine *delays;    /* graph->n_delays */
+  guint      n_delays;
+  gboolean   primed;    /* automation was evaluated once since it was made */
+} Dsp;
 
 struct _StrataGraphState
 {
@@ -111,6 +171,9 @@ struct _StrataGraphState
   const float   **inputs;     /* n_tracks: live input for the next process, or NULL */
   guint           n_tracks;
   gboolean        keep_stems; /* keep each strip's output in its stem buffer */
+  float          *scratch;    /* max_block * 2: a delayed send's contribution */
+  float          *zeros;      /* max_block * 2 */
+  Dsp            *dsp;
 };
 
 /* ---- compiling ------------------------------------------------------------------------ */
@@ -146,8 +209,84 @@ bus_index_in (GPtrArray *order, const char *id)
   return -1;
 }
 
+/* A parameter's static value from the insert's a{sv}: a number (clamped), a choice's name or
+ * a toggle's boolean; the default when absent or not understood. */
+static double
+param_value (const StrataParamDesc *desc, GVariant *params)
+{
+  g_autoptr(GVariant) v = params ? g_variant_lookup_value (params, desc->name, NULL) : NULL;
+  double value = desc->def;
+
+  if (v == NULL)
+    return desc->def;
+  if (g_variant_is_of_type (v, G_VARIANT_TYPE_DOUBLE))
+    value = g_variant_get_double (v);
+  else if (g_variant_is_of_type (v, G_VARIANT_TYPE_BOOLEAN))
+    value = g_variant_get_boolean (v) ? 1.0 : 0.0;
+  else if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
+    {
+      int i = strata_effect_choice_index (desc, g_variant_get_string (v, NULL));
+      value = i >= 0 ? (double) i : desc->def;
+    }
+  return strata_effect_param_clamp (desc, value);
+}
+
+/* Latency and tail of an insert with its static values, from a short-lived instance. */
 static void
-strip_compile (Strip *strip, StrataStrip *model, guint channels, GPtrArray *bus_order)
+insert_probe (Insert *insert, guint rate, guint channels)
+{
+  StrataEffect *effect = strata_effect_new (insert->klass, rate, channels);
+
+  if (effect == NULL)
+    return;
+  for (guint p = 0; p < insert->klass->n_params; p++)
+    strata_effect_set_param (effect, p, insert->values[p]);
+  insert->latency = strata_effect_latency (effect);
+  insert->tail = strata_effect_tail (effect);
+  strata_effect_free (effect);
+}
+
+static void
+inserts_compile (Strip *strip, StrataStrip *model, guint rate)
+{
+  GListModel *inserts = strata_strip_get_inserts (model);
+  guint n = g_list_model_get_n_items (inserts);
+
+  strip->inserts = g_new0 (Insert, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(StrataInsert) item = g_list_model_get_item (inserts, i);
+      const StrataEffectClass *klass = strata_effect_class_find (strata_insert_get_kind (item));
+      Insert *insert = &strip->inserts[strip->n_inserts];
+
+      if (klass == NULL)    /* validated projects name known types */
+        continue;
+      strip->n_inserts++;
+      insert->klass = klass;
+      insert->key = item;
+      insert->bypass = strata_insert_get_bypass (item);
+      for (guint p = 0; p < klass->n_params && p < STRATA_EFFECT_MAX_PARAMS; p++)
+        {
+          g_autofree char *lane = g_strdup_printf ("inserts[%u].%s", i, klass->params[p].name);
+          insert->values[p] = param_value (&klass->params[p], strata_insert_get_params (item));
+          curve_from_lane (&insert->curves[p], model, lane);
+          for (guint k = 0; k < insert->curves[p].n; k++)
+            insert->curves[p].points[k].value =
+              strata_effect_param_clamp (&klass->params[p], insert->curves[p].points[k].value);
+          insert->n_automated += insert->curves[p].n > 0;
+        }
+      insert_probe (insert, rate, strip->channels);
+      if (!insert->bypass)
+        {
+          strip->latency += insert->latency;
+          strip->tail += insert->tail;
+        }
+    }
+}
+
+static void
+strip_compile (Strip *strip, StrataStrip *model, guint channels, GPtrArray *bus_order,
+               guint rate)
 {
   GListModel *sends = strata_strip_get_sends (model);
 
@@ -163,6 +302,8 @@ strip_compile (Strip *strip, StrataStrip *model, guint channels, GPtrArray *bus_
   curve_from_lane (&strip->volume, model, "volume_db");
   curve_from_lane (&strip->pan_curve, model, "pan");
   curve_from_lane (&strip->mute_curve, model, "mute");
+  inserts_compile (strip, model, rate);
+  strip->delay = -1;
   strip->n_sends = g_list_model_get_n_items (sends);
   strip->sends = g_new0 (Send, MAX (strip->n_sends, 1));
   for (guint i = 0; i < strip->n_sends; i++)
@@ -171,6 +312,7 @@ strip_compile (Strip *strip, StrataStrip *model, guint channels, GPtrArray *bus_
       strip->sends[i].target = bus_index_in (bus_order, strata_send_get_bus (send));
       strip->sends[i].gain = strata_db_to_gain (strata_send_get_level_db (send));
       strip->sends[i].pre_fader = strata_send_get_pre_fader (send);
+      strip->sends[i].delay = -1;
     }
 }
 
@@ -183,6 +325,10 @@ strip_clear (Strip *strip)
   g_free (strip->pan_curve.points);
   g_free (strip->mute_curve.points);
   g_free (strip->sends);
+  for (guint i = 0; i < strip->n_inserts; i++)
+    for (guint p = 0; p < STRATA_EFFECT_MAX_PARAMS; p++)
+      g_free (strip->inserts[i].curves[p].points);
+  g_free (strip->inserts);
 }
 
 /* Buses ordered so that each comes after every bus that feeds it (by output or send). */
@@ -283,6 +429,79 @@ resolve_solo (StrataGraph *graph)
                                || feeds_soloed (graph, &graph->tracks[i], 0);
 }
 
+/* The strip that the path from `strip` (output -1, else send s) leads to. */
+static Strip *
+path_target (StrataGraph *graph, const Strip *strip, int s)
+{
+  int target = s < 0 ? strip->output : strip->sends[s].target;
+  return target < 0 ? &graph->master : &graph->buses[target];
+}
+
+static void
+strip_arrivals (StrataGraph *graph, const Strip *strip, double *tails, const double *tail)
+{
+  for (int s = -1; s < (int) strip->n_sends; s++)
+    {
+      Strip *target = path_target (graph, strip, s);
+      double *target_tail = &tails[target == &graph->master ? graph->n_buses
+                                                            : (guint) (target - graph->buses)];
+      target->arrival = MAX (target->arrival, strip->arrival + strip->latency);
+      *target_tail = MAX (*target_tail, *tail + strip->tail);
+    }
+}
+
+static void
+strip_delays (StrataGraph *graph, Strip *strip, GArray *frames)
+{
+  for (int s = -1; s < (int) strip->n_sends; s++)
+    {
+      guint d = path_target (graph, strip, s)->arrival - (strip->arrival + strip->latency);
+      int *slot = s < 0 ? &strip->delay : &strip->sends[s].delay;
+
+      if (d == 0)
+        continue;
+      *slot = (int) frames->len;
+      g_array_append_val (frames, d);
+    }
+}
+
+/* Latency compensation: every input of a bus (or of the master) arrives with the latency of
+ * its slowest path, the others being delayed to it by a delay line on their path (output or
+ * send); the graph's latency is the master's input arrival plus the master's own. The
+ * longest tail over the paths, and the latency, extend the default range. Buses are in
+ * processing order, so a bus's arrival is final when it is reached. */
+static void
+compensate_latency (StrataGraph *graph)
+{
+  g_autofree double *tails = g_new0 (double, graph->n_buses + 1);
+  GArray *frames = g_array_new (FALSE, FALSE, sizeof (guint));
+  double zero = 0.0, tail;
+  guint fx = 0;
+
+  for (guint t = 0; t < graph->n_tracks; t++)
+    strip_arrivals (graph, &graph->tracks[t], tails, &zero);
+  for (guint b = 0; b < graph->n_buses; b++)
+    strip_arrivals (graph, &graph->buses[b], tails, &tails[b]);
+  for (guint t = 0; t < graph->n_tracks; t++)
+    strip_delays (graph, &graph->tracks[t], frames);
+  for (guint b = 0; b < graph->n_buses; b++)
+    strip_delays (graph, &graph->buses[b], frames);
+  graph->latency = graph->master.arrival + graph->master.latency;
+  graph->n_delays = frames->len;
+  graph->delay_frames = (guint *) g_array_free (frames, FALSE);
+
+  for (guint t = 0; t < graph->n_tracks; t++)
+    graph->tracks[t].first_fx = fx, fx += graph->tracks[t].n_inserts;
+  for (guint b = 0; b < graph->n_buses; b++)
+    graph->buses[b].first_fx = fx, fx += graph->buses[b].n_inserts;
+  graph->master.first_fx = fx, fx += graph->master.n_inserts;
+  graph->n_fx = fx;
+
+  tail = tails[graph->n_buses] + graph->master.tail;
+  if (graph->default_end > 0 && (tail > 0.0 || graph->latency > 0))
+    graph->default_end += (gint64) ceil (tail * graph->rate) + graph->latency;
+}
+
 StrataGraph *
 strata_graph_compile (StrataProject *project, GError **error)
 {
@@ -330,7 +549,7 @@ strata_graph_compile (StrataProject *project, GError **error)
   graph->n_buses = bus_order->len;
   graph->buses = g_new0 (Strip, MAX (graph->n_buses, 1));
   for (guint i = 0; i < graph->n_buses; i++)
-    strip_compile (&graph->buses[i], bus_order->pdata[i], 2, bus_order);
+    strip_compile (&graph->buses[i], bus_order->pdata[i], 2, bus_order, graph->rate);
 
   graph->n_tracks = g_list_model_get_n_items (tracks);
   graph->tracks = g_new0 (Strip, MAX (graph->n_tracks, 1));
@@ -340,7 +559,8 @@ strata_graph_compile (StrataProject *project, GError **error)
       GListModel *track_clips = strata_track_get_clips (track);
       Strip *strip = &graph->tracks[t];
 
-      strip_compile (strip, STRATA_STRIP (track), strata_track_get_channels (track), bus_order);
+      strip_compile (strip, STRATA_STRIP (track), strata_track_get_channels (track), bus_order,
+                     graph->rate);
       strip->first_clip = clips->len;
       strip->n_clips = g_list_model_get_n_items (track_clips);
       strip->stem = stem++;
@@ -366,7 +586,7 @@ strata_graph_compile (StrataProject *project, GError **error)
   graph->clips = (Clip *) g_array_free (clips, FALSE);
 
   strip_compile (&graph->master, STRATA_STRIP (strata_project_get_master (project)), 2,
-                 bus_order);
+                 bus_order, graph->rate);
   graph->master.output = -1;
   resolve_solo (graph);
 
@@ -393,6 +613,7 @@ strata_graph_compile (StrataProject *project, GError **error)
       if (!clip->mute && !track->mute)
         graph->default_end = MAX (graph->default_end, clip->start + clip->length);
     }
+  compensate_latency (graph);
   return g_steal_pointer (&graph);
 }
 
@@ -426,6 +647,7 @@ strata_graph_unref (StrataGraph *graph)
   g_free (graph->tracks);
   g_free (graph->buses);
   g_free (graph->stems);
+  g_free (graph->delay_frames);
   g_free (graph);
 }
 
@@ -524,6 +746,31 @@ strata_graph_set_param (StrataGraph *graph, StrataGraphStripKind kind, guint ind
     }
 }
 
+void
+strata_graph_set_insert_param (StrataGraph *graph, StrataGraphStripKind kind, guint index,
+                               guint insert, guint param, double value)
+{
+  Strip *strip;
+
+  if (kind == STRATA_GRAPH_STRIP_TRACK && index < graph->n_tracks)
+    strip = &graph->tracks[index];
+  else if (kind == STRATA_GRAPH_STRIP_BUS && index < graph->n_buses)
+    strip = &graph->buses[index];
+  else if (kind == STRATA_GRAPH_STRIP_MASTER)
+    strip = &graph->master;
+  else
+    return;
+  if (insert < strip->n_inserts && param < strip->inserts[insert].klass->n_params)
+    strip->inserts[insert].values[param] =
+      strata_effect_param_clamp (&strip->inserts[insert].klass->params[param], value);
+}
+
+guint
+strata_graph_get_latency (const StrataGraph *graph)
+{
+  return graph->latency;
+}
+
 guint
 strata_graph_get_n_sources (const StrataGraph *graph)
 {
@@ -587,8 +834,142 @@ track_span_capacity (const StrataGraph *graph, const Strip *track, guint block)
   return best;
 }
 
+/* A new instance for `insert`, its static values applied before any process (so at once). */
+static Fx *
+fx_new (const StrataGraph *graph, const Strip *strip, const Insert *insert)
+{
+  Fx *fx = g_new0 (Fx, 1);
+
+  fx->ref_count = 1;
+  fx->effect = strata_effect_new (insert->klass, graph->rate, strip->channels);
+  if (fx->effect == NULL)
+    g_error ("out of memory creating a '%s' effect", insert->klass->type);
+  for (guint p = 0; p < insert->klass->n_params; p++)
+    {
+      strata_effect_set_param (fx->effect, p, insert->values[p]);
+      fx->applied[p] = insert->values[p];
+    }
+  return fx;
+}
+
+static void
+fx_unref (Fx *fx)
+{
+  if (fx == NULL || !g_atomic_int_dec_and_test (&fx->ref_count))
+    return;
+  strata_effect_free (fx->effect);
+  g_free (fx);
+}
+
+static const Strip *
+strip_by_id (const StrataGraph *graph, const char *id)
+{
+  StrataGraphStripKind kind;
+  guint index;
+
+  if (graph == NULL || !strata_graph_find_strip (graph, id, &kind, &index))
+    return NULL;
+  return kind == STRATA_GRAPH_STRIP_TRACK ? &graph->tracks[index]
+         : kind == STRATA_GRAPH_STRIP_BUS ? &graph->buses[index] : &graph->master;
+}
+
+/* The running instance of `prev`'s that `strip`'s insert i continues, or -1: the same
+ * StrataInsert (pass 0), or the same type at the same position (pass 1), on the strip of the
+ * same id with as many channels, not taken by another insert already. */
+static int
+fx_match (const Strip *strip, guint i, const Strip *prev, const Dsp *prev_dsp,
+          const gboolean *taken, guint pass)
+{
+  const Insert *insert = &strip->inserts[i];
+
+  if (prev == NULL || prev->channels != strip->channels)
+    return -1;
+  for (guint j = 0; j < prev->n_inserts; j++)
+    {
+      guint slot = prev->first_fx + j;
+      gboolean same = pass == 0 ? prev->inserts[j].key == insert->key : j == i;
+
+      if (same && prev->inserts[j].klass == insert->klass && !taken[slot]
+          && slot < prev_dsp->n_fx && prev_dsp->fx[slot] != NULL)
+        return (int) slot;
+    }
+  return -1;
+}
+
+static void
+dsp_fill_strip (Dsp *dsp, const StrataGraph *graph, const Strip *strip,
+                const StrataGraph *prev_graph, const Dsp *prev_dsp, gboolean *taken)
+{
+  const Strip *prev = prev_dsp ? strip_by_id (prev_graph, strip->id) : NULL;
+
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < strip->n_inserts; i++)
+      {
+        int slot;
+
+        if (dsp->fx[strip->first_fx + i] != NULL)
+          continue;
+        slot = fx_match (strip, i, prev, prev_dsp, taken, pass);
+        if (slot < 0)
+          continue;
+        taken[slot] = TRUE;
+        dsp->fx[strip->first_fx + i] = prev_dsp->fx[slot];
+        g_atomic_int_inc (&prev_dsp->fx[slot]->ref_count);
+      }
+  for (guint i = 0; i < strip->n_inserts; i++)
+    if (dsp->fx[strip->first_fx + i] == NULL)
+      dsp->fx[strip->first_fx + i] = fx_new (graph, strip, &strip->inserts[i]);
+}
+
+static Dsp *
+dsp_new (const StrataGraph *graph, const StrataGraph *prev_graph, const Dsp *prev_dsp)
+{
+  Dsp *dsp = g_new0 (Dsp, 1);
+  g_autofree gboolean *taken = g_new0 (gboolean, prev_dsp ? MAX (prev_dsp->n_fx, 1) : 1);
+
+  dsp->ref_count = 1;
+  dsp->n_fx = graph->n_fx;
+  dsp->fx = g_new0 (Fx *, MAX (graph->n_fx, 1));
+  for (guint t = 0; t < graph->n_tracks; t++)
+    dsp_fill_strip (dsp, graph, &graph->tracks[t], prev_graph, prev_dsp, taken);
+  for (guint b = 0; b < graph->n_buses; b++)
+    dsp_fill_strip (dsp, graph, &graph->buses[b], prev_graph, prev_dsp, taken);
+  dsp_fill_strip (dsp, graph, &graph->master, prev_graph, prev_dsp, taken);
+
+  dsp->n_delays = graph->n_delays;
+  dsp->delays = g_new0 (DelayLine, MAX (graph->n_delays, 1));
+  for (guint i = 0; i < graph->n_delays; i++)
+    {
+      dsp->delays[i].frames = graph->delay_frames[i];
+      dsp->delays[i].buffer = g_new0 (float, (gsize) graph->delay_frames[i] * 2);
+      memset (dsp->delays[i].buffer, 0, (gsize) graph->delay_frames[i] * 2 * sizeof (float));
+    }
+  return dsp;
+}
+
+static void
+dsp_unref (Dsp *dsp)
+{
+  if (dsp == NULL || !g_atomic_int_dec_and_test (&dsp->ref_count))
+    return;
+  for (guint i = 0; i < dsp->n_fx; i++)
+    fx_unref (dsp->fx[i]);
+  for (guint i = 0; i < dsp->n_delays; i++)
+    g_free (dsp->delays[i].buffer);
+  g_free (dsp->fx);
+  g_free (dsp->delays);
+  g_free (dsp);
+}
+
 StrataGraphState *
 strata_graph_state_new (const StrataGraph *graph, guint max_block)
+{
+  return strata_graph_state_new_after (graph, max_block, NULL, NULL);
+}
+
+StrataGraphState *
+strata_graph_state_new_after (const StrataGraph *graph, guint max_block,
+                              const StrataGraph *prev_graph, StrataGraphState *prev)
 {
   StrataGraphState *state = g_new0 (StrataGraphState, 1);
   gsize block2 = (gsize) max_block * 2;
@@ -613,6 +994,15 @@ strata_graph_state_new (const StrataGraph *graph, guint max_block)
   state->pan_r = g_new0 (float, max_block);
   state->n_tracks = graph->n_tracks;
   state->inputs = g_new0 (const float *, MAX (graph->n_tracks, 1));
+  state->scratch = g_new0 (float, block2);
+  state->zeros = g_new0 (float, block2);
+  if (prev != NULL && prev_graph == graph)
+    {
+      state->dsp = prev->dsp;
+      g_atomic_int_inc (&state->dsp->ref_count);
+    }
+  else
+    state->dsp = dsp_new (graph, prev_graph, prev ? prev->dsp : NULL);
   /* Touch every page now: calloc'd memory is mapped on first write, and the first write may
    * come from the audio thread, where a page fault is a stall. */
   memset (state->span_audio, 0, MAX (state->span_capacity, 1) * block2 * sizeof (float));
@@ -638,6 +1028,9 @@ strata_graph_state_free (StrataGraphState *state)
   g_free (state->pan_l);
   g_free (state->pan_r);
   g_free (state->inputs);
+  g_free (state->scratch);
+  g_free (state->zeros);
+  dsp_unref (state->dsp);
   g_free (state);
 }
 
@@ -876,6 +1269,158 @@ target_buffer (StrataGraphState *state, int target)
   return state->bus_in + (gsize) target * state->max_block * 2;
 }
 
+/* Adds `in` (stereo) into `out` through the delay line: out gets what went in `frames`
+ * frames ago. */
+static void
+delay_add (DelayLine *line, const float *in, float *out, guint n)
+{
+  for (guint k = 0; k < n; k++)
+    {
+      float *cell = line->buffer + 2 * (gsize) line->pos;
+      out[2 * k] += cell[0];
+      out[2 * k + 1] += cell[1];
+      cell[0] = in[2 * k];
+      cell[1] = in[2 * k + 1];
+      if (++line->pos == line->frames)
+        line->pos = 0;
+    }
+}
+
+/* Where a send adds its contribution: its bus, or when its path is delayed the scratch buffer
+ * (cleared), which send_done() passes through the delay line into the bus. */
+static float *
+send_buffer (StrataGraphState *state, const Send *send, guint n)
+{
+  if (send->delay < 0)
+    return target_buffer (state, send->target);
+  memset (state->scratch, 0, (gsize) n * 2 * sizeof (float));
+  return state->scratch;
+}
+
+static void
+send_done (StrataGraphState *state, const Send *send, guint n)
+{
+  if (send->delay >= 0)
+    delay_add (&state->dsp->delays[send->delay], state->scratch,
+               target_buffer (state, send->target), n);
+}
+
+/* The strip's stereo output `stem` into its output, delayed when its path is. */
+static void
+strip_emit (const Strip *strip, StrataGraphState *state, const float *stem, float *out, guint n)
+{
+  if (strip->delay >= 0)
+    delay_add (&state->dsp->delays[strip->delay], stem, out, n);
+  else
+    for (guint k = 0; k < 2 * n; k++)
+      out[k] += stem[k];
+}
+
+/* A silent strip still empties its delay lines, so that nothing stale comes out later. */
+static void
+strip_flush_delays (const Strip *strip, StrataGraphState *state, guint n)
+{
+  if (strip->delay >= 0)
+    delay_add (&state->dsp->delays[strip->delay], state->zeros,
+               target_buffer (state, strip->output), n);
+  for (guint s = 0; s < strip->n_sends; s++)
+    if (strip->sends[s].delay >= 0)
+      delay_add (&state->dsp->delays[strip->sends[s].delay], state->zeros,
+                 target_buffer (state, strip->sends[s].target), n);
+}
+
+static gint64
+grid_mod (gint64 frame)
+{
+  return ((frame % INSERT_GRID) + INSERT_GRID) % INSERT_GRID;
+}
+
+/* The first automation point of the insert after `frame`, or G_MAXINT64. */
+static gint64
+insert_next_point (const Insert *insert, gint64 frame)
+{
+  gint64 next = G_MAXINT64;
+
+  for (guint p = 0; p < insert->klass->n_params; p++)
+    {
+      const Curve *curve = &insert->curves[p];
+      guint lo = 0, hi = curve->n;
+
+      while (lo < hi)
+        {
+          guint mid = (lo + hi) / 2;
+          if (curve->points[mid].frame <= frame)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      if (lo < curve->n)
+        next = MIN (next, curve->points[lo].frame);
+    }
+  return next;
+}
+
+/* The automated parameters' values at `frame`, set where they changed. */
+static void
+insert_automate (const Insert *insert, Fx *fx, gint64 frame)
+{
+  for (guint p = 0; p < insert->klass->n_params; p++)
+    {
+      double v;
+
+      if (insert->curves[p].n == 0)
+        continue;
+      curve_values (&insert->curves[p], frame, 1, &v);
+      if (v != fx->applied[p])
+        {
+          strata_effect_set_param (fx->effect, p, v);
+          fx->applied[p] = v;
+        }
+    }
+}
+
+/* The strip's chain, in place on `buf` (the strip's channels). Static values that changed
+ * (strata_graph_set_insert_param, or a new program continuing an instance) are set at the
+ * block's start. Automated ones are set on the absolute INSERT_GRID and at every automation
+ * point, the block being split there; a split that the caller's block size makes elsewhere
+ * sets nothing, so the output does not depend on the block size. */
+static void
+run_inserts (const Strip *strip, StrataGraphState *state, gint64 position, guint n, float *buf)
+{
+  for (guint i = 0; i < strip->n_inserts; i++)
+    {
+      const Insert *insert = &strip->inserts[i];
+      Fx *fx = state->dsp->fx[strip->first_fx + i];
+
+      if (insert->bypass)
+        continue;
+      for (guint p = 0; p < insert->klass->n_params; p++)
+        if (insert->curves[p].n == 0 && insert->values[p] != fx->applied[p])
+          {
+            strata_effect_set_param (fx->effect, p, insert->values[p]);
+            fx->applied[p] = insert->values[p];
+          }
+      if (insert->n_automated == 0)
+        {
+          strata_effect_process (fx->effect, buf, n);
+          continue;
+        }
+      for (guint k = 0; k < n;)
+        {
+          gint64 frame = position + k;
+          gint64 next = MIN (frame - grid_mod (frame) + INSERT_GRID,
+                             insert_next_point (insert, frame));
+          guint m = (guint) MIN ((gint64) (n - k), next - frame);
+
+          if (!state->dsp->primed || grid_mod (frame) == 0
+              || insert_next_point (insert, frame - 1) == frame)
+            insert_automate (insert, fx, frame);
+          strata_effect_process (fx->effect, buf + (gsize) k * strip->channels, m);
+          k += m;
+        }
+    }
+}
+
 /* Sends tap `in` (mono or stereo) into their buses, the pre-fader ones or the post-fader
  * ones; a mono signal feeds both channels. `gain` is per frame (mute, or fader and mute). */
 static void
@@ -885,10 +1430,11 @@ run_sends (const Strip *strip, StrataGraphState *state, const float *in, guint c
   for (guint s = 0; s < strip->n_sends; s++)
     {
       const Send *send = &strip->sends[s];
-      float *bus = target_buffer (state, send->target);
+      float *bus;
 
       if (send->pre_fader != pre)
         continue;
+      bus = send_buffer (state, send, n);
       for (guint k = 0; k < n; k++)
         {
           float g = send->gain * gain[k];
@@ -897,6 +1443,7 @@ run_sends (const Strip *strip, StrataGraphState *state, const float *in, guint c
           bus[2 * k] += l * g;
           bus[2 * k + 1] += r * g;
         }
+      send_done (state, send, n);
     }
 }
 
@@ -908,11 +1455,12 @@ run_sends_const (const Strip *strip, StrataGraphState *state, const float *in, g
   for (guint s = 0; s < strip->n_sends; s++)
     {
       const Send *send = &strip->sends[s];
-      float *bus = target_buffer (state, send->target);
       float g = send->gain * gain;
+      float *bus;
 
       if (send->pre_fader != pre)
         continue;
+      bus = send_buffer (state, send, n);
       if (channels == 1)
         for (guint k = 0; k < n; k++)
           {
@@ -922,6 +1470,7 @@ run_sends_const (const Strip *strip, StrataGraphState *state, const float *in, g
       else
         for (guint k = 0; k < 2 * n; k++)
           bus[k] += in[k] * g;
+      send_done (state, send, n);
     }
 }
 
@@ -974,7 +1523,8 @@ run_static_strip (const Strip *strip, StrataGraphState *state, guint n, const fl
 {
   float mute = strip->audible && !strip->mute ? 1.0f : 0.0f;
   float gain = strata_db_to_gain (strip->volume_db) * mute;
-  gboolean direct = !state->keep_stems && (strip->channels == 1 || strip->n_sends == 0);
+  gboolean direct = !state->keep_stems && strip->delay < 0
+                    && (strip->channels == 1 || strip->n_sends == 0);
   float pl, pr;
 
   (strip->channels == 1 ? strata_pan_mono : strata_pan_balance) (strip->pan, &pl, &pr);
@@ -997,20 +1547,20 @@ run_static_strip (const Strip *strip, StrataGraphState *state, guint n, const fl
       scale_stereo (stem, in, gain * pl, gain * pr, n, FALSE);
       run_sends_const (strip, state, stem, 2, n, FALSE, 1.0f);
     }
-  for (guint k = 0; k < 2 * n; k++)
-    out[k] += stem[k];
+  strip_emit (strip, state, stem, out, n);
 }
 
-/* Fader, pan, sends, stem and output of one strip whose input is `in`: pre-fader sends tap
- * the input, a mono strip's post-fader sends take the signal before the pan, a stereo
- * strip's after it. */
+/* Inserts, fader, pan, sends, stem and output of one strip whose input is `in` (processed
+ * in place by the inserts): pre-fader sends tap the inserts' output, a mono strip's
+ * post-fader sends take the signal before the pan, a stereo strip's after it. */
 static void
-run_strip (const Strip *strip, StrataGraphState *state, gint64 position, guint n,
-           const float *in)
+run_strip (const Strip *strip, StrataGraphState *state, gint64 position, guint n, float *in)
 {
   float *stem = state->stems + (gsize) strip->stem * state->max_block * 2;
   float *out = target_buffer (state, strip->output);
   float *gain = state->gain;
+
+  run_inserts (strip, state, position, n, in);
 
   if (strip->volume.n == 0 && strip->pan_curve.n == 0 && strip->mute_curve.n == 0)
     {
@@ -1044,8 +1594,7 @@ run_strip (const Strip *strip, StrataGraphState *state, gint64 position, guint n
         state->mute[k] = 1.0f;
       run_sends (strip, state, stem, 2, n, FALSE, state->mute);
     }
-  for (guint k = 0; k < 2 * n; k++)
-    out[k] += stem[k];
+  strip_emit (strip, state, stem, out, n);
 }
 
 void
@@ -1073,6 +1622,7 @@ strata_graph_process (const StrataGraph *graph, StrataGraphState *state, gint64 
           if (state->keep_stems)
             memset (state->stems + (gsize) track->stem * state->max_block * 2, 0,
                     block2 * sizeof (float));
+          strip_flush_delays (track, state, n_frames);
           continue;
         }
       memset (state->track, 0, (gsize) n_frames * track->channels * sizeof (float));
@@ -1091,7 +1641,9 @@ strata_graph_process (const StrataGraph *graph, StrataGraphState *state, gint64 
       run_strip (&graph->buses[b], state, position, n_frames, state->track);
     }
 
-  /* The master: fader and balance. */
+  /* The master: inserts, fader and balance. */
+  run_inserts (&graph->master, state, position, n_frames, state->master_in);
+  state->dsp->primed = TRUE;
   strip_mute (&graph->master, state, position, n_frames, state->mute);
   strip_fader (&graph->master, state, position, n_frames, state->mute, state->gain);
   strip_pans (&graph->master, state, position, n_frames);

@@ -110,10 +110,36 @@ void                     strata_graph_set_param        (StrataGraph       *graph
                                                         StrataGraphParam   param,
                                                         double             value);
 
+/* Changes the static value of parameter `param` (its index in the effect's descriptor table)
+ * of insert `insert` of a strip, clamped; the effect hears it at the next process (gliding, as
+ * its ramp says). Automation of that parameter still wins. Same thread rules as
+ * strata_graph_set_param(). */
+void                     strata_graph_set_insert_param (StrataGraph       *graph,
+                                                        StrataGraphStripKind kind,
+                                                        guint              index,
+                                                        guint              insert,
+                                                        guint              param,
+                                                        double             value);
+/* Frames the master output lags the timeline: the slowest path's insert latencies (the
+ * limiter's look-ahead), every other path being delayed to match it. A renderer drops this
+ * many frames from the start of its output and renders as many more at the end. */
+guint                    strata_graph_get_latency      (const StrataGraph *graph);
+
 /* State for running a graph: every buffer processing needs, allocated here, never while
  * processing. `max_block` is the largest n_frames the caller will ask for. */
 StrataGraphState        *strata_graph_state_new        (const StrataGraph *graph,
                                                         guint              max_block);
+/* Like strata_graph_state_new(), continuing `prev` (a state of `prev_graph`): with the same
+ * graph the two share every effect and delay line (for states used by turns on one thread,
+ * like a renderer's read-ahead pair); with another graph, the effect instances of inserts
+ * that `prev_graph` also has (the same StrataInsert, else the same type at the same position,
+ * on the strip of the same id) are shared, so a recompile while playing keeps reverb tails
+ * and compressor states; the new values reach them on the new state's first process. Only
+ * one of the two states may be processed at a time. Main thread. */
+StrataGraphState        *strata_graph_state_new_after  (const StrataGraph *graph,
+                                                        guint              max_block,
+                                                        const StrataGraph *prev_graph,
+                                                        StrataGraphState  *prev);
 /* Whether strata_graph_state_get_stem() will be asked for (default TRUE); without stems the
  * strips add straight into their outputs. */
 void                     strata_graph_state_set_stems  (StrataGraphState  *state,

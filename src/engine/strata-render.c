@@ -489,7 +489,9 @@ read_ahead_start (ReadAhead *ra, const StrataGraph *graph, StrataFeed *feed, gin
   ra->free = g_async_queue_new ();
   for (gint i = 0; i < 2; i++)
     {
-      ra->states[i] = strata_graph_state_new (graph, BLOCK);
+      /* The two take turns: they share the effects and delay lines that run on. */
+      ra->states[i] = strata_graph_state_new_after (graph, BLOCK, graph,
+                                                    i > 0 ? ra->states[0] : NULL);
       strata_graph_state_set_stems (ra->states[i], stems);
       g_async_queue_push (ra->free, GINT_TO_POINTER (i + 1));
     }
@@ -588,7 +590,7 @@ stem_writer_start (StemWriter *sw, Job *job)
 
 /* Hands one block of every stem to the writer; FALSE once the writer has failed. */
 static gboolean
-stem_writer_push (StemWriter *sw, StrataGraphState *state, guint n)
+stem_writer_push (StemWriter *sw, StrataGraphState *state, guint from, guint n)
 {
   StemBlock *block;
 
@@ -597,8 +599,8 @@ stem_writer_push (StemWriter *sw, StrataGraphState *state, guint n)
   block = g_async_queue_pop (sw->empty);
   block->n = n;
   for (guint i = 0; i < sw->job->n_stems; i++)
-    memcpy (block->audio + (gsize) i * BLOCK * 2, strata_graph_state_get_stem (state, i),
-            sizeof (float) * 2 * n);
+    memcpy (block->audio + (gsize) i * BLOCK * 2,
+            strata_graph_state_get_stem (state, i) + 2 * (gsize) from, sizeof (float) * 2 * n);
   g_async_queue_push (sw->full, block);
   return TRUE;
 }
@@ -635,7 +637,8 @@ render_pass (Job *job, const char *extension, GError **error)
 {
   const StrataGraph *graph = job->graph;
   guint rate = strata_graph_get_sample_rate (graph);
-  g_autofree float *out = g_new (float, BLOCK * 2);
+  g_autofree float *block = g_new (float, BLOCK * 2);
+  guint latency = strata_graph_get_latency (graph);
   g_auto(GStrv) stems = NULL;
   StrataFeed feed = { 0 };
   StemWriter stem_writer = { 0 };
@@ -695,12 +698,17 @@ render_pass (Job *job, const char *extension, GError **error)
 
   if (job->n_stems > 0)
     stem_writer_start (&stem_writer, job);
-  read_ahead_start (&read_ahead, graph, &feed, job->start, job->end,
+  /* The graph's output lags the timeline by its latency (look-ahead of limiters): the first
+   * `latency` frames are dropped and as many more are rendered at the end, so the song still
+   * starts at frame 0, every path aligned. */
+  read_ahead_start (&read_ahead, graph, &feed, job->start, job->end + latency,
                     job->options->stems_dir != NULL);
 
-  for (gint64 position = job->start; position < job->end;)
+  for (gint64 position = job->start; position < job->end + latency;)
     {
-      guint n = (guint) MIN ((gint64) BLOCK, job->end - position);
+      guint n = (guint) MIN ((gint64) BLOCK, job->end + latency - position);
+      guint skip = (guint) CLAMP (job->start + latency - position, 0, (gint64) n);
+      float *out = block + 2 * (gsize) skip;
       gint index;
       StrataGraphState *state;
 
@@ -715,7 +723,14 @@ render_pass (Job *job, const char *extension, GError **error)
             g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "reading ahead stopped early");
           goto out;
         }
-      strata_graph_process (graph, state, position, n, out);
+      strata_graph_process (graph, state, position, n, block);
+      position += n;
+      n -= skip;
+      if (n == 0)
+        {
+          read_ahead_release (&read_ahead, index);
+          continue;
+        }
 
       if (job->meter)
         ebur128_add_frames_float (job->meter, out, n);
@@ -732,12 +747,11 @@ render_pass (Job *job, const char *extension, GError **error)
         }
       if (job->master.file && !writer_write (&job->master, out, n, error))
         goto out;
-      if (job->n_stems > 0 && !stem_writer_push (&stem_writer, state, n))
+      if (job->n_stems > 0 && !stem_writer_push (&stem_writer, state, skip, n))
         break;   /* the writer failed: its error is collected below */
       read_ahead_release (&read_ahead, index);
-      position += n;
       report_progress (job, share * (double) (position - job->start)
-                                   / (double) (job->end - job->start));
+                                   / (double) (job->end + latency - job->start));
     }
   ok = TRUE;
 
