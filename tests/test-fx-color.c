@@ -166,6 +166,7 @@ test_distortion_thd_rises (void)
         g_assert_cmpfloat (thd, <, 1e-4);
       g_assert_cmpfloat (thd, >, last);
       last = thd;
+      strata_effect_free (fx);
     }
   g_assert_cmpfloat (last, >, 0.3);
 }
