@@ -94,11 +94,11 @@ ramps_tick (ColorBase *base, Ramp *ramps, unsigned n)
     {
       Ramp *r = &ramps[p];
 
-      if (r->left > 0 && --r->left == 0)
-        r->value = r->target;
-      else if (r->left > 0)
-        r->value += r->step;
-      left |= r->left > 0;
+      if (r->left > 0)
+        {
+          r->value = --r->left == 0 ? r->target : r->value + r->step;
+          left |= r->left > 0;
+        }
     }
   base->gliding = left;
   return 1;
