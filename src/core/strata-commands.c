@@ -753,7 +753,96 @@ strata_commands_move_insert (StrataProject *project, StrataStrip *strip, guint f
   return group;
 }
 
+StrataCommand *
+strata_commands_set_insert_param (StrataProject *project, StrataInsert *insert,
+                                  const char *name, gdouble value, guint merge_key,
+                                  GError **error)
+{
+  const StrataEffectClass *klass = strata_insert_get_class (insert);
+  int index = klass ? strata_effect_param_index (klass, name) : -1;
+  g_autoptr(GError) local_error = NULL;
+  StrataCommand *command;
+
+  if (index < 0)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, "'%s' is not a parameter of %s",
+                   name, strata_insert_get_kind (insert));
+      return NULL;
+    }
+  if (!strata_param_check_value (&klass->params[index], value, &local_error))
+    {
+      g_set_error (error, STRATA_ERROR, local_error->code, "%s: %s", name,
+                   local_error->message);
+      return NULL;
+    }
+  command = strata_property_command_new_value (insert, "params",
+                                               strata_insert_params_with (insert,
+                                                                          &klass->params[index],
+                                                                          value));
+  strata_property_command_set_merge_key (command, merge_key);
+  strata_command_set_label (command, "Change Effect Parameter");
+  return command;
+}
+
+StrataCommand *
+strata_commands_set_insert_bypass (StrataProject *project, StrataInsert *insert,
+                                   gboolean bypass)
+{
+  StrataCommand *command = strata_property_command_new_value (insert, "bypass", bypass);
+
+  strata_command_set_label (command, bypass ? "Bypass Effect" : "Enable Effect");
+  return command;
+}
+
 /* ---- automation ----------------------------------------------------------------------- */
+
+/* The strip whose automation holds `lane`. */
+static StrataStrip *
+lane_strip (StrataProject *project, StrataAutomationLane *lane)
+{
+  GListModel *lists[] = { G_LIST_MODEL (tracks_store (project)),
+                          G_LIST_MODEL (buses_store (project)) };
+  StrataStrip *master = STRATA_STRIP (strata_project_get_master (project));
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; i < g_list_model_get_n_items (lists[l]); i++)
+      {
+        g_autoptr(StrataStrip) strip = g_list_model_get_item (lists[l], i);
+        if (g_list_store_find (G_LIST_STORE (strata_strip_get_automation (strip)), lane, NULL))
+          return strip;   /* the project keeps it */
+      }
+  return master;
+}
+
+/* A point of `inserts[N].NAME` lies in the range of NAME's descriptor; NAME must be one. */
+static gboolean
+check_insert_point (StrataStrip *strip, const char *param, gdouble value, GError **error)
+{
+  const char *name = NULL;
+  int index = param_insert_index (param, &name);
+  g_autoptr(StrataInsert) insert = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const StrataEffectClass *klass;
+  int p;
+
+  if (index < 0)
+    return TRUE;
+  insert = g_list_model_get_item (strata_strip_get_inserts (strip), index);
+  klass = insert ? strata_insert_get_class (insert) : NULL;
+  if (klass == NULL || (p = strata_effect_param_index (klass, name)) < 0)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
+                   "'%s' is not a parameter of insert %d", name, index);
+      return FALSE;
+    }
+  if (!strata_param_check_value (&klass->params[p], value, &local_error))
+    {
+      g_set_error (error, STRATA_ERROR, local_error->code, "%s: %s", param,
+                   local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
 
 static gboolean
 check_point (const char *param, gint64 frame, gdouble value, GError **error)
@@ -816,7 +905,8 @@ strata_commands_add_point (StrataProject *project, StrataStrip *strip, const cha
                    strata_strip_get_name (strip));
       return NULL;
     }
-  if (!check_point (param, frame, value, error))
+  if (!check_point (param, frame, value, error)
+      || !check_insert_point (strip, param, value, error))
     return NULL;
 
   group = strata_group_command_new ("Add Automation Point");
@@ -858,7 +948,9 @@ strata_commands_move_point (StrataProject *project, StrataAutomationLane *lane, 
   StrataCommand *command;
 
   g_return_val_if_fail (index < points->len, NULL);
-  if (!check_point (strata_automation_lane_get_param (lane), frame, value, error))
+  if (!check_point (strata_automation_lane_get_param (lane), frame, value, error)
+      || !check_insert_point (lane_strip (project, lane), strata_automation_lane_get_param (lane),
+                              value, error))
     return NULL;
   g_array_remove_index (points, index);
   insert_point (points, frame, value);
@@ -1143,4 +1235,160 @@ strata_commands_set_active_take (StrataProject *project, StrataTrack *track, Str
   strata_group_command_add (group, take_command (track, take, FALSE));
   activate (group, track, active, take);
   return group;
+}
+
+/* ---- track roles and bus presets ------------------------------------------------------- */
+
+StrataCommand *
+strata_commands_set_role (StrataProject *project, StrataTrack *track, StrataTrackRole role)
+{
+  StrataCommand *command = strata_property_command_new_value (track, "role", role);
+
+  strata_command_set_label (command, "Change Track Role");
+  return command;
+}
+
+/* The preset buses, in the order they are added; the index is the role's. */
+static const struct
+{
+  StrataTrackRole role;
+  const char     *id;
+  const char     *name;
+} presets[] = {
+  { STRATA_TRACK_ROLE_DRUMS, "drums", "Drums" },
+  { STRATA_TRACK_ROLE_BASS, "bass", "Bass" },
+  { STRATA_TRACK_ROLE_VOCALS, "vocals", "Vocals" },
+  { STRATA_TRACK_ROLE_FX, "fx", "FX" },
+};
+
+#define VOCALS_SEND_DB -12.0
+
+/* Applies `child` at once and keeps it in `group`, so that each next step is checked against
+ * the project as the steps before it leave it. NULL child: refused, `error` is set. */
+static gboolean
+step (StrataCommand *group, StrataCommand *child)
+{
+  if (child == NULL)
+    return FALSE;
+  strata_command_apply (child);
+  strata_group_command_add (group, child);
+  return TRUE;
+}
+
+static void
+add_preset_chain (StrataStrip *bus, StrataTrackRole role, StrataCommand *group)
+{
+  GListStore *inserts = G_LIST_STORE (strata_strip_get_inserts (bus));
+
+  if (role == STRATA_TRACK_ROLE_FX)
+    {
+      const StrataEffectClass *reverb = strata_effect_class_find ("hall_reverb");
+      int mix = strata_effect_param_index (reverb, "mix");
+      g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
+      g_autoptr(StrataInsert) insert = NULL;
+
+      /* Fully wet: the bus is fed by sends, the dry signal goes its own way. */
+      if (mix >= 0)
+        g_variant_dict_insert_value (&dict, "mix",
+                                     strata_param_to_variant (&reverb->params[mix], 1.0));
+      insert = strata_insert_new ("hall_reverb", g_variant_dict_end (&dict));
+      step (group, strata_list_insert_command_new (inserts, 0, insert));
+      return;
+    }
+  {
+    g_autoptr(StrataInsert) eq = strata_insert_new ("eq", NULL);
+    g_autoptr(StrataInsert) comp = strata_insert_new ("compressor", NULL);
+
+    step (group, strata_list_insert_command_new (inserts, 0, eq));
+    step (group, strata_list_insert_command_new (inserts, 1, comp));
+  }
+}
+
+StrataCommand *
+strata_commands_apply_bus_presets (StrataProject *project, GError **error)
+{
+  GListModel *tracks = G_LIST_MODEL (tracks_store (project));
+  g_autoptr(StrataCommand) group = strata_group_command_new ("Apply Bus Presets");
+  gboolean needed[G_N_ELEMENTS (presets) + 1] = { FALSE };
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (tracks); i++)
+    {
+      g_autoptr(StrataTrack) track = g_list_model_get_item (tracks, i);
+      needed[strata_track_get_role (track)] = TRUE;
+    }
+  /* The vocals bus sends to the fx bus. */
+  needed[STRATA_TRACK_ROLE_FX] |= needed[STRATA_TRACK_ROLE_VOCALS];
+
+  for (guint p = 0; ok && p < G_N_ELEMENTS (presets); p++)
+    {
+      StrataStrip *existing = strata_project_find_strip (project, presets[p].id);
+      StrataStrip *bus = existing;
+      g_autoptr(StrataBus) created = NULL;
+
+      if (!needed[presets[p].role])
+        continue;
+      if (existing != NULL && !STRATA_IS_BUS (existing))
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
+                       "the %s bus cannot be made: a track has the id '%s'", presets[p].name,
+                       presets[p].id);
+          ok = FALSE;
+          break;
+        }
+      if (existing == NULL)
+        {
+          GListStore *buses = buses_store (project);
+          created = strata_bus_new (presets[p].id);
+          g_object_set (created, "name", presets[p].name, NULL);
+          step (group, strata_list_insert_command_new (buses,
+                                                       g_list_model_get_n_items (G_LIST_MODEL (buses)),
+                                                       created));
+          bus = STRATA_STRIP (created);
+        }
+      if (g_list_model_get_n_items (strata_strip_get_inserts (bus)) == 0)
+        add_preset_chain (bus, presets[p].role, group);
+    }
+
+  /* The vocals bus's send to fx, unless it has one. */
+  if (ok && needed[STRATA_TRACK_ROLE_VOCALS])
+    {
+      StrataStrip *vocals = strata_project_find_strip (project, "vocals");
+      GListModel *sends = strata_strip_get_sends (vocals);
+      gboolean has_send = FALSE;
+
+      for (guint s = 0; s < g_list_model_get_n_items (sends); s++)
+        {
+          g_autoptr(StrataSend) send = g_list_model_get_item (sends, s);
+          has_send |= g_str_equal (strata_send_get_bus (send), "fx");
+        }
+      if (!has_send)
+        ok = step (group, strata_commands_add_send (project, vocals, "fx", VOCALS_SEND_DB, FALSE,
+                                                    error));
+    }
+
+  for (guint i = 0; ok && i < g_list_model_get_n_items (tracks); i++)
+    {
+      g_autoptr(StrataTrack) track = g_list_model_get_item (tracks, i);
+      StrataTrackRole role = strata_track_get_role (track);
+      const char *output = strata_strip_get_output (STRATA_STRIP (track));
+      const char *target = "master";
+
+      if (role != STRATA_TRACK_ROLE_OTHER)
+        target = presets[role - 1].id;
+      else
+        for (guint p = 0; p < G_N_ELEMENTS (presets); p++)
+          if (g_strcmp0 (output, presets[p].id) == 0)
+            output = NULL;    /* fed a preset bus: back to the master */
+      if (role == STRATA_TRACK_ROLE_OTHER && output != NULL)
+        continue;
+      if (g_strcmp0 (strata_strip_get_output (STRATA_STRIP (track)), target) == 0)
+        continue;
+      ok = step (group, strata_commands_set_output (project, STRATA_STRIP (track), target,
+                                                    error));
+    }
+
+  /* Checked as it went; the undo stack applies it again when it is pushed. */
+  strata_command_revert (group);
+  return ok ? g_steal_pointer (&group) : NULL;
 }

@@ -126,6 +126,32 @@ StrataCommand *strata_commands_move_insert     (StrataProject  *project,
                                                 StrataStrip    *strip,
                                                 guint           from,
                                                 guint           to);
+/* Sets one parameter of an insert, `value` as the effect takes it (a choice's index, 0 or 1
+ * for a toggle); refused when the effect has no such parameter or the value is out of its
+ * range. With a non-zero merge key, consecutive changes of the same parameter merge (a drag
+ * is one undo step). */
+StrataCommand *strata_commands_set_insert_param (StrataProject *project,
+                                                 StrataInsert  *insert,
+                                                 const char    *name,
+                                                 gdouble        value,
+                                                 guint          merge_key,
+                                                 GError       **error);
+StrataCommand *strata_commands_set_insert_bypass (StrataProject *project,
+                                                  StrataInsert  *insert,
+                                                  gboolean       bypass);
+
+/* Track roles and the bus presets. In one undo step: creates the buses the tracks' roles
+ * need, each with its default chain (ids "drums" and "bass": eq + compressor; "vocals":
+ * eq + compressor and a post-fader send at -12 dB to "fx"; "fx": a fully wet hall_reverb),
+ * and routes every track with a role to its bus. A bus that already has the id is reused as
+ * it is (an empty chain gets the preset one). A track without a role that fed one of those
+ * buses goes to the master; one routed elsewhere keeps its output. Refused when an id is a
+ * track's or when the routing would close a loop (the error names it). */
+StrataCommand *strata_commands_set_role        (StrataProject  *project,
+                                                StrataTrack    *track,
+                                                StrataTrackRole role);
+StrataCommand *strata_commands_apply_bus_presets (StrataProject *project,
+                                                  GError       **error);
 
 /* Automation */
 StrataCommand *strata_commands_add_point       (StrataProject  *project,

@@ -4,7 +4,10 @@
 #define G_LOG_DOMAIN "strata-insert"
 #include "config.h"
 #include "strata-insert.h"
+#include "strata-error.h"
 #include "strata-props-private.h"
+
+#include <math.h>
 
 struct _StrataInsert
 {
@@ -103,4 +106,145 @@ strata_insert_get_params (StrataInsert *self)
 {
   g_return_val_if_fail (STRATA_IS_INSERT (self), NULL);
   return self->params;
+}
+
+const StrataEffectClass *
+strata_insert_get_class (StrataInsert *self)
+{
+  g_return_val_if_fail (STRATA_IS_INSERT (self), NULL);
+  return strata_effect_class_find (self->kind);
+}
+
+int
+strata_insert_get_value (StrataInsert *self, const char *name, double *value)
+{
+  const StrataEffectClass *klass = strata_insert_get_class (self);
+  g_autoptr(GVariant) stored = NULL;
+  int index;
+
+  if (klass == NULL || (index = strata_effect_param_index (klass, name)) < 0)
+    return -1;
+  stored = g_variant_lookup_value (self->params, name, NULL);
+  if (stored == NULL || !strata_param_from_variant (&klass->params[index], stored, value, NULL))
+    *value = klass->params[index].def;
+  return index;
+}
+
+GVariant *
+strata_insert_params_with (StrataInsert *self, const StrataParamDesc *param, double value)
+{
+  g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (self->params);
+
+  g_variant_dict_insert_value (&dict, param->name, strata_param_to_variant (param, value));
+  return g_variant_dict_end (&dict);
+}
+
+static char *
+join_names (const char *const *names, guint n)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (s, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
+  return g_string_free (s, FALSE);
+}
+
+char *
+strata_effect_types_list (void)
+{
+  const char *names[64];
+  guint n = MIN (strata_effect_n_classes (), G_N_ELEMENTS (names));
+
+  for (guint i = 0; i < n; i++)
+    names[i] = strata_effect_class_get (i)->type;
+  return join_names (names, n);
+}
+
+char *
+strata_param_choices_list (const StrataParamDesc *param)
+{
+  guint n = 0;
+
+  while (param->choices && param->choices[n])
+    n++;
+  return join_names ((const char *const *) param->choices, n);
+}
+
+gboolean
+strata_param_check_value (const StrataParamDesc *param, double value, GError **error)
+{
+  if (param->kind != STRATA_PARAM_CONTINUOUS && value != floor (value))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, "%g is not a whole number", value);
+      return FALSE;
+    }
+  if (!(value >= param->min && value <= param->max))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, "%g is out of range %g..%g",
+                   value, param->min, param->max);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+strata_param_from_variant (const StrataParamDesc *param, GVariant *stored, double *value,
+                           GError **error)
+{
+  switch (param->kind)
+    {
+    case STRATA_PARAM_CONTINUOUS:
+      if (!g_variant_is_of_type (stored, G_VARIANT_TYPE_DOUBLE))
+        break;
+      *value = g_variant_get_double (stored);
+      return strata_param_check_value (param, *value, error);
+    case STRATA_PARAM_TOGGLE:
+      if (!g_variant_is_of_type (stored, G_VARIANT_TYPE_BOOLEAN))
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "expected true or false");
+          return FALSE;
+        }
+      *value = g_variant_get_boolean (stored) ? 1.0 : 0.0;
+      return TRUE;
+    case STRATA_PARAM_CHOICE:
+      if (g_variant_is_of_type (stored, G_VARIANT_TYPE_STRING))
+        {
+          const char *name = g_variant_get_string (stored, NULL);
+          int index = strata_effect_choice_index (param, name);
+          g_autofree char *list = NULL;
+
+          if (index >= 0)
+            {
+              *value = index;
+              return TRUE;
+            }
+          list = strata_param_choices_list (param);
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, "'%s' is not %s", name, list);
+          return FALSE;
+        }
+      {
+        g_autofree char *list = strata_param_choices_list (param);
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "expected one of %s as a string",
+                     list);
+        return FALSE;
+      }
+    }
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "expected a number");
+  return FALSE;
+}
+
+GVariant *
+strata_param_to_variant (const StrataParamDesc *param, double value)
+{
+  value = strata_effect_param_clamp (param, value);
+  switch (param->kind)
+    {
+    case STRATA_PARAM_TOGGLE:
+      return g_variant_new_boolean (value >= 0.5);
+    case STRATA_PARAM_CHOICE:
+      return g_variant_new_string (param->choices[(int) value]);
+    case STRATA_PARAM_CONTINUOUS:
+    default:
+      return g_variant_new_double (value);
+    }
 }

@@ -389,8 +389,12 @@ read_media (Reader *r, JsonObject *root)
   return ok;
 }
 
+/* An insert's "params": every name a parameter of the effect, every value of its kind and in
+ * its range. Only what is given is stored (the rest take their defaults), so the project
+ * writes back what it read. */
 static gboolean
-read_params (Reader *r, JsonObject *object, const char *path, GVariant **params)
+read_params (Reader *r, JsonObject *object, const char *path,
+             const StrataEffectClass *klass, GVariant **params)
 {
   gboolean ok = TRUE;
   JsonNode *node = member (r, object, path, "params", FALSE, &ok);
@@ -410,19 +414,25 @@ read_params (Reader *r, JsonObject *object, const char *path, GVariant **params)
           JsonNode *value = json_object_get_member (dict, l->data);
           GType type = JSON_NODE_HOLDS_VALUE (value) ? json_node_get_value_type (value)
                                                     : G_TYPE_INVALID;
-          GVariant *v;
+          g_autofree char *p = member_path (at, l->data);
+          g_autoptr(GError) local_error = NULL;
+          g_autoptr(GVariant) v = NULL;
+          int index = strata_effect_param_index (klass, l->data);
+          double number;
 
           if (type == G_TYPE_DOUBLE || type == G_TYPE_INT64)
-            v = g_variant_new_double (json_node_get_double (value));
+            v = g_variant_ref_sink (g_variant_new_double (json_node_get_double (value)));
           else if (type == G_TYPE_STRING)
-            v = g_variant_new_string (json_node_get_string (value));
+            v = g_variant_ref_sink (g_variant_new_string (json_node_get_string (value)));
           else if (type == G_TYPE_BOOLEAN)
-            v = g_variant_new_boolean (json_node_get_boolean (value));
+            v = g_variant_ref_sink (g_variant_new_boolean (json_node_get_boolean (value)));
           else
-            {
-              g_autofree char *p = member_path (at, l->data);
-              return fail (r, STRATA_ERROR_PARSE, p, "expected a number, a string or a boolean");
-            }
+            return fail (r, STRATA_ERROR_PARSE, p, "expected a number, a string or a boolean");
+          if (index < 0)
+            return fail (r, STRATA_ERROR_INVALID, p, "'%s' is not a parameter of %s",
+                         (const char *) l->data, klass->type);
+          if (!strata_param_from_variant (&klass->params[index], v, &number, &local_error))
+            return fail (r, local_error->code, p, "%s", local_error->message);
           g_variant_builder_add (&builder, "{sv}", (const char *) l->data, v);
         }
     }
@@ -444,13 +454,21 @@ read_inserts (Reader *r, JsonObject *object, const char *path, StrataStrip *stri
       JsonObject *item = get_object (r, json_array_get_element (array, i), at);
       g_autoptr(StrataInsert) insert = NULL;
       g_autoptr(GVariant) params = NULL;
+      const StrataEffectClass *klass;
       const char *type = NULL;
       gboolean bypass = FALSE;
 
       if (item == NULL || !check_keys (r, item, at, keys)
           || !read_string (r, item, at, "type", TRUE, &type)
-          || !read_bool (r, item, at, "bypass", &bypass)
-          || !read_params (r, item, at, &params))
+          || !read_bool (r, item, at, "bypass", &bypass))
+        return FALSE;
+      if ((klass = strata_effect_class_find (type)) == NULL)
+        {
+          g_autofree char *p = member_path (at, "type");
+          g_autofree char *types = strata_effect_types_list ();
+          return fail (r, STRATA_ERROR_INVALID, p, "'%s' is not an effect (%s)", type, types);
+        }
+      if (!read_params (r, item, at, klass, &params))
         return FALSE;
       insert = strata_insert_new (type, params);
       g_object_set (insert, "bypass", bypass, NULL);
@@ -497,22 +515,37 @@ read_sends (Reader *r, JsonObject *object, const char *path, StrataStrip *strip)
   return ok;
 }
 
+/* An automation lane's param: volume_db, pan, mute, or inserts[N].NAME with NAME a parameter
+ * of insert N's effect, whose descriptor then gives the range of the points (`*desc`). */
 static gboolean
-check_param (Reader *r, const char *at, const char *param, StrataStrip *strip)
+check_param (Reader *r, const char *at, const char *param, StrataStrip *strip,
+             const StrataParamDesc **desc)
 {
-  guint n_inserts = g_list_model_get_n_items (strata_strip_get_inserts (strip));
+  GListModel *inserts = strata_strip_get_inserts (strip);
   guint index;
   int consumed = 0;
 
+  *desc = NULL;
   if (g_str_equal (param, "volume_db") || g_str_equal (param, "pan")
       || g_str_equal (param, "mute"))
     return TRUE;
   if (sscanf (param, "inserts[%u].%*[A-Za-z0-9_]%n", &index, &consumed) == 1
       && consumed == (int) strlen (param))
     {
-      if (index < n_inserts)
-        return TRUE;
-      return fail (r, STRATA_ERROR_INVALID, at, "there is no insert %u", index);
+      g_autoptr(StrataInsert) insert = NULL;
+      const StrataEffectClass *klass;
+      const char *name = strchr (param, '.') + 1;
+      int p;
+
+      if (index >= g_list_model_get_n_items (inserts))
+        return fail (r, STRATA_ERROR_INVALID, at, "there is no insert %u", index);
+      insert = g_list_model_get_item (inserts, index);
+      klass = strata_insert_get_class (insert);
+      if ((p = strata_effect_param_index (klass, name)) < 0)
+        return fail (r, STRATA_ERROR_INVALID, at, "'%s' is not a parameter of %s (insert %u)",
+                     name, klass->type, index);
+      *desc = &klass->params[p];
+      return TRUE;
     }
   return fail (r, STRATA_ERROR_INVALID, at,
                "'%s' is not volume_db, pan, mute or inserts[N].NAME", param);
@@ -534,6 +567,7 @@ read_automation (Reader *r, JsonObject *object, const char *path, StrataStrip *s
       JsonObject *item = get_object (r, json_array_get_element (array, i), at);
       g_autoptr(StrataAutomationLane) lane = NULL;
       g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (StrataAutomationPoint));
+      const StrataParamDesc *desc = NULL;
       const char *param = NULL;
       gboolean enabled = TRUE;
       JsonArray *list;
@@ -541,7 +575,7 @@ read_automation (Reader *r, JsonObject *object, const char *path, StrataStrip *s
 
       if (item == NULL || !check_keys (r, item, at, keys)
           || !read_string (r, item, at, "param", TRUE, &param)
-          || !check_param (r, param_at, param, strip))
+          || !check_param (r, param_at, param, strip, &desc))
         return FALSE;
       if (strata_strip_find_lane (strip, param))
         return fail (r, STRATA_ERROR_INVALID, param_at, "'%s' has two lanes", param);
@@ -564,6 +598,15 @@ read_automation (Reader *r, JsonObject *object, const char *path, StrataStrip *s
                                          : g_str_equal (param, "mute") ? 1.0 : G_MAXDOUBLE,
                                &point.value))
             return FALSE;
+          if (desc != NULL)
+            {
+              g_autoptr(GError) local_error = NULL;
+              if (!strata_param_check_value (desc, point.value, &local_error))
+                {
+                  g_autofree char *pv = member_path (pat, "value");
+                  return fail (r, local_error->code, pv, "%s", local_error->message);
+                }
+            }
           if (p > 0 && point.frame < g_array_index (points, StrataAutomationPoint, p - 1).frame)
             {
               g_autofree char *pa = member_path (pat, "at");
@@ -788,7 +831,7 @@ read_tracks (Reader *r, JsonObject *root, JsonArray **array_out)
 {
   static const char *const keys[] = { "id", "name", "color", "channels", "volume_db", "pan",
                                       "mute", "solo", "output", "inserts", "sends", "clips",
-                                      "automation", NULL };
+                                      "automation", "role", NULL };
   gboolean ok = TRUE;
   JsonArray *array = read_array (r, root, "", "tracks", FALSE, &ok);
   StrataTimeline *timeline = strata_project_get_timeline (r->project);
@@ -800,7 +843,8 @@ read_tracks (Reader *r, JsonObject *root, JsonArray **array_out)
       JsonObject *object = get_object (r, json_array_get_element (array, i), path);
       g_autoptr(StrataTrack) track = NULL;
       JsonArray *clips;
-      const char *id = NULL, *input = NULL, *monitoring = "auto";
+      const char *id = NULL, *input = NULL, *monitoring = "auto", *role_name = "other";
+      StrataTrackRole role = STRATA_TRACK_ROLE_OTHER;
       gint64 channels = 0;
       guint first_channels = 2;
       gboolean arm = FALSE;
@@ -812,8 +856,16 @@ read_tracks (Reader *r, JsonObject *root, JsonArray **array_out)
           || !read_int64 (r, object, path, "channels", FALSE, 1, &channels)
           || !read_bool (r, object, path, "x-record-arm", &arm)
           || !read_string (r, object, path, "x-input", FALSE, &input)
-          || !read_string (r, object, path, "x-monitoring", FALSE, &monitoring))
+          || !read_string (r, object, path, "x-monitoring", FALSE, &monitoring)
+          || !read_string (r, object, path, "role", FALSE, &role_name))
         return FALSE;
+      if (!strata_track_role_from_string (role_name, &role))
+        {
+          g_autofree char *at = member_path (path, "role");
+          return fail (r, STRATA_ERROR_INVALID, at,
+                       "'%s' is not \"drums\", \"bass\", \"vocals\", \"fx\" or \"other\"",
+                       role_name);
+        }
       if (channels > 2)
         {
           g_autofree char *at = member_path (path, "channels");
@@ -836,7 +888,8 @@ read_tracks (Reader *r, JsonObject *root, JsonArray **array_out)
       if (!ok || !read_clips (r, object, path, track, clips, "x-takes", &first_channels))
         return FALSE;
       g_object_set (track, "channels", (guint) (channels ? channels : first_channels),
-                    "record-arm", arm, "input", input, "monitoring", monitor_index, NULL);
+                    "record-arm", arm, "input", input, "monitoring", monitor_index,
+                    "role", role, NULL);
       if (!read_strip (r, object, path, STRATA_STRIP (track)))
         return FALSE;
       g_list_store_append (store, track);
@@ -1206,11 +1259,17 @@ write_track (JsonBuilder *b, StrataTrack *track)
 {
   static const char *const monitor_names[] = { "off", "auto", "on" };
   GListModel *clips = strata_track_get_clips (track);
+  StrataTrackRole role = strata_track_get_role (track);
 
   json_builder_begin_object (b);
   write_identity (b, STRATA_STRIP (track));
   json_builder_set_member_name (b, "channels");
   json_builder_add_int_value (b, strata_track_get_channels (track));
+  if (role != STRATA_TRACK_ROLE_OTHER)
+    {
+      json_builder_set_member_name (b, "role");
+      json_builder_add_string_value (b, strata_track_role_to_string (role));
+    }
   write_strip (b, STRATA_STRIP (track), FALSE);
   json_builder_set_member_name (b, "clips");
   json_builder_begin_array (b);

@@ -14,19 +14,22 @@ struct _StrataTrack
   gboolean     record_arm;
   int          monitoring;
   char        *input;
+  int          role;
   GListStore  *clips;
   GListStore  *takes;        /* inactive takes: clips under the active one, in take order */
 };
 
 G_DEFINE_FINAL_TYPE (StrataTrack, strata_track, STRATA_TYPE_STRIP)
 
-enum { PROP_0, PROP_CHANNELS, PROP_RECORD_ARM, PROP_MONITORING, PROP_INPUT, N_PROPS };
+enum { PROP_0, PROP_CHANNELS, PROP_RECORD_ARM, PROP_MONITORING, PROP_INPUT, PROP_ROLE,
+       N_PROPS };
 static GParamSpec *properties[N_PROPS];
 static const gsize offsets[N_PROPS] = {
   [PROP_CHANNELS] = G_STRUCT_OFFSET (StrataTrack, channels),
   [PROP_RECORD_ARM] = G_STRUCT_OFFSET (StrataTrack, record_arm),
   [PROP_MONITORING] = G_STRUCT_OFFSET (StrataTrack, monitoring),
   [PROP_INPUT] = G_STRUCT_OFFSET (StrataTrack, input),
+  [PROP_ROLE] = G_STRUCT_OFFSET (StrataTrack, role),
 };
 
 STRATA_DEFINE_PROP_ACCESSORS (strata_track, StrataTrack, offsets)
@@ -86,6 +89,8 @@ strata_track_class_init (StrataTrackClass *klass)
                                                    STRATA_TYPE_MONITORING,
                                                    STRATA_MONITORING_AUTO, STRATA_PROP_FLAGS);
   properties[PROP_INPUT] = g_param_spec_string ("input", NULL, NULL, NULL, STRATA_PROP_FLAGS);
+  properties[PROP_ROLE] = g_param_spec_enum ("role", NULL, NULL, STRATA_TYPE_TRACK_ROLE,
+                                             STRATA_TRACK_ROLE_OTHER, STRATA_PROP_FLAGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -118,7 +123,7 @@ strata_track_copy (StrataTrack *self, const char *new_id)
   copy = strata_track_new (new_id, self->channels);
   strata_strip_copy_into (STRATA_STRIP (self), STRATA_STRIP (copy));
   g_object_set (copy, "record-arm", self->record_arm, "monitoring", self->monitoring,
-                "input", self->input, NULL);
+                "input", self->input, "role", self->role, NULL);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->clips));
   for (guint i = 0; i < n; i++)
     {
@@ -245,4 +250,32 @@ strata_track_remove_take (StrataTrack *self, StrataClip *take)
     return FALSE;
   g_list_store_remove (self->takes, position);
   return TRUE;
+}
+
+StrataTrackRole
+strata_track_get_role (StrataTrack *self)
+{
+  g_return_val_if_fail (STRATA_IS_TRACK (self), STRATA_TRACK_ROLE_OTHER);
+  return self->role;
+}
+
+static const char *const role_names[] = { "other", "drums", "bass", "vocals", "fx" };
+
+const char *
+strata_track_role_to_string (StrataTrackRole role)
+{
+  g_return_val_if_fail (role < G_N_ELEMENTS (role_names), "other");
+  return role_names[role];
+}
+
+gboolean
+strata_track_role_from_string (const char *name, StrataTrackRole *role)
+{
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (role_names); i++)
+    if (g_str_equal (name, role_names[i]))
+      {
+        *role = i;
+        return TRUE;
+      }
+  return FALSE;
 }

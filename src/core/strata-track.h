@@ -15,6 +15,17 @@ typedef enum
   STRATA_MONITORING_ON,
 } StrataMonitoring;
 
+/* What a track plays, which decides the bus that strata_commands_apply_bus_presets() routes
+ * it to. The JSON "role" spells it as strata_track_role_to_string() gives. */
+typedef enum
+{
+  STRATA_TRACK_ROLE_OTHER,
+  STRATA_TRACK_ROLE_DRUMS,
+  STRATA_TRACK_ROLE_BASS,
+  STRATA_TRACK_ROLE_VOCALS,
+  STRATA_TRACK_ROLE_FX,
+} StrataTrackRole;
+
 #define STRATA_TYPE_TRACK (strata_track_get_type ())
 G_DECLARE_FINAL_TYPE (StrataTrack, strata_track, STRATA, TRACK, StrataStrip)
 
@@ -28,6 +39,11 @@ guint             strata_track_get_channels   (StrataTrack *self);
 gboolean          strata_track_get_record_arm (StrataTrack *self);
 StrataMonitoring  strata_track_get_monitoring (StrataTrack *self);
 const char       *strata_track_get_input      (StrataTrack *self);
+StrataTrackRole   strata_track_get_role       (StrataTrack *self);
+/* "other", "drums", "bass", "vocals", "fx"; and back (FALSE for any other string). */
+const char       *strata_track_role_to_string (StrataTrackRole  role);
+gboolean          strata_track_role_from_string (const char     *name,
+                                                 StrataTrackRole *role);
 GListModel       *strata_track_get_clips      (StrataTrack *self);
 void              strata_track_insert_clip    (StrataTrack *self,
                                                StrataClip  *clip);
