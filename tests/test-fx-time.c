@@ -220,27 +220,42 @@ static void
 test_delay_time_change (void)
 {
   const double a = 0.5, f = 1000.0;
-  const gsize n = RATE, change = RATE / 5, block = 100;
+  static const gsize blocks[] = { 100, 1 };
+  const gsize n = RATE, change = RATE / 5;
   const gsize ramp = (gsize) lround (STRATA_EFFECT_RAMP_MS * RATE / 1000.0);
   const double bound = 2.0 * a * sin (G_PI * f / RATE) + 2.0 * a / ramp;
   g_autofree float *in = g_new (float, n);
-  g_autofree float *out = g_new (float, n);
-  StrataEffect *fx = new_fx ("delay", RATE, 1);
+  g_autofree float *out = NULL;
   double worst = 0.0;
 
   for (gsize i = 0; i < n; i++)
     in[i] = (float) (a * sin (2.0 * G_PI * f * i / RATE));
-  memcpy (out, in, n * sizeof (float));
-  set (fx, "time_ms", 100.0);
-  set (fx, "feedback", 0.0);
-  set (fx, "mix", 1.0);
-  for (gsize done = 0; done < n; done += block)
+  /* Blocks of 100 frames, then single frames: the same output. */
+  for (guint b = 0; b < G_N_ELEMENTS (blocks); b++)
     {
-      if (done == change)
-        set (fx, "time_ms", 100.5);          /* 24 frames: half a period later */
-      if (done == change + block)
-        set (fx, "time_ms", 200.0);
-      strata_effect_process (fx, out + done, block);
+      gsize block = blocks[b];
+      StrataEffect *fx = new_fx ("delay", RATE, 1);
+      float *run = g_memdup2 (in, n * sizeof (float));
+
+      set (fx, "time_ms", 100.0);
+      set (fx, "feedback", 0.0);
+      set (fx, "mix", 1.0);
+      for (gsize done = 0; done < n; done += block)
+        {
+          if (done == change)
+            set (fx, "time_ms", 100.5);      /* 24 frames: half a period later */
+          if (done == change + 100)
+            set (fx, "time_ms", 200.0);
+          strata_effect_process (fx, run + done, block);
+        }
+      strata_effect_free (fx);
+      if (out == NULL)
+        out = run;
+      else
+        {
+          g_assert_cmpmem (out, n * sizeof (float), run, n * sizeof (float));
+          g_free (run);
+        }
     }
   for (gsize i = 4800 + 1; i < n; i++)
     worst = MAX (worst, fabs ((double) out[i] - out[i - 1]));
@@ -250,7 +265,6 @@ test_delay_time_change (void)
     g_assert_cmpfloat (out[i], ==, in[i - 4800]);
   for (gsize i = change + 2 * ramp; i < n; i++)
     g_assert_cmpfloat (out[i], ==, in[i - 9600]);
-  strata_effect_free (fx);
 }
 
 /* Ping-pong: repeat k, feedback^(k-1) of the mid, at k D frames, on the left for odd k and the
