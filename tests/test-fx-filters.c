@@ -357,6 +357,350 @@ test_frequency_clamp (void)
   strata_effect_free (fx);
 }
 
+/* Deterministic noise over a sine, `channels` interleaved, each channel different. */
+static float *
+make_signal (unsigned rate, guint channels, gsize n)
+{
+  float *buf = g_new (float, n * channels);
+  guint32 seed = 777;
+
+  for (gsize i = 0; i < n; i++)
+    for (guint c = 0; c < channels; c++)
+      {
+        seed = seed * 1664525u + 1013904223u;
+        buf[i * channels + c] = 0.5f * sinf (2.0f * (float) G_PI * (330.0f + 220.0f * c) * i / rate)
+                                + 0.4f * ((seed >> 8) / 16777216.0f - 0.5f);
+      }
+  return buf;
+}
+
+/* A low shelf on DC has the DC gain 10^(gain/20) of the cookbook. Gliding from 0 to +12 dB,
+ * set mid-block: over any 16 frames the output moves no more than the dB-linear glide does
+ * (plus half again), where a jump would move 0.3 at once; it is half-way in dB half-way
+ * through, short of the target before STRATA_EFFECT_RAMP_MS and at it just after. */
+static void
+test_gain_glide (void)
+{
+  const unsigned rate = 48000;
+  const gsize n = rate / 4, at = 10007;
+  const gsize ramp = (gsize) (STRATA_EFFECT_RAMP_MS * rate / 1000.0);
+  const double level = 0.1, target = level * pow (10.0, 12.0 / 20.0);
+  /* The largest 16-frame change of level * 10^(g(t)/20) with g rising 12 dB per ramp. */
+  const double bound = 1.5 * target * (pow (10.0, 16.0 * 12.0 / ramp / 20.0) - 1.0);
+  StrataEffect *fx = new_effect ("low_shelf", rate, 1);
+  g_autofree float *y = g_new (float, n);
+  double worst = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    y[i] = (float) level;
+  set (fx, "freq", 1000);
+  strata_effect_process (fx, y, at);
+  set (fx, "gain_db", 12);
+  strata_effect_process (fx, y + at, n - at);
+
+  for (gsize i = 0; i < at; i++)
+    g_assert_cmpfloat_with_epsilon (y[i], level, 1e-6);
+  for (gsize i = 0; i + 16 < n; i++)
+    worst = fmax (worst, fabs (y[i + 16] - y[i]));
+  g_test_message ("largest 16-frame change %.4f, bound %.4f, a jump %.4f", worst, bound,
+                  target - level);
+  g_assert_cmpfloat (worst, <=, bound);
+  g_assert_cmpfloat (20 * log10 (y[at + ramp / 2] / level), >, 5.0);
+  g_assert_cmpfloat (20 * log10 (y[at + ramp / 2] / level), <, 7.0);
+  g_assert_cmpfloat (20 * log10 (y[at + ramp - 48] / level), <, 11.7);
+  g_assert_cmpfloat_with_epsilon (20 * log10 (y[at + ramp + 16 + 100] / level), 12.0, 0.02);
+  g_assert_cmpfloat_with_epsilon (y[n - 1], target, 1e-5);
+  strata_effect_free (fx);
+}
+
+typedef struct
+{
+  gsize        frame;
+  const char  *name;
+  double       value;
+  const char  *choice;
+} Event;
+
+/* Renders `signal` through an eq in blocks of `block` frames (cut at the events too), the
+ * events' values set at their frames. */
+static float *
+render_events (const float *signal, gsize n, guint channels, gsize block,
+               const Event *events, guint n_events)
+{
+  StrataEffect *fx = new_effect ("eq", 48000, channels);
+  float *out = g_memdup2 (signal, n * channels * sizeof (float));
+  gsize done = 0;
+
+  for (guint e = 0; e <= n_events; e++)
+    {
+      gsize until = e < n_events ? events[e].frame : n;
+
+      while (done < until)
+        {
+          gsize len = MIN (block, until - done);
+
+          strata_effect_process (fx, out + done * channels, len);
+          done += len;
+        }
+      if (e < n_events && events[e].choice != NULL)
+        set_choice (fx, events[e].name, events[e].choice);
+      else if (e < n_events)
+        set (fx, events[e].name, events[e].value);
+    }
+  strata_effect_free (fx);
+  return out;
+}
+
+/* Glides, type changes and a band switched off and on, set between blocks of any size, give
+ * the same output bit for bit. */
+static void
+test_block_size_with_changes (void)
+{
+  static const Event events[] = {
+    { 0, "b1_type", 0, "peak" },
+    { 0, "b1_freq", 300, NULL },
+    { 0, "b2_type", 0, "high_shelf" },
+    { 3001, "b1_gain_db", 12, NULL },
+    { 3100, "b1_freq", 3000, NULL },
+    { 7000, "b2_gain_db", -9, NULL },
+    { 7005, "b2_q", 3, NULL },
+    { 9000, "b3_type", 0, "notch" },
+    { 9333, "b1_type", 0, "low_cut" },
+    { 12000, "b2_type", 0, "off" },
+    { 15011, "b2_type", 0, "low_shelf" },
+    { 15012, "b1_q", 9, NULL },
+  };
+  static const gsize blocks[] = { 1, 17, 64, 256, 4096 };
+  const gsize n = 24000;
+
+  for (guint channels = 1; channels <= 2; channels++)
+    {
+      g_autofree float *signal = make_signal (48000, channels, n);
+      g_autofree float *reference = render_events (signal, n, channels, 4096, events,
+                                                   G_N_ELEMENTS (events));
+
+      g_assert_true (memcmp (reference, signal, n * channels * sizeof (float)) != 0);
+      for (guint b = 0; b < G_N_ELEMENTS (blocks); b++)
+        {
+          g_autofree float *out = render_events (signal, n, channels, blocks[b], events,
+                                                 G_N_ELEMENTS (events));
+
+          g_assert_cmpmem (reference, n * channels * sizeof (float), out,
+                           n * channels * sizeof (float));
+        }
+    }
+}
+
+/* An eq whose bands are all off passes audio bit for bit, also once a band has been on. */
+static void
+test_off_is_bit_exact (void)
+{
+  const gsize n = 4800;
+  g_autofree float *signal = make_signal (48000, 2, n);
+  g_autofree float *out = g_memdup2 (signal, n * 2 * sizeof (float));
+  StrataEffect *fx = new_effect ("eq", 48000, 2);
+
+  strata_effect_process (fx, out, n);
+  g_assert_cmpmem (signal, n * 2 * sizeof (float), out, n * 2 * sizeof (float));
+  set_choice (fx, "b4_type", "peak");
+  set (fx, "b4_gain_db", 6);
+  strata_effect_process (fx, out, n);
+  g_assert_true (memcmp (signal, out, n * 2 * sizeof (float)) != 0);
+  set_choice (fx, "b4_type", "off");
+  memcpy (out, signal, n * 2 * sizeof (float));
+  strata_effect_process (fx, out, n);
+  g_assert_cmpmem (signal, n * 2 * sizeof (float), out, n * 2 * sizeof (float));
+  strata_effect_free (fx);
+}
+
+/* A type change switches at once: a peak turned into a notch at the sine's frequency removes
+ * it within 20 ms (16 time constants), without a burst on the way. A band turned back on
+ * from off starts from silence: its output equals a fresh instance's. */
+static void
+test_type_change (void)
+{
+  const unsigned rate = 48000;
+  const gsize n = rate / 4, at = 4803;
+  g_autofree float *y = g_new (float, n);
+  g_autofree float *fresh = NULL;
+  StrataEffect *fx = new_effect ("eq", rate, 1);
+  StrataEffect *other;
+  double peak = 0.0, rest = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    y[i] = 0.5f * sinf (2.0f * (float) G_PI * 1000.0f * i / rate);
+  set_choice (fx, "b2_type", "peak");
+  set (fx, "b2_freq", 1000);
+  set (fx, "b2_gain_db", 12);
+  set (fx, "b2_q", 4);
+  strata_effect_process (fx, y, at);
+  set_choice (fx, "b2_type", "notch");
+  strata_effect_process (fx, y + at, n - at);
+  for (gsize i = 0; i < n; i++)
+    {
+      if (i >= at + rate / 50)
+        rest = fmax (rest, fabs (y[i]));
+      peak = fmax (peak, fabs (y[i]));
+    }
+  g_test_message ("peak %.3f, after the change %.2e", peak, rest);
+  g_assert_cmpfloat (peak, <, 0.5 * 4.0 * 1.5);
+  g_assert_cmpfloat (rest, <, 0.5 * 1e-3);
+
+  /* Off and on again. */
+  set_choice (fx, "b2_type", "off");
+  for (gsize i = 0; i < n; i++)
+    y[i] = 0.5f * sinf (2.0f * (float) G_PI * 700.0f * i / rate);
+  fresh = g_memdup2 (y, n * sizeof (float));
+  strata_effect_process (fx, y, 1000);
+  set_choice (fx, "b2_type", "peak");
+  strata_effect_process (fx, y + 1000, n - 1000);
+  other = new_effect ("eq", rate, 1);
+  set_choice (other, "b2_type", "peak");
+  set (other, "b2_freq", 1000);
+  set (other, "b2_gain_db", 12);
+  set (other, "b2_q", 4);
+  strata_effect_process (other, fresh + 1000, n - 1000);
+  g_assert_cmpmem (fresh + 1000, (n - 1000) * sizeof (float), y + 1000,
+                   (n - 1000) * sizeof (float));
+  strata_effect_free (other);
+  strata_effect_free (fx);
+}
+
+/* Two channels are filtered apart: left alone in gives the mono response on the left and
+ * exact silence on the right. */
+static void
+test_channels_apart (void)
+{
+  const gsize n = 4800;
+  g_autofree float *mono = make_signal (48000, 1, n);
+  g_autofree float *stereo = g_new0 (float, n * 2);
+  StrataEffect *fx1 = new_effect ("filter", 48000, 1);
+  StrataEffect *fx2 = new_effect ("filter", 48000, 2);
+
+  for (gsize i = 0; i < n; i++)
+    stereo[2 * i] = mono[i];
+  set (fx1, "q", 3);
+  set (fx2, "q", 3);
+  strata_effect_process (fx1, mono, n);
+  strata_effect_process (fx2, stereo, n);
+  for (gsize i = 0; i < n; i++)
+    {
+      g_assert_cmpfloat (stereo[2 * i], ==, mono[i]);
+      g_assert_cmpfloat (stereo[2 * i + 1], ==, 0.0f);
+    }
+  strata_effect_free (fx1);
+  strata_effect_free (fx2);
+}
+
+/* The reported tail covers the ring down to -90 dBFS after loud input, the output then
+ * decays to exact zeros, and reset silences at once. Slow settings make the tail long. */
+static void
+test_tail_and_silence (void)
+{
+  static const Setting slow[] = {
+    { "peak", NULL, NULL, PEAKING_EQ, 50, 24, 18 },
+    { "low_cut", NULL, NULL, HPF, 20, 0, 0.1 },
+    { "high_cut", NULL, NULL, LPF, 20, 0, 18 },
+    { NULL, "filter", "band_pass", BPF_0DB, 100, 0, 18 },
+    { "low_shelf", "low_shelf", NULL, LOW_SHELF, 20, -24, 5 },
+    { "high_shelf", "high_shelf", NULL, HIGH_SHELF, 20000, 24, 0.1 },
+  };
+  const unsigned rate = 48000;
+  StrataEffect *fx = new_effect ("eq", rate, 2);
+
+  g_assert_cmpfloat (strata_effect_tail (fx), ==, 0.0);
+  strata_effect_free (fx);
+  for (guint s = 0; s < G_N_ELEMENTS (slow); s++)
+    {
+      const Setting *st = &slow[s];
+      const gsize loud = 2 * rate;
+      g_autofree float *buf = g_new (float, loud * 2);
+      double tail, ring = 0.0, ring_ends = 0.0;
+      gsize quiet, last = 0;
+      g_autofree float *silence = NULL;
+
+      if (st->eq_type != NULL)
+        {
+          fx = new_effect ("eq", rate, 2);
+          set_choice (fx, "b1_type", st->eq_type);
+          set (fx, "b1_freq", st->freq);
+          set (fx, "b1_gain_db", st->gain_db);
+          set (fx, "b1_q", st->q);
+        }
+      else
+        {
+          fx = new_effect (st->standalone, rate, 2);
+          if (st->mode != NULL)
+            set_choice (fx, "mode", st->mode);
+          else
+            set (fx, "gain_db", st->gain_db);
+          set (fx, "freq", st->freq);
+          set (fx, "q", st->q);
+        }
+      /* Full scale at the band's frequency: the largest ring. */
+      for (gsize i = 0; i < loud; i++)
+        buf[2 * i] = buf[2 * i + 1] = (float) sin (2.0 * G_PI * st->freq * i / rate);
+      tail = strata_effect_tail (fx);
+      quiet = (gsize) (2.0 * tail * rate) + rate;
+      silence = g_new0 (float, quiet * 2);
+      strata_effect_process (fx, buf, loud);
+      strata_effect_process (fx, silence, quiet);
+      for (gsize k = 0; k < quiet * 2; k++)
+        {
+          if (silence[k] != 0.0f)
+            last = k / 2;
+          if (k / 2 >= (gsize) (tail * rate))
+            ring = fmax (ring, fabs (silence[k]));
+          if (fabs (silence[k]) >= pow (10.0, -90.0 / 20.0))
+            ring_ends = (double) (k / 2 + 1) / rate;
+        }
+      g_test_message ("%s %s: tail %.3f s, below -90 dBFS after %.3f s, then at most "
+                      "%.1f dBFS, exact zeros after %.3f s",
+                      st->eq_type ? st->eq_type : "-", st->standalone ? st->standalone : "-",
+                      tail, ring_ends, 20 * log10 (ring + 1e-30), (double) last / rate);
+      g_assert_cmpfloat (ring, <, pow (10.0, -90.0 / 20.0));
+      /* A bound, but not a careless one. */
+      g_assert_cmpfloat (tail, <, 3.0 * ring_ends + 0.02);
+      g_assert_cmpuint (last, <, quiet - rate);
+
+      memcpy (buf, silence, sizeof (float));
+      buf[0] = 1.0f;
+      strata_effect_process (fx, buf, 1);
+      strata_effect_reset (fx);
+      memset (silence, 0, quiet * 2 * sizeof (float));
+      strata_effect_process (fx, silence, rate / 10);
+      for (gsize k = 0; k < rate / 10 * 2; k++)
+        g_assert_cmpfloat (silence[k], ==, 0.0f);
+      strata_effect_free (fx);
+    }
+}
+
+/* After reset a value applies at once again, as after create. */
+static void
+test_reset_applies_at_once (void)
+{
+  const gsize n = 4800;
+  g_autofree float *a = make_signal (48000, 2, n);
+  g_autofree float *b = g_memdup2 (a, n * 2 * sizeof (float));
+  g_autofree float *scratch = make_signal (48000, 2, n);
+  StrataEffect *fx = new_effect ("high_shelf", 48000, 2);
+  StrataEffect *fresh = new_effect ("high_shelf", 48000, 2);
+
+  strata_effect_process (fx, scratch, n);
+  set (fx, "gain_db", 12);     /* gliding when the reset comes */
+  strata_effect_process (fx, scratch, 100);
+  strata_effect_reset (fx);
+  set (fx, "gain_db", -8);
+  set (fx, "freq", 2000);
+  set (fresh, "gain_db", -8);
+  set (fresh, "freq", 2000);
+  strata_effect_process (fx, a, n);
+  strata_effect_process (fresh, b, n);
+  g_assert_cmpmem (a, n * 2 * sizeof (float), b, n * 2 * sizeof (float));
+  strata_effect_free (fx);
+  strata_effect_free (fresh);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -366,5 +710,12 @@ main (int argc, char *argv[])
   g_test_add_func ("/fx-filters/defaults", test_defaults);
   g_test_add_func ("/fx-filters/bands-multiply", test_bands_multiply);
   g_test_add_func ("/fx-filters/frequency-clamp", test_frequency_clamp);
+  g_test_add_func ("/fx-filters/gain-glide", test_gain_glide);
+  g_test_add_func ("/fx-filters/block-size-with-changes", test_block_size_with_changes);
+  g_test_add_func ("/fx-filters/off-is-bit-exact", test_off_is_bit_exact);
+  g_test_add_func ("/fx-filters/type-change", test_type_change);
+  g_test_add_func ("/fx-filters/channels-apart", test_channels_apart);
+  g_test_add_func ("/fx-filters/tail-and-silence", test_tail_and_silence);
+  g_test_add_func ("/fx-filters/reset-applies-at-once", test_reset_applies_at_once);
   return g_test_run ();
 }

@@ -17,6 +17,7 @@
  * transient. A band that comes back from `off` starts from a zero state, since what it held was
  * left over from before it was switched off. An `off` band is skipped entirely.
  */
+#include <complex.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -27,11 +28,13 @@
 #define MAX_CHANNELS 2
 #define BLOCK        16      /* frames between coefficient updates while gliding */
 #define MAX_FREQ     0.49    /* of the sample rate */
-/* State below this is flushed to zero, so silence ends in exact zeros (and never denormals). */
+/* State below FLUSH is zeroed, so it never turns denormal; while the input is exact silence,
+ * state below SILENT_FLUSH (-160 dBFS) is zeroed too, so a slow ring ends in exact zeros soon
+ * after it falls below -90 dBFS, without touching any signal that is not silence. */
 #define FLUSH        1e-20
-/* The tail lasts until a ring at up to +24 dB (the largest boost) has fallen below -90 dBFS. */
-#define TAIL_DB      120.0
-#define MIN_TAIL_S   0.01
+#define SILENT_FLUSH 1e-8
+#define TAIL_LEVEL   3.1622776601683795e-05   /* -90 dBFS */
+#define MAX_TAIL_S   60.0
 
 typedef enum
 {
@@ -57,12 +60,17 @@ typedef struct
 
 typedef struct
 {
+  double b0, b1, b2, a1, a2;    /* normalised by a0 */
+} Coeffs;
+
+typedef struct
+{
   BiquadType type;
   Glide      log2_freq;
   Glide      gain_db;
   Glide      log_q;
   bool       gliding;
-  double     b0, b1, b2, a1, a2;     /* normalised by a0 */
+  Coeffs     c;
   double     z1[MAX_CHANNELS], z2[MAX_CHANNELS];
 } Band;
 
@@ -163,9 +171,8 @@ glide_advance (Glide *g, unsigned frames)
 }
 
 /* The cookbook's coefficients, normalised by a0. */
-static void
-cookbook (BiquadType type, double rate, double freq, double gain_db, double q,
-          double *b0, double *b1, double *b2, double *a1, double *a2)
+static Coeffs
+cookbook (BiquadType type, double rate, double freq, double gain_db, double q)
 {
   double w0 = 2.0 * M_PI * freq / rate;
   double cw = cos (w0);
@@ -231,21 +238,16 @@ cookbook (BiquadType type, double rate, double freq, double gain_db, double q,
       a[1] = -2.0 * cw;
       a[2] = 1.0 - alpha;
     }
-  *b0 = b[0] / a[0];
-  *b1 = b[1] / a[0];
-  *b2 = b[2] / a[0];
-  *a1 = a[1] / a[0];
-  *a2 = a[2] / a[0];
+  return (Coeffs) { b[0] / a[0], b[1] / a[0], b[2] / a[0], a[1] / a[0], a[2] / a[0] };
 }
 
 static void
 band_update (const Biquads *self, Band *band)
 {
-  cookbook (band->type, self->rate,
-            exp2 (glide_value (&band->log2_freq, self->ramp)),
-            glide_value (&band->gain_db, self->ramp),
-            exp (glide_value (&band->log_q, self->ramp)),
-            &band->b0, &band->b1, &band->b2, &band->a1, &band->a2);
+  band->c = cookbook (band->type, self->rate,
+                      exp2 (glide_value (&band->log2_freq, self->ramp)),
+                      glide_value (&band->gain_db, self->ramp),
+                      exp (glide_value (&band->log_q, self->ramp)));
 }
 
 static bool
@@ -271,23 +273,32 @@ band_set_type (Biquads *self, Band *band, BiquadType type)
 static void
 band_run (Band *band, double *x, unsigned n, unsigned channels)
 {
-  const double b0 = band->b0, b1 = band->b1, b2 = band->b2, a1 = band->a1, a2 = band->a2;
+  const double b0 = band->c.b0, b1 = band->c.b1, b2 = band->c.b2;
+  const double a1 = band->c.a1, a2 = band->c.a2;
 
   for (unsigned c = 0; c < channels; c++)
     {
       double z1 = band->z1[c], z2 = band->z2[c];
+      bool silent = true;
+      double flush;
 
       for (unsigned i = c; i < n * channels; i += channels)
         {
           double in = x[i];
           double out = b0 * in + z1;
 
+          silent &= in == 0.0;
           z1 = b1 * in - a1 * out + z2;
           z2 = b2 * in - a2 * out;
           x[i] = out;
         }
-      band->z1[c] = fabs (z1) < FLUSH ? 0.0 : z1;
-      band->z2[c] = fabs (z2) < FLUSH ? 0.0 : z2;
+      /* Both at once: the states of a cut can be far larger than the output they make
+       * together, and zeroing one alone would release the difference. */
+      flush = silent ? SILENT_FLUSH : FLUSH;
+      if (fabs (z1) < flush && fabs (z2) < flush)
+        z1 = z2 = 0.0;
+      band->z1[c] = z1;
+      band->z2[c] = z2;
     }
 }
 
@@ -391,36 +402,77 @@ biquads_process (StrataEffect *effect, float *frames, size_t n_frames)
     }
 }
 
-/* The slowest pole of the settled bands sets how long a ring lasts. */
+/* Frames until m r^(n-1) / (1 - r), the sum of m r^(k-1) over k >= n, is below `level`. */
+static double
+pole_frames (double m, double r, double level)
+{
+  if (r == 0.0 || m / (1.0 - r) <= level)
+    return 1.0;
+  return 1.0 + log (level * (1.0 - r) / m) / log (r);
+}
+
+/* The impulse response of a stable biquad is, from frame 1 on, h[n] = K_p p^n + K_q q^n over
+ * its poles p, q (residues of H(z) z^(n-1)), |K_p p| = |N(p)| / |p - q| with N the numerator.
+ * Input within [-1, 1] that stops leaves a ring of at most the sum of |h| from there on: below
+ * `level` after the frames returned. `*l1` is the sum of all |h|, the most the band can
+ * amplify another band's ring. */
+static double
+ring_frames (const Coeffs *c, double level, double *l1)
+{
+  double complex root = csqrt ((double complex) (c->a1 * c->a1 - 4.0 * c->a2));
+  double complex pole[2] = { (-c->a1 + root) / 2.0, (-c->a1 - root) / 2.0 };
+  /* Equal poles (Q = 0.5) make the residues infinite; the floor keeps a finite, loose bound. */
+  double sep = fmax (cabs (pole[0] - pole[1]), 1e-6);
+  double frames = 1.0;
+
+  *l1 = fabs (c->b0);
+  for (unsigned k = 0; k < 2; k++)
+    {
+      double complex p = pole[k];
+      double r = cabs (p), m = cabs ((c->b0 * p + c->b1) * p + c->b2) / sep;
+
+      if (!(r < 1.0))
+        {
+          *l1 = INFINITY;
+          return INFINITY;
+        }
+      *l1 += m / (1.0 - r);
+      frames = fmax (frames, pole_frames (m, r, level / 2.0));
+    }
+  return frames;
+}
+
+/* The bands ring one after the other: each band's ring must fall below -90 dBFS by as much
+ * as the other bands can amplify it. */
 static double
 biquads_tail (const StrataEffect *effect)
 {
   const Biquads *self = (const Biquads *) effect;
-  double radius = 0.0;
-  bool active = false;
+  Coeffs c[MAX_BANDS];
+  double l1[MAX_BANDS], gain = 1.0, frames = 0.0;
+  unsigned n = 0;
 
   for (unsigned b = 0; b < self->n_bands; b++)
     {
       const Band *band = &self->bands[b];
-      double b0, b1, b2, a1, a2, disc, r;
 
       if (band->type == BQ_OFF)
         continue;
-      active = true;
-      cookbook (band->type, self->rate, exp2 (band->log2_freq.target), band->gain_db.target,
-                exp (band->log_q.target), &b0, &b1, &b2, &a1, &a2);
-      disc = a1 * a1 - 4.0 * a2;
-      if (disc < 0.0)
-        r = sqrt (a2);
-      else
-        r = (fabs (a1) + sqrt (disc)) / 2.0;
-      radius = fmax (radius, r);
+      c[n] = cookbook (band->type, self->rate, exp2 (band->log2_freq.target),
+                       band->gain_db.target, exp (band->log_q.target));
+      ring_frames (&c[n], TAIL_LEVEL, &l1[n]);
+      gain *= l1[n];
+      n++;
     }
-  if (!active)
-    return 0.0;
-  if (!(radius < 1.0))
-    return 60.0;
-  return fmax (MIN_TAIL_S, TAIL_DB / 20.0 * log (10.0) / -log (radius) / self->rate);
+  if (!(gain < INFINITY))
+    return MAX_TAIL_S;
+  for (unsigned b = 0; b < n; b++)
+    {
+      double unused;
+
+      frames = fmax (frames, ring_frames (&c[b], TAIL_LEVEL * l1[b] / gain, &unused));
+    }
+  return fmin (frames / self->rate, MAX_TAIL_S);
 }
 
 static void
