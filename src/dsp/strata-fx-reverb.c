@@ -330,21 +330,19 @@ freeverb_process (StrataEffect *fx, float *frames, size_t n_frames)
 }
 
 /* The longest comb falls 90 dB after 90 / (-20 log10 feedback) round trips (its damping
- * low-pass has unity gain at DC); each allpass then rings on for 90 dB at 6 dB a loop. */
+ * low-pass has unity gain at DC), then passes the allpasses, which ring out far sooner. */
 static double
 freeverb_tail (const StrataEffect *fx)
 {
   const Freeverb *self = (const Freeverb *) fx;
   const Glide *room = &self->p[FV_ROOM_SIZE];
-  double size = room->cur > room->target ? room->cur : room->target;
-  double feedback = size * FV_SCALE_ROOM + FV_OFFSET_ROOM;
-  double trips = 90.0 / (-20.0 * log10 (feedback));
-  double comb = scaled_frames (fv_comb_tuning[FV_COMBS - 1] + FV_SPREAD, self->rate);
-  double allpass = 0.0;
+  double feedback = fmax (room->cur, room->target) * FV_SCALE_ROOM + FV_OFFSET_ROOM;
+  double frames = 90.0 / (-20.0 * log10 (feedback))
+                  * scaled_frames (fv_comb_tuning[FV_COMBS - 1] + FV_SPREAD, self->rate);
 
   for (unsigned i = 0; i < FV_ALLPASSES; i++)
-    allpass += scaled_frames (fv_allpass_tuning[i] + FV_SPREAD, self->rate);
-  return (trips * comb + 90.0 / (-20.0 * log10 (FV_ALLPASS_FEEDBACK)) * allpass) / self->rate;
+    frames += scaled_frames (fv_allpass_tuning[i] + FV_SPREAD, self->rate);
+  return frames / self->rate;
 }
 
 const StrataEffectClass strata_fx_freeverb = {
@@ -415,10 +413,11 @@ typedef struct
   double diffuser_gain[N_DIFFUSERS];
 
   Line lines[N_LINES];
-  double lp[N_LINES];       /* the damping low-passes' states */
+  double lp[N_LINES];       /* the damping low-passes' states: output ... */
+  double lp_in[N_LINES];    /* ... and input */
   double c_direct[N_LINES]; /* loop gain times the shelf's direct part */
   double c_low[N_LINES];    /* ... and its low-passed part */
-  double lp_coef;
+  double lp_pole, lp_zero_gain;
 } Fdn;
 
 static bool
@@ -430,6 +429,13 @@ is_prime (unsigned n)
     if (n % d == 0)
       return false;
   return true;
+}
+
+/* The predelay glides in frames and rests on a whole number of them. */
+static double
+predelay_frames (double ms, unsigned rate)
+{
+  return floor (ms * rate / 1000.0 + 0.5);
 }
 
 static void
@@ -450,8 +456,13 @@ static void
 fdn_update_coefs (Fdn *self)
 {
   double decay = self->p[FDN_DECAY].cur;
+  double corner = fmin (self->p[FDN_DAMPING].cur, 0.49 * self->rate);
+  double k_lp = tan (M_PI * corner / self->rate);
 
-  self->lp_coef = exp (-2.0 * M_PI * self->p[FDN_DAMPING].cur / self->rate);
+  /* Bilinear one-pole low-pass: -3 dB at `corner` exactly, so a damping at 20 kHz leaves the
+   * audio band's decay alone (the impulse-invariant pole would still cut above 5 kHz). */
+  self->lp_pole = (1.0 - k_lp) / (1.0 + k_lp);
+  self->lp_zero_gain = (1.0 - self->lp_pole) / 2.0;
   for (unsigned i = 0; i < N_LINES; i++)
     {
       double g = pow (10.0, -3.0 * self->lines[i].len / (self->rate * decay));
@@ -482,6 +493,7 @@ fdn_create (const StrataEffectClass *klass,
   self->fresh = true;
   for (unsigned p = 0; p < FDN_N_PARAMS; p++)
     glide_init (&self->p[p], klass->params[p].def);
+  glide_init (&self->p[FDN_PREDELAY], predelay_frames (klass->params[FDN_PREDELAY].def, rate));
 
   self->pre_len = (unsigned) ceil (PREDELAY_MAX_MS * rate / 1000.0) + 2;
   self->pre = calloc (self->pre_len, sizeof *self->pre);
@@ -533,6 +545,7 @@ fdn_reset (StrataEffect *fx)
   for (unsigned i = 0; i < N_LINES; i++)
     line_clear (&self->lines[i]);
   memset (self->lp, 0, sizeof self->lp);
+  memset (self->lp_in, 0, sizeof self->lp_in);
   for (unsigned p = 0; p < FDN_N_PARAMS; p++)
     glide_snap (&self->p[p]);
   self->phase = 0;
@@ -547,6 +560,8 @@ fdn_set_param (StrataEffect *fx, unsigned index, double value)
 
   if (index >= FDN_N_PARAMS)
     return;
+  if (index == FDN_PREDELAY)
+    value = predelay_frames (value, self->rate);
   glide_set (&self->p[index], value, self->fresh, self->ramp);
   if (self->fresh)
     fdn_update_coefs (self);
@@ -592,7 +607,7 @@ hadamard8 (double *v)
 static inline void
 fdn_tick (Fdn *self, double in, double *left, double *right)
 {
-  double x = fdn_predelay (self, in, self->p[FDN_PREDELAY].cur * self->rate / 1000.0);
+  double x = fdn_predelay (self, in, self->p[FDN_PREDELAY].cur);
   double v[N_LINES];
   double l = 0.0, r = 0.0;
 
@@ -612,7 +627,9 @@ fdn_tick (Fdn *self, double in, double *left, double *right)
 
       l += tap_left[i] * y;
       r += tap_right[i] * y;
-      self->lp[i] = flush (y + self->lp_coef * (self->lp[i] - y));
+      self->lp[i] = flush (self->lp_zero_gain * (y + self->lp_in[i])
+                           + self->lp_pole * self->lp[i]);
+      self->lp_in[i] = y;
       v[i] = self->c_direct[i] * y + self->c_low[i] * self->lp[i];
     }
   hadamard8 (v);
@@ -674,8 +691,8 @@ fdn_tail (const StrataEffect *fx)
 
   for (unsigned i = 0; i < N_DIFFUSERS; i++)
     longest += self->diffusers[i].len;
-  return 1.5 * fmax (decay->cur, decay->target) + fmax (pre->cur, pre->target) / 1000.0
-         + longest / self->rate;
+  return 1.5 * fmax (decay->cur, decay->target)
+         + (fmax (pre->cur, pre->target) + longest) / self->rate;
 }
 
 static StrataEffect *
