@@ -53,6 +53,7 @@
 #define LOWPASS_OFF 20000.0
 #define TAIL_DB -90.0
 #define CHORUS_MIN_FRAMES 2.0
+#define MAX_TIME_MS 4000.0
 
 /* ---- glides, crossfaded taps, the shared instance ---------------------------------------- */
 
@@ -338,11 +339,10 @@ feedback_tail (const TimeFx *self, unsigned fb_index)
 
 #define MIX_PARAM(def) { "mix", "Mix", "", STRATA_PARAM_CONTINUOUS, 0.0, 1.0, def, NULL, \
                          STRATA_PARAM_LINEAR }
-#define TIME_PARAM(name, label, def) { name, label, "ms", STRATA_PARAM_CONTINUOUS, 1.0, 4000.0, \
+#define TIME_PARAM(name, label, def) { name, label, "ms", STRATA_PARAM_CONTINUOUS, 1.0, MAX_TIME_MS, \
                                        def, NULL, STRATA_PARAM_LOG }
 #define FEEDBACK_PARAM(def) { "feedback", "Feedback", "", STRATA_PARAM_CONTINUOUS, 0.0, 0.95, \
                               def, NULL, STRATA_PARAM_LINEAR }
-#define MAX_TIME_MS 4000.0
 
 /* ---- delay --------------------------------------------------------------------------------- */
 
