@@ -477,6 +477,80 @@ test_mix_glides (void)
     }
 }
 
+typedef struct
+{
+  gsize frame;
+  const char *name;
+  double value;
+} Event;
+
+/* Renders `signal` in blocks of `block` frames, split where an event sets a parameter. */
+static float *
+render_automated (const StrataEffectClass *klass,
+                  const float             *signal,
+                  gsize                    n,
+                  gsize                    block,
+                  const Event             *events,
+                  guint                    n_events)
+{
+  StrataEffect *fx = make (klass, 48000, 2, NULL);
+  float *out = g_memdup2 (signal, n * 2 * sizeof (float));
+  guint next = 0;
+
+  for (gsize done = 0; done < n;)
+    {
+      gsize len = MIN (block, n - done);
+
+      for (; next < n_events && events[next].frame == done; next++)
+        strata_effect_set_param (fx, (unsigned) strata_effect_param_index (klass, events[next].name),
+                                 events[next].value);
+      if (next < n_events)
+        len = MIN (len, events[next].frame - done);
+      strata_effect_process (fx, out + 2 * done, len);
+      done += len;
+    }
+  strata_effect_free (fx);
+  return out;
+}
+
+/* Changes while running (decay and damping recompute the loops every 16 frames, predelay and
+ * mix glide every frame) give the same output whatever the block size. */
+static void
+test_automation_block_size (void)
+{
+  static const Event hall_events[] = {
+    { 3001, "decay_s", 5.0 }, { 3001, "damping", 1000.0 }, { 3001, "predelay_ms", 123.4 },
+    { 3001, "mix", 0.6 }, { 7777, "decay_s", 0.3 }, { 7777, "predelay_ms", 0.0 },
+    { 7780, "damping", 20000.0 },
+  };
+  static const Event freeverb_events[] = {
+    { 3001, "room_size", 1.0 }, { 3001, "damping", 0.0 }, { 3001, "width", 0.2 },
+    { 3001, "mix", 0.6 }, { 7777, "room_size", 0.1 }, { 7780, "damping", 1.0 },
+  };
+  static const gsize blocks[] = { 1, 17, 256, 4096 };
+  static const StrataEffectClass *const classes[] = {
+    &strata_fx_freeverb, &strata_fx_hall_reverb, &strata_fx_plate_reverb,
+  };
+  const gsize n = 24000;
+  g_autofree float *signal = noise (2, n);
+
+  for (guint k = 0; k < G_N_ELEMENTS (classes); k++)
+    {
+      const Event *events = k == 0 ? freeverb_events : hall_events;
+      guint n_events = k == 0 ? G_N_ELEMENTS (freeverb_events) : G_N_ELEMENTS (hall_events);
+      g_autofree float *reference = render_automated (classes[k], signal, n, 4096, events,
+                                                      n_events);
+
+      for (guint b = 0; b < G_N_ELEMENTS (blocks); b++)
+        {
+          g_autofree float *out = render_automated (classes[k], signal, n, blocks[b], events,
+                                                    n_events);
+
+          g_assert_cmpmem (out, n * 2 * sizeof (float), reference, n * 2 * sizeof (float));
+        }
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -490,5 +564,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/fx-reverb/mix-zero-is-dry", test_mix_zero_is_dry);
   g_test_add_func ("/fx-reverb/mono-is-left-of-stereo", test_mono_is_left_of_stereo);
   g_test_add_func ("/fx-reverb/mix-glides", test_mix_glides);
+  g_test_add_func ("/fx-reverb/automation-block-size", test_automation_block_size);
   return g_test_run ();
 }
