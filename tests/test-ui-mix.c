@@ -431,22 +431,51 @@ test_inserts (Fixture *f, gconstpointer data)
   GtkWidget *row, *button;
   guint depth;
 
-  /* No effect kinds yet: adding is disabled, with a tooltip that says so. */
-  button = find_child (strip, GTK_TYPE_MENU_BUTTON, NULL);
+  /* Add Effect lists every effect of the registry: its label, its description as tooltip. */
+  button = find_child (strip, GTK_TYPE_MENU_BUTTON, "add-insert");
   g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (button)), ==, "Add Effect");
-  g_assert_false (gtk_widget_get_sensitive (button));
-  g_assert_nonnull (gtk_widget_get_tooltip_text (button));
+  g_assert_true (gtk_widget_get_sensitive (button));
+  {
+    GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+
+    g_assert_cmpint (g_menu_model_get_n_items (menu), ==, strata_effect_n_classes ());
+    for (guint i = 0; i < strata_effect_n_classes (); i++)
+      {
+        const StrataEffectClass *klass = strata_effect_class_get (i);
+        g_autofree char *label = NULL, *tooltip = NULL, *target = NULL;
+
+        g_assert_true (g_menu_model_get_item_attribute (menu, i, "label", "s", &label));
+        g_assert_true (g_menu_model_get_item_attribute (menu, i, "tooltip", "s", &tooltip));
+        g_assert_true (g_menu_model_get_item_attribute (menu, i, "target", "s", &target));
+        g_assert_cmpstr (label, ==, klass->label);
+        g_assert_cmpstr (tooltip, ==, klass->description);
+        g_assert_cmpstr (target, ==, klass->type);
+      }
+  }
+  /* Choosing Compressor adds one at the end, in one step. */
+  depth = undo_depth (f);
+  gtk_widget_activate_action (strip, "strip.add-insert", "s", "compressor");
+  g_assert_cmpuint (g_list_model_get_n_items (inserts), ==, 1);
+  {
+    g_autoptr(StrataInsert) added = g_list_model_get_item (inserts, 0);
+    g_assert_cmpstr (strata_insert_get_kind (added), ==, "compressor");
+  }
+  g_assert_cmpuint (undo_depth (f), ==, depth + 1);
+  undo (f);
+  g_assert_cmpuint (g_list_model_get_n_items (inserts), ==, 0);
 
   /* Inserts a project holds show as slots, in order. */
   strata_project_push (f->project, strata_commands_add_insert (f->project, hats, first, 0));
   strata_project_push (f->project, strata_commands_add_insert (f->project, hats, second, 1));
   row = find_child (strip, GTK_TYPE_BOX, "insert");
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_first_child (row))), ==,
-                   "compressor");
+  button = find_child (row, GTK_TYPE_MENU_BUTTON, "insert-slot");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_menu_button_get_child (
+                                         GTK_MENU_BUTTON (button)))), ==,
+                   strata_fx_compressor.label);
   depth = undo_depth (f);
 
-  /* The slot's toggle is "on": off bypasses, one step. */
-  button = find_child (row, GTK_TYPE_TOGGLE_BUTTON, NULL);
+  /* The toggle after the slot is "on": off bypasses, one step. */
+  button = gtk_widget_get_next_sibling (button);
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), FALSE);
   g_assert_true (strata_insert_get_bypass (first));
@@ -465,6 +494,97 @@ test_inserts (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (inserts), ==, 1);
   undo (f);
   g_assert_cmpuint (g_list_model_get_n_items (inserts), ==, 2);
+}
+
+/* The widget that shows parameter `name` in an open panel (NULL without one). */
+static GtkWidget *
+panel_control (GtkWidget *panel, const char *name, GType type)
+{
+  GtkWidget *row = find_child (panel, GTK_TYPE_BOX, name);
+
+  return row ? find_child (row, type, NULL) : NULL;
+}
+
+/* Opens the panel of the strip's insert `index` (the view in a window, as in the app). */
+static GtkWidget *
+open_panel (GtkWidget *strip, guint index)
+{
+  GtkWidget *row = find_child (strip, GTK_TYPE_BOX, "insert");
+  GtkWidget *slot;
+
+  for (guint i = 0; i < index; i++)
+    row = gtk_widget_get_next_sibling (row);
+  slot = find_child (row, GTK_TYPE_MENU_BUTTON, "insert-slot");
+  gtk_menu_button_popup (GTK_MENU_BUTTON (slot));
+  iterate ();
+  return gtk_popover_get_child (gtk_menu_button_get_popover (GTK_MENU_BUTTON (slot)));
+}
+
+static void
+test_effect_panel (Fixture *f, gconstpointer data)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *strip = strip_widget (f, "keys");
+  StrataStrip *keys = model_strip (f, "keys");
+  const char *types[] = { "compressor", "eq", "limiter" };
+  GType kinds[] = { GTK_TYPE_SCALE, GTK_TYPE_DROP_DOWN, GTK_TYPE_SWITCH };
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_set_child (GTK_WINDOW (window), f->view);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate ();
+
+  /* One control per descriptor parameter, of the kind the descriptor says. */
+  for (guint t = 0; t < G_N_ELEMENTS (types); t++)
+    {
+      const StrataEffectClass *klass = strata_effect_class_find (types[t]);
+      GtkWidget *panel;
+      guint rows = 0;
+
+      gtk_widget_activate_action (strip, "strip.add-insert", "s", types[t]);
+      panel = open_panel (strip, t);
+      g_assert_nonnull (panel);
+      for (GtkWidget *c = gtk_widget_get_first_child (panel); c;
+           c = gtk_widget_get_next_sibling (c))
+        rows += strata_effect_param_index (klass, gtk_widget_get_name (c)) >= 0;
+      g_assert_cmpuint (rows, ==, klass->n_params);
+      for (guint i = 0; i < klass->n_params; i++)
+        g_assert_nonnull (panel_control (panel, klass->params[i].name,
+                                         kinds[klass->params[i].kind]));
+    }
+
+  /* Moving the threshold: a drag is one command, and one undo restores the parameter. */
+  if (strata_effect_param_index (&strata_fx_compressor, "threshold_db") >= 0)
+    {
+      g_autoptr(StrataInsert) comp = g_list_model_get_item (strata_strip_get_inserts (keys), 0);
+      g_autoptr(GVariant) before = g_variant_ref (strata_insert_get_params (comp));
+      GtkWidget *panel = open_panel (strip, 0);
+      GtkWidget *scale = panel_control (panel, "threshold_db", GTK_TYPE_SCALE);
+      GtkWidget *value = gtk_widget_get_last_child (gtk_widget_get_first_child (
+                                                      gtk_widget_get_parent (scale)));
+      GtkGesture *click = find_controller (scale, GTK_TYPE_GESTURE_CLICK, GTK_PHASE_CAPTURE);
+      guint depth = undo_depth (f);
+      double threshold = 0.0;
+      gboolean handled = FALSE;
+
+      g_signal_emit_by_name (click, "pressed", 1, 10.0, 5.0);
+      g_signal_emit_by_name (scale, "change-value", GTK_SCROLL_JUMP, -30.0, &handled);
+      g_signal_emit_by_name (scale, "change-value", GTK_SCROLL_JUMP, -24.5, &handled);
+      strata_insert_get_value (comp, "threshold_db", &threshold);
+      g_assert_cmpfloat (threshold, ==, -24.5);
+      g_assert_cmpfloat (gtk_range_get_value (GTK_RANGE (scale)), ==, -24.5);
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (value)), ==, "-24.5 dB");
+      g_assert_cmpuint (undo_depth (f), ==, depth + 1);
+      undo (f);
+      g_assert_true (g_variant_equal (strata_insert_get_params (comp), before));
+      g_assert_cmpfloat (gtk_range_get_value (GTK_RANGE (scale)), ==, -18.0);
+    }
+  else
+    g_test_message ("compressor has no threshold_db yet: the drag is not tested");
+
+  gtk_window_set_child (GTK_WINDOW (window), NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate ();
 }
 
 static void
@@ -691,6 +811,7 @@ main (int argc, char *argv[])
   ADD ("output", test_output);
   ADD ("send-drag", test_send_drag);
   ADD ("inserts", test_inserts);
+  ADD ("effect-panel", test_effect_panel);
   ADD ("rename-and-arm", test_rename_and_arm);
   g_test_add_func ("/ui-mix/engine-meters", test_engine_meters);
   g_test_add_func ("/ui-mix/meter", test_meter);

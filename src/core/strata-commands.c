@@ -1339,11 +1339,11 @@ strata_commands_apply_bus_presets (StrataProject *project, GError **error)
       if (existing == NULL)
         {
           GListStore *buses = buses_store (project);
+          guint n_buses = g_list_model_get_n_items (G_LIST_MODEL (buses));
+
           created = strata_bus_new (presets[p].id);
           g_object_set (created, "name", presets[p].name, NULL);
-          step (group, strata_list_insert_command_new (buses,
-                                                       g_list_model_get_n_items (G_LIST_MODEL (buses)),
-                                                       created));
+          step (group, strata_list_insert_command_new (buses, n_buses, created));
           bus = STRATA_STRIP (created);
         }
       if (g_list_model_get_n_items (strata_strip_get_inserts (bus)) == 0)

@@ -69,16 +69,6 @@ static const struct
   { "1+2", N_("Inputs 1+2") },
 };
 
-/* Insert kinds the engine can run. None yet: the effects come with issue 6, and until then the
- * slot list shows what a project holds and the Add Effect button says why it is disabled. */
-static const struct
-{
-  const char *kind;
-  const char *label;
-} effect_kinds[] = {
-  { NULL, NULL },
-};
-
 static void
 describe (GtkWidget *widget, const char *text)
 {
@@ -461,7 +451,8 @@ insert_bypass_toggled_cb (GtkToggleButton *button, StrataChannelStrip *self)
   if (bypass == strata_insert_get_bypass (insert))
     return;
   strata_session_apply (self->session,
-                        strata_property_command_new_value (insert, "bypass", bypass), NULL);
+                        strata_commands_set_insert_bypass (get_project (self), insert, bypass),
+                        NULL);
 }
 
 static void
@@ -494,23 +485,247 @@ insert_move_cb (GtkButton *button, StrataChannelStrip *self)
                         NULL);
 }
 
+/* ---- the parameter panel ---------------------------------------------------------------- */
+
+/* A panel control knows its insert and its parameter. A continuous parameter's scale runs over
+ * positions 0..1 on a logarithmic scale (LOG parameters with a positive range) or over the
+ * parameter's own range. */
+typedef struct
+{
+  StrataChannelStrip    *self;
+  StrataInsert          *insert;
+  const StrataParamDesc *param;
+  GtkWidget             *control;
+  GtkWidget             *value_label;   /* continuous only */
+} ParamControl;
+
+static gboolean
+is_log (const StrataParamDesc *param)
+{
+  return (param->flags & STRATA_PARAM_LOG) && param->min > 0.0 && param->max > param->min;
+}
+
+static double
+position_of (const StrataParamDesc *param, double value)
+{
+  return is_log (param) ? log (value / param->min) / log (param->max / param->min) : value;
+}
+
+static double
+value_at (const StrataParamDesc *param, double position)
+{
+  if (is_log (param))
+    return param->min * pow (param->max / param->min, CLAMP (position, 0.0, 1.0));
+  return CLAMP (position, param->min, param->max);
+}
+
+static char *
+format_param (const StrataParamDesc *param, double value)
+{
+  double size = fabs (value);
+  int digits = size >= 100.0 || value == floor (value) ? 0 : size >= 10.0 ? 1 : 2;
+
+  if (g_str_equal (param->unit, "Hz") && size >= 1000.0)
+    return g_strdup_printf ("%.*f kHz", size >= 10000.0 ? 1 : 2, value / 1000.0);
+  return g_strdup_printf ("%.*f%s%s", digits, value, *param->unit ? " " : "", param->unit);
+}
+
+/* The control shows the insert's value. Setting it from here changes nothing in the model:
+ * each handler below compares with the model first. */
+static void
+param_control_sync (ParamControl *pc)
+{
+  double value = pc->param->def;
+
+  strata_insert_get_value (pc->insert, pc->param->name, &value);
+  switch (pc->param->kind)
+    {
+    case STRATA_PARAM_CONTINUOUS:
+      {
+        g_autofree char *text = format_param (pc->param, value);
+        g_autofree char *tip = g_strdup_printf ("%s: %s", _(pc->param->label), text);
+
+        gtk_range_set_value (GTK_RANGE (pc->control), position_of (pc->param, value));
+        gtk_label_set_text (GTK_LABEL (pc->value_label), text);
+        describe (pc->control, tip);
+        break;
+      }
+    case STRATA_PARAM_CHOICE:
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (pc->control), (guint) value);
+      break;
+    case STRATA_PARAM_TOGGLE:
+      gtk_switch_set_active (GTK_SWITCH (pc->control), value >= 0.5);
+      break;
+    }
+}
+
+static void
+param_set (ParamControl *pc, double value, guint merge_key)
+{
+  GError *error = NULL;
+  double current = pc->param->def;
+  StrataCommand *command;
+
+  strata_insert_get_value (pc->insert, pc->param->name, &current);
+  value = strata_effect_param_clamp (pc->param, value);
+  if (value == current)
+    return;
+  command = strata_commands_set_insert_param (get_project (pc->self), pc->insert,
+                                              pc->param->name, value, merge_key, &error);
+  strata_session_apply (pc->self->session, command, error);
+}
+
+static gboolean
+param_change_value_cb (GtkRange *range, GtkScrollType scroll, gdouble position,
+                       ParamControl *pc)
+{
+  param_set (pc, value_at (pc->param, position), pc->self->scale_key);
+  param_control_sync (pc);
+  return TRUE;
+}
+
+static void
+param_pressed_cb (GtkGestureClick *gesture, int n_press, gdouble x, gdouble y,
+                  StrataChannelStrip *self)
+{
+  self->scale_key = strata_fader_next_merge_key ();
+}
+
+static void
+param_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, ParamControl *pc)
+{
+  param_set (pc, gtk_drop_down_get_selected (dropdown), 0);
+}
+
+static void
+param_active_cb (GtkSwitch *toggle, GParamSpec *pspec, ParamControl *pc)
+{
+  param_set (pc, gtk_switch_get_active (toggle) ? 1.0 : 0.0, 0);
+}
+
+static void
+panel_sync_cb (StrataInsert *insert, GParamSpec *pspec, GtkWidget *panel)
+{
+  GPtrArray *controls = g_object_get_data (G_OBJECT (panel), "controls");
+
+  for (guint i = 0; i < controls->len; i++)
+    param_control_sync (controls->pdata[i]);
+}
+
+static GtkWidget *
+param_row_new (StrataChannelStrip *self, StrataInsert *insert, const StrataParamDesc *param,
+               GPtrArray *controls)
+{
+  ParamControl *pc = g_new0 (ParamControl, 1);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (_(param->label));
+
+  pc->self = self;
+  pc->insert = insert;
+  pc->param = param;
+  gtk_widget_set_name (row, param->name);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_box_append (GTK_BOX (header), label);
+  gtk_box_append (GTK_BOX (row), header);
+
+  switch (param->kind)
+    {
+    case STRATA_PARAM_CONTINUOUS:
+      pc->value_label = gtk_label_new (NULL);
+      gtk_widget_add_css_class (pc->value_label, "numeric");
+      gtk_box_append (GTK_BOX (header), pc->value_label);
+      pc->control = is_log (param)
+                      ? gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 0.0, 1.0, 0.001)
+                      : gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, param->min,
+                                                  param->max, (param->max - param->min) / 1000.0);
+      gtk_widget_set_size_request (pc->control, 200, -1);
+      g_signal_connect (pc->control, "change-value", G_CALLBACK (param_change_value_cb), pc);
+      track_scale_gestures (self, pc->control, G_CALLBACK (param_pressed_cb));
+      break;
+    case STRATA_PARAM_CHOICE:
+      pc->control = gtk_drop_down_new_from_strings (param->choices);
+      describe (pc->control, _(param->label));
+      g_signal_connect (pc->control, "notify::selected", G_CALLBACK (param_selected_cb), pc);
+      break;
+    case STRATA_PARAM_TOGGLE:
+      pc->control = gtk_switch_new ();
+      gtk_widget_set_halign (pc->control, GTK_ALIGN_START);
+      describe (pc->control, _(param->label));
+      g_signal_connect (pc->control, "notify::active", G_CALLBACK (param_active_cb), pc);
+      break;
+    }
+  g_ptr_array_add (controls, pc);
+  param_control_sync (pc);
+  gtk_box_append (GTK_BOX (row), pc->control);
+  return row;
+}
+
+/* The insert's parameters as its descriptor lists them: a scale with its unit and value for a
+ * continuous one, a dropdown for a choice, a switch for a toggle; each change is one command,
+ * a drag one undo step. */
+static GtkWidget *
+param_panel_new (StrataChannelStrip *self, StrataInsert *insert)
+{
+  const StrataEffectClass *klass = strata_insert_get_class (insert);
+  GtkWidget *panel = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *title = gtk_label_new (klass ? _(klass->label) : strata_insert_get_kind (insert));
+  GPtrArray *controls = g_ptr_array_new_with_free_func (g_free);
+
+  gtk_widget_set_name (panel, "insert-panel");
+  gtk_widget_add_css_class (title, "heading");
+  gtk_box_append (GTK_BOX (panel), title);
+  if (klass == NULL || klass->n_params == 0)
+    gtk_box_append (GTK_BOX (panel), gtk_label_new (klass ? _("No parameters")
+                                                          : _("Not an effect Strata knows")));
+  for (guint i = 0; klass != NULL && i < klass->n_params; i++)
+    gtk_box_append (GTK_BOX (panel), param_row_new (self, insert, &klass->params[i], controls));
+  g_object_set_data_full (G_OBJECT (panel), "controls", controls,
+                          (GDestroyNotify) g_ptr_array_unref);
+  g_signal_connect_object (insert, "notify::params", G_CALLBACK (panel_sync_cb), panel, 0);
+  return panel;
+}
+
+/* Built each time the slot opens, so that a closed panel costs nothing. */
+static void
+slot_create_popup_cb (GtkMenuButton *slot, gpointer user_data)
+{
+  StrataChannelStrip *self = user_data;
+  StrataInsert *insert = row_insert (GTK_WIDGET (slot));
+
+  gtk_popover_set_child (gtk_menu_button_get_popover (slot), param_panel_new (self, insert));
+}
+
 static GtkWidget *
 insert_row_new (StrataChannelStrip *self, StrataInsert *insert, guint index, guint n)
 {
+  const StrataEffectClass *klass = strata_insert_get_class (insert);
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  GtkWidget *label = gtk_label_new (strata_insert_get_kind (insert));
+  GtkWidget *slot = gtk_menu_button_new ();
+  GtkWidget *label = gtk_label_new (klass ? _(klass->label) : strata_insert_get_kind (insert));
   GtkWidget *on = icon_button ("system-shutdown-symbolic", _("Effect on (off bypasses it)"),
                                TRUE);
   GtkWidget *up = icon_button ("go-up-symbolic", _("Move the effect up"), FALSE);
   GtkWidget *down = icon_button ("go-down-symbolic", _("Move the effect down"), FALSE);
   GtkWidget *remove = icon_button ("window-close-symbolic", _("Remove the effect"), FALSE);
+  g_autofree char *tip = g_strdup_printf (_("%s: show its parameters"),
+                                          klass ? _(klass->label)
+                                                : strata_insert_get_kind (insert));
 
   gtk_widget_set_name (row, "insert");
   g_object_set_data_full (G_OBJECT (row), "insert", g_object_ref (insert), g_object_unref);
+  gtk_widget_set_name (slot, "insert-slot");
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (label, TRUE);
-  gtk_widget_set_tooltip_text (label, strata_insert_get_kind (insert));
+  gtk_menu_button_set_child (GTK_MENU_BUTTON (slot), label);
+  gtk_menu_button_set_always_show_arrow (GTK_MENU_BUTTON (slot), FALSE);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (slot), gtk_popover_new ());
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (slot), slot_create_popup_cb, self,
+                                         NULL);
+  gtk_widget_add_css_class (slot, "flat");
+  gtk_widget_set_hexpand (slot, TRUE);
+  describe (slot, tip);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (on), !strata_insert_get_bypass (insert));
   g_signal_connect (on, "toggled", G_CALLBACK (insert_bypass_toggled_cb), self);
   g_signal_connect_object (insert, "notify::bypass", G_CALLBACK (insert_bypass_changed_cb), on,
@@ -523,7 +738,7 @@ insert_row_new (StrataChannelStrip *self, StrataInsert *insert, guint index, gui
   g_signal_connect (down, "clicked", G_CALLBACK (insert_move_cb), self);
   g_signal_connect (remove, "clicked", G_CALLBACK (insert_remove_cb), self);
 
-  gtk_box_append (GTK_BOX (row), label);
+  gtk_box_append (GTK_BOX (row), slot);
   gtk_box_append (GTK_BOX (row), on);
   gtk_box_append (GTK_BOX (row), up);
   gtk_box_append (GTK_BOX (row), down);
@@ -560,28 +775,26 @@ add_insert_action (GtkWidget *widget, const char *action_name, GVariant *paramet
                         NULL);
 }
 
+/* Every effect of the registry, by its label, its description as the tooltip. */
 static GtkWidget *
 add_insert_button_new (void)
 {
   GtkWidget *button = gtk_menu_button_new ();
   g_autoptr(GMenu) menu = g_menu_new ();
 
-  for (guint i = 0; effect_kinds[i].kind != NULL; i++)
+  for (guint i = 0; i < strata_effect_n_classes (); i++)
     {
-      g_autoptr(GMenuItem) item = g_menu_item_new (_(effect_kinds[i].label), NULL);
+      const StrataEffectClass *klass = strata_effect_class_get (i);
+      g_autoptr(GMenuItem) item = g_menu_item_new (_(klass->label), NULL);
 
-      g_menu_item_set_action_and_target (item, "strip.add-insert", "s", effect_kinds[i].kind);
+      g_menu_item_set_action_and_target (item, "strip.add-insert", "s", klass->type);
+      g_menu_item_set_attribute (item, "tooltip", "s", _(klass->description));
       g_menu_append_item (menu, item);
     }
+  gtk_widget_set_name (button, "add-insert");
   gtk_menu_button_set_label (GTK_MENU_BUTTON (button), _("Add Effect"));
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
-  if (g_menu_model_get_n_items (G_MENU_MODEL (menu)) == 0)
-    {
-      gtk_widget_set_sensitive (button, FALSE);
-      describe (button, _("Effects are not available yet"));
-    }
-  else
-    describe (button, _("Add an effect to the end of the insert chain"));
+  describe (button, _("Add an effect to the end of the insert chain"));
   return button;
 }
 
