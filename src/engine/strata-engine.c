@@ -89,8 +89,12 @@ parse_input (const char *input, guint channels, guint out[2])
     }
 }
 
+/* A new program continues `prev`'s effects where the inserts are the same (see
+ * strata_graph_state_new_after): shared instances, freed with the last program holding
+ * them, on the main thread; the audio thread runs one program per period, so never one
+ * instance twice at once, and the new values reach them on the new program's first period. */
 static Program *
-program_new (StrataProject *project, GError **error)
+program_new (StrataProject *project, const Program *prev, GError **error)
 {
   g_autoptr(StrataGraph) graph = strata_graph_compile (project, error);
   GListModel *tracks = strata_timeline_get_tracks (strata_project_get_timeline (project));
@@ -100,7 +104,8 @@ program_new (StrataProject *project, GError **error)
     return NULL;
   p = g_new0 (Program, 1);
   p->graph = g_steal_pointer (&graph);
-  p->state = strata_graph_state_new (p->graph, STRATA_BACKEND_MAX_BLOCK);
+  p->state = strata_graph_state_new_after (p->graph, STRATA_BACKEND_MAX_BLOCK,
+                                           prev ? prev->graph : NULL, prev ? prev->state : NULL);
   strata_graph_state_set_stems (p->state, TRUE);
   p->n_tracks = strata_graph_get_n_tracks (p->graph);
   p->n_meters = strata_graph_get_n_stems (p->graph) + 1;
@@ -179,6 +184,7 @@ typedef enum
   CMD_LOCATE,
   CMD_STOP_AT,
   CMD_PARAM,
+  CMD_INSERT_PARAM,
   CMD_RECORD,
   CMD_RECORD_STOP,
   CMD_MEASURE,
@@ -194,6 +200,8 @@ typedef struct
   StrataGraphStripKind strip_kind;
   guint                strip;
   StrataGraphParam     param;
+  guint                insert;          /* CMD_INSERT_PARAM: insert and parameter index */
+  guint                index;
   double               value;
   gint64               tail;
   guint                serial;          /* CMD_PLAY: acknowledged through rt_play_ack */
@@ -405,6 +413,11 @@ rt_command (StrataEngine *self, const Cmd *cmd)
       if (cmd->program == self->rt.program)
         strata_graph_set_param (self->rt.program->graph, cmd->strip_kind, cmd->strip,
                                 cmd->param, cmd->value);
+      break;
+    case CMD_INSERT_PARAM:
+      if (cmd->program == self->rt.program)
+        strata_graph_set_insert_param (self->rt.program->graph, cmd->strip_kind, cmd->strip,
+                                       cmd->insert, cmd->index, cmd->value);
       break;
     case CMD_RECORD:
       /* Output reaches input one period later plus what the devices add. */
@@ -1032,7 +1045,7 @@ install_program (StrataEngine *self, Program *p)
 static gboolean
 recompile (StrataEngine *self, GError **error)
 {
-  Program *p = program_new (self->project, error);
+  Program *p = program_new (self->project, self->program, error);
   gboolean tracks_changed;
 
   if (p == NULL)
@@ -1074,20 +1087,94 @@ strip_param_changed (StrataStrip *strip, GParamSpec *pspec, StrataEngine *self)
   send (self, &cmd);
 }
 
+typedef struct
+{
+  StrataEngine *engine;
+  StrataStrip  *strip;     /* not a reference: the watch goes before the strip does */
+  GVariant     *last;      /* the params the engine last saw */
+} InsertWatch;
+
+static void
+insert_watch_free (gpointer data, GClosure *closure)
+{
+  InsertWatch *watch = data;
+
+  g_clear_pointer (&watch->last, g_variant_unref);
+  g_free (watch);
+}
+
+/* A knob turn on an insert: each parameter that changed goes through the command ring, heard
+ * at once (gliding), before the recompile that follows it. */
+static void
+insert_params_changed (StrataInsert *insert, GParamSpec *pspec, InsertWatch *watch)
+{
+  StrataEngine *self = watch->engine;
+  GListModel *inserts = strata_strip_get_inserts (watch->strip);
+  const StrataEffectClass *klass = strata_effect_class_find (strata_insert_get_kind (insert));
+  GVariant *params = strata_insert_get_params (insert);
+  Cmd cmd = { .kind = CMD_INSERT_PARAM, .program = self->program, .insert = G_MAXUINT };
+
+  for (guint i = 0; i < g_list_model_get_n_items (inserts); i++)
+    {
+      g_autoptr(StrataInsert) item = g_list_model_get_item (inserts, i);
+      if (item == insert)
+        cmd.insert = i;
+    }
+  if (klass != NULL && self->program != NULL && cmd.insert != G_MAXUINT
+      && strata_graph_find_strip (self->program->graph, strata_strip_get_id (watch->strip),
+                                  &cmd.strip_kind, &cmd.strip))
+    for (guint p = 0; p < klass->n_params; p++)
+      {
+        cmd.index = p;
+        cmd.value = strata_graph_param_value (&klass->params[p], params);
+        if (cmd.value != strata_graph_param_value (&klass->params[p], watch->last))
+          send (self, &cmd);
+      }
+  g_clear_pointer (&watch->last, g_variant_unref);
+  watch->last = params ? g_variant_ref (params) : NULL;
+}
+
+static void lists_changed (GListModel *list, guint position, guint removed, guint added,
+                           StrataEngine *self);
+
 static void
 watch_strip (StrataEngine *self, gpointer strip)
 {
+  GListModel *inserts = strata_strip_get_inserts (strip);
+
   g_signal_connect_object (strip, "notify::volume-db", G_CALLBACK (strip_param_changed), self, 0);
   g_signal_connect_object (strip, "notify::pan", G_CALLBACK (strip_param_changed), self, 0);
   g_signal_connect_object (strip, "notify::mute", G_CALLBACK (strip_param_changed), self, 0);
   g_ptr_array_add (self->watched, g_object_ref (strip));
+  /* An insert added, removed or moved: watch the chain anew. */
+  g_signal_connect (inserts, "items-changed", G_CALLBACK (lists_changed), self);
+  g_ptr_array_add (self->watched, g_object_ref (inserts));
+  for (guint i = 0; i < g_list_model_get_n_items (inserts); i++)
+    {
+      g_autoptr(StrataInsert) insert = g_list_model_get_item (inserts, i);
+      InsertWatch *watch = g_new0 (InsertWatch, 1);
+      GVariant *params = strata_insert_get_params (insert);
+
+      watch->engine = self;
+      watch->strip = strip;
+      watch->last = params ? g_variant_ref (params) : NULL;
+      g_signal_connect_data (insert, "notify::params", G_CALLBACK (insert_params_changed), watch,
+                             insert_watch_free, 0);
+      g_ptr_array_add (self->watched, g_object_ref (insert));
+    }
 }
 
 static void
 unwatch_strips (StrataEngine *self)
 {
   for (guint i = 0; i < self->watched->len; i++)
-    g_signal_handlers_disconnect_by_func (self->watched->pdata[i], strip_param_changed, self);
+    {
+      gpointer object = self->watched->pdata[i];
+      g_signal_handlers_disconnect_by_func (object, strip_param_changed, self);
+      g_signal_handlers_disconnect_by_func (object, lists_changed, self);
+      g_signal_handlers_disconnect_matched (object, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
+                                            insert_params_changed, NULL);
+    }
   g_ptr_array_set_size (self->watched, 0);
 }
 

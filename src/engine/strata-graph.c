@@ -211,8 +211,8 @@ bus_index_in (GPtrArray *order, const char *id)
 
 /* A parameter's static value from the insert's a{sv}: a number (clamped), a choice's name or
  * a toggle's boolean; the default when absent or not understood. */
-static double
-param_value (const StrataParamDesc *desc, GVariant *params)
+double
+strata_graph_param_value (const StrataParamDesc *desc, GVariant *params)
 {
   g_autoptr(GVariant) v = params ? g_variant_lookup_value (params, desc->name, NULL) : NULL;
   double value = desc->def;
@@ -268,7 +268,8 @@ inserts_compile (Strip *strip, StrataStrip *model, guint rate)
       for (guint p = 0; p < klass->n_params && p < STRATA_EFFECT_MAX_PARAMS; p++)
         {
           g_autofree char *lane = g_strdup_printf ("inserts[%u].%s", i, klass->params[p].name);
-          insert->values[p] = param_value (&klass->params[p], strata_insert_get_params (item));
+          insert->values[p] = strata_graph_param_value (&klass->params[p],
+                                                        strata_insert_get_params (item));
           curve_from_lane (&insert->curves[p], model, lane);
           for (guint k = 0; k < insert->curves[p].n; k++)
             insert->curves[p].points[k].value =

@@ -9,6 +9,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "strata-effect.h"
 #include "strata-project.h"
 
 G_BEGIN_DECLS
@@ -120,6 +121,11 @@ void                     strata_graph_set_insert_param (StrataGraph       *graph
                                                         guint              insert,
                                                         guint              param,
                                                         double             value);
+/* A parameter's value from an insert's a{sv} params as the graph uses it: a number clamped
+ * to the descriptor's range, a choice's name as its index, a toggle's boolean as 0 or 1; the
+ * default when absent or not understood. */
+double                   strata_graph_param_value      (const StrataParamDesc *desc,
+                                                        GVariant          *params);
 /* Frames the master output lags the timeline: the slowest path's insert latencies (the
  * limiter's look-ahead), every other path being delayed to match it. A renderer drops this
  * many frames from the start of its output and renders as many more at the end. */
