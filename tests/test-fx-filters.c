@@ -413,6 +413,74 @@ test_gain_glide (void)
   strata_effect_free (fx);
 }
 
+/* The cookbook biquad's impulse response, by direct form I. */
+static void
+biquad_impulse (const Biquad *h, double *y, guint n)
+{
+  for (guint k = 0; k < n; k++)
+    {
+      double x0 = k == 0, x1 = k == 1, x2 = k == 2;
+      double y1 = k >= 1 ? y[k - 1] : 0, y2 = k >= 2 ? y[k - 2] : 0;
+
+      y[k] = (h->b0 * x0 + h->b1 * x1 + h->b2 * x2 - h->a1 * y1 - h->a2 * y2) / h->a0;
+    }
+}
+
+/* Frequency glides in octaves, gain in dB and Q in log: set on a 16-frame boundary, half a
+ * ramp later (also a boundary at 48 kHz: 240 frames) the band is the cookbook's at the
+ * geometric mean frequency and Q and the mean gain, for the 16 frames until the next update,
+ * as an impulse there shows; a ramp later, the target's for good. */
+static void
+test_glides_in_their_units (void)
+{
+  const unsigned rate = 48000;
+  const gsize at = 1600, ramp = (gsize) (STRATA_EFFECT_RAMP_MS * rate / 1000.0);
+  static const struct { double f, g, q; guint len; } probes[] = {
+    { 100, 0, 0.5, 16 },
+    { 100, 0, 0.5, 16 },      /* set at this very frame: still the old values */
+    { 400, 6, 2, 16 },
+    { 1600, 12, 8, 2000 },
+  };
+  gsize when[G_N_ELEMENTS (probes)];
+
+  g_assert_cmpuint (ramp % 32, ==, 0);
+  when[0] = at - 160;
+  when[1] = at;
+  when[2] = at + ramp / 2;
+  when[3] = at + ramp;
+  for (guint p = 0; p < G_N_ELEMENTS (probes); p++)
+    {
+      StrataEffect *fx = new_effect ("eq", rate, 1);
+      Biquad h = cookbook (PEAKING_EQ, rate, probes[p].f, probes[p].g, probes[p].q);
+      Biquad mean = cookbook (PEAKING_EQ, rate, 850, 6, 4.25);
+      const gsize n = at + ramp + 2000;
+      g_autofree float *y = g_new0 (float, n);
+      g_autofree double *want = g_new (double, probes[p].len);
+      g_autofree double *linear = g_new (double, probes[p].len);
+      double diff = 0.0;
+
+      set_choice (fx, "b5_type", "peak");
+      set (fx, "b5_freq", 100);
+      set (fx, "b5_q", 0.5);
+      y[when[p]] = 1.0f;
+      strata_effect_process (fx, y, at);
+      set (fx, "b5_freq", 1600);
+      set (fx, "b5_gain_db", 12);
+      set (fx, "b5_q", 8);
+      strata_effect_process (fx, y + at, n - at);
+      biquad_impulse (&h, want, probes[p].len);
+      biquad_impulse (&mean, linear, probes[p].len);
+      for (guint k = 0; k < probes[p].len; k++)
+        {
+          g_assert_cmpfloat_with_epsilon (y[when[p] + k], want[k], 1e-6);
+          diff = fmax (diff, fabs (want[k] - linear[k]));
+        }
+      /* Linear glides in Hz and Q would be told apart. */
+      g_assert_cmpfloat (diff, >, 1e-3);
+      strata_effect_free (fx);
+    }
+}
+
 typedef struct
 {
   gsize        frame;
@@ -711,6 +779,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/fx-filters/bands-multiply", test_bands_multiply);
   g_test_add_func ("/fx-filters/frequency-clamp", test_frequency_clamp);
   g_test_add_func ("/fx-filters/gain-glide", test_gain_glide);
+  g_test_add_func ("/fx-filters/glides-in-their-units", test_glides_in_their_units);
   g_test_add_func ("/fx-filters/block-size-with-changes", test_block_size_with_changes);
   g_test_add_func ("/fx-filters/off-is-bit-exact", test_off_is_bit_exact);
   g_test_add_func ("/fx-filters/type-change", test_type_change);
