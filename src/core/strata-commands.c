@@ -1248,7 +1248,7 @@ strata_commands_set_role (StrataProject *project, StrataTrack *track, StrataTrac
   return command;
 }
 
-/* The preset buses, in the order they are added; the index is the role's. */
+/* The preset buses, in the order they are added: entry `role - 1` is that role's bus. */
 static const struct
 {
   StrataTrackRole role;
