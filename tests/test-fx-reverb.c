@@ -502,7 +502,8 @@ render_automated (const StrataEffectClass *klass,
       gsize len = MIN (block, n - done);
 
       for (; next < n_events && events[next].frame == done; next++)
-        strata_effect_set_param (fx, (unsigned) strata_effect_param_index (klass, events[next].name),
+        strata_effect_set_param (fx,
+                                 (unsigned) strata_effect_param_index (klass, events[next].name),
                                  events[next].value);
       if (next < n_events)
         len = MIN (len, events[next].frame - done);

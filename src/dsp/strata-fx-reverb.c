@@ -22,8 +22,10 @@
  * decorrelated outputs. `mix` is the linear crossfade of effects.md.
  *
  * Denormals and tails: every value fed back (delay line writes, filter states) below
- * FLUSH (-120 dBFS) is set to zero, so silence after a tail is made of exact zeros within
- * about 2 x decay_s, and no denormal ever enters a loop. Glides: mix, width and predelay move
+ * FLUSH (-120 dBFS, well under the -90 dB a tail promises) is set to zero, so no denormal
+ * ever enters a loop and silence after loud input comes out as exact zeros a fraction of a
+ * second after the tail (the registry test needs them within a second).
+ * Glides: mix, width and predelay move
  * every frame; decay and damping move every frame but the loop coefficients they give are
  * recomputed every COEF_INTERVAL frames counted from reset, which keeps the cost of pow() out
  * of the per-frame path and the output independent of the block size.
@@ -41,6 +43,7 @@
 #define N_DIFFUSERS 4
 #define DAMPED_RATIO 4.0
 #define PREDELAY_MAX_MS 500.0
+#define INV_SQRT_N_LINES 0.35355339059327373   /* 1 / sqrt (8): an orthonormal Hadamard */
 
 static inline double
 flush (double x)
@@ -378,7 +381,8 @@ enum { FDN_DECAY, FDN_PREDELAY, FDN_DAMPING, FDN_MIX, FDN_N_PARAMS };
 
 static const StrataParamDesc hall_params[FDN_N_PARAMS] = {
   { "decay_s", "Decay", "s", STRATA_PARAM_CONTINUOUS, 0.1, 20.0, 2.0, NULL, STRATA_PARAM_LOG },
-  { "predelay_ms", "Predelay", "ms", STRATA_PARAM_CONTINUOUS, 0.0, PREDELAY_MAX_MS, 20.0, NULL, 0 },
+  { "predelay_ms", "Predelay", "ms", STRATA_PARAM_CONTINUOUS, 0.0, PREDELAY_MAX_MS, 20.0, NULL,
+    0 },
   { "damping", "Damping", "Hz", STRATA_PARAM_CONTINUOUS, 500.0, 20000.0, 6000.0, NULL,
     STRATA_PARAM_LOG },
   { "mix", "Mix", "", STRATA_PARAM_CONTINUOUS, 0.0, 1.0, 0.25, NULL, 0 },
@@ -386,7 +390,8 @@ static const StrataParamDesc hall_params[FDN_N_PARAMS] = {
 
 static const StrataParamDesc plate_params[FDN_N_PARAMS] = {
   { "decay_s", "Decay", "s", STRATA_PARAM_CONTINUOUS, 0.1, 20.0, 1.5, NULL, STRATA_PARAM_LOG },
-  { "predelay_ms", "Predelay", "ms", STRATA_PARAM_CONTINUOUS, 0.0, PREDELAY_MAX_MS, 0.0, NULL, 0 },
+  { "predelay_ms", "Predelay", "ms", STRATA_PARAM_CONTINUOUS, 0.0, PREDELAY_MAX_MS, 0.0, NULL,
+    0 },
   { "damping", "Damping", "Hz", STRATA_PARAM_CONTINUOUS, 500.0, 20000.0, 8000.0, NULL,
     STRATA_PARAM_LOG },
   { "mix", "Mix", "", STRATA_PARAM_CONTINUOUS, 0.0, 1.0, 0.25, NULL, 0 },
@@ -409,8 +414,8 @@ typedef struct
   float *pre;               /* predelay: mono input history */
   unsigned pre_len, pre_pos;
 
+  const FdnTuning *tuning;
   Line diffusers[N_DIFFUSERS];
-  double diffuser_gain[N_DIFFUSERS];
 
   Line lines[N_LINES];
   double lp[N_LINES];       /* the damping low-passes' states: output ... */
@@ -487,6 +492,7 @@ fdn_create (const StrataEffectClass *klass,
   if (!ok)
     return NULL;
   self->parent.klass = klass;
+  self->tuning = tuning;
   self->rate = rate;
   self->channels = channels;
   self->ramp = ramp_frames_for (rate);
@@ -499,11 +505,8 @@ fdn_create (const StrataEffectClass *klass,
   self->pre = calloc (self->pre_len, sizeof *self->pre);
   ok = self->pre != NULL;
   for (unsigned i = 0; i < N_DIFFUSERS; i++)
-    {
-      ok = ok && line_alloc (&self->diffusers[i],
-                             (unsigned) lround (tuning->diffuser_ms[i] * rate / 1000.0));
-      self->diffuser_gain[i] = tuning->diffuser_gain[i];
-    }
+    ok = ok && line_alloc (&self->diffusers[i],
+                           (unsigned) lround (tuning->diffuser_ms[i] * rate / 1000.0));
   /* Distinct primes share no factor, so the lines' echoes never pile up on one frame. */
   for (unsigned i = 0; i < N_LINES; i++)
     {
@@ -600,7 +603,7 @@ hadamard8 (double *v)
           v[j + h] = a - b;
         }
   for (unsigned i = 0; i < N_LINES; i++)
-    v[i] *= 0.35355339059327373;   /* 1 / sqrt (8) */
+    v[i] *= INV_SQRT_N_LINES;
 }
 
 /* One mono input frame through the network; the two sides' wet outputs. */
@@ -614,7 +617,7 @@ fdn_tick (Fdn *self, double in, double *left, double *right)
   for (unsigned i = 0; i < N_DIFFUSERS; i++)
     {
       Line *d = &self->diffusers[i];
-      double g = self->diffuser_gain[i];
+      double g = self->tuning->diffuser_gain[i];
       double delayed = line_read (d);
       double w = x + g * delayed;
 
@@ -634,7 +637,7 @@ fdn_tick (Fdn *self, double in, double *left, double *right)
     }
   hadamard8 (v);
   for (unsigned i = 0; i < N_LINES; i++)
-    line_write (&self->lines[i], v[i] + 0.35355339059327373 * x);
+    line_write (&self->lines[i], v[i] + INV_SQRT_N_LINES * x);
   *left = TAP_GAIN * l;
   *right = TAP_GAIN * r;
 }
