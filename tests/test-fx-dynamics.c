@@ -161,6 +161,34 @@ test_compressor_soft_knee (void)
   strata_effect_free (fx);
 }
 
+/* One detector on the louder channel, one gain on both: a quiet right channel next to a loud
+ * left one is lowered by the left's gain change, so the image holds. */
+static void
+test_compressor_stereo_link (void)
+{
+  const gsize n = RATE / 2, from = RATE * 2 / 5;
+  const double thr = -20.0, ratio = 4.0, left_db = 0.0, right_db = -30.0;
+  const double change = (thr + (left_db - thr) / ratio) - left_db;
+  StrataEffect *fx = new_effect ("compressor", RATE, 2);
+  g_autofree float *buf = make_sine (left_db, 1000.0, RATE, 2, n);
+  g_autofree float *left = g_new (float, n);
+  g_autofree float *right = g_new (float, n);
+
+  for (gsize i = 0; i < n; i++)
+    buf[2 * i + 1] *= (float) from_db (right_db - left_db);
+  set (fx, "threshold_db", thr);
+  set (fx, "ratio", ratio);
+  process (fx, buf, 2, n);
+  for (gsize i = 0; i < n; i++)
+    {
+      left[i] = buf[2 * i];
+      right[i] = buf[2 * i + 1];
+    }
+  g_assert_cmpfloat_with_epsilon (peak_db (left, 1, from, n), left_db + change, 0.3);
+  g_assert_cmpfloat_with_epsilon (peak_db (right, 1, from, n), right_db + change, 0.3);
+  strata_effect_free (fx);
+}
+
 /* Gain change in dB per frame of a mono DC signal through fx. */
 static double *
 dc_gain_db (StrataEffect *fx, const double *levels, const gsize *lengths, guint n_steps,
@@ -413,6 +441,52 @@ test_limiter_ceiling (void)
           }
 }
 
+/* Changing the ceiling (a glide) and the look-ahead (at once: the latency changes) while
+ * playing keeps the output under the ceiling; one gain on both channels. */
+static void
+test_limiter_automation (void)
+{
+  static const double lookaheads[] = { 5.0, 20.0, 2.0, 13.0, 20.0 };
+  const gsize n = RATE * 3 / 2, block = 1000;
+
+  for (int true_peak = 0; true_peak <= 1; true_peak++)
+    {
+      StrataEffect *fx = new_effect ("limiter", RATE, 2);
+      g_autofree float *buf = make_over (NOISE, RATE, n, n);
+      g_autofree float *in = NULL;
+      double lowest = 0.0;
+      guint changes = 0;
+
+      /* The right channel 20 dB under the left. */
+      for (gsize i = 0; i < n; i++)
+        buf[2 * i + 1] = buf[2 * i] * 0.1f;
+      in = g_memdup2 (buf, n * 2 * sizeof (float));
+      set (fx, "true_peak", true_peak);
+      for (gsize done = 0, b = 0; done < n; done += block, b++)
+        {
+          if (b % 10 == 5)
+            {
+              set (fx, "lookahead_ms", lookaheads[changes++ % G_N_ELEMENTS (lookaheads)]);
+              set (fx, "ceiling_db", changes % 2 ? -6.0 : -1.0);
+              lowest = MIN (lowest, changes % 2 ? -6.0 : -1.0);
+            }
+          strata_effect_process (fx, buf + done * 2, MIN (block, n - done));
+        }
+      g_test_message ("%s: peak %.3f dB", true_peak ? "true peak" : "sample peak",
+                      peak_db (buf, 2, 0, n));
+      g_assert_cmpfloat (peak_db (buf, 2, 0, n), <=, -1.0);
+      /* Since the last change (to a 20 ms look-ahead and -1 dB), the same gain on both. */
+      for (gsize i = n - RATE / 10; i < n; i++)
+        {
+          gsize src = i - (gsize) strata_effect_latency (fx);
+
+          g_assert_cmpfloat_with_epsilon (buf[2 * i + 1] / (double) in[2 * src + 1],
+                                          buf[2 * i] / (double) in[2 * src], 1e-5);
+        }
+      strata_effect_free (fx);
+    }
+}
+
 /* Quiet noise with one sample 12 dB over at `at`. */
 static float *
 make_spike (gsize n, gsize at)
@@ -600,10 +674,12 @@ main (int argc, char *argv[])
   g_test_add_func ("/fx-dynamics/compressor/static-curve", test_compressor_static_curve);
   g_test_add_func ("/fx-dynamics/compressor/soft-knee", test_compressor_soft_knee);
   g_test_add_func ("/fx-dynamics/compressor/time-constants", test_compressor_time_constants);
+  g_test_add_func ("/fx-dynamics/compressor/stereo-link", test_compressor_stereo_link);
   g_test_add_func ("/fx-dynamics/expander/curve", test_expander_curve);
   g_test_add_func ("/fx-dynamics/gate/range", test_gate_range);
   g_test_add_func ("/fx-dynamics/limiter/ceiling", test_limiter_ceiling);
   g_test_add_func ("/fx-dynamics/limiter/lookahead", test_limiter_lookahead);
+  g_test_add_func ("/fx-dynamics/limiter/automation", test_limiter_automation);
   g_test_add_func ("/fx-dynamics/utility/gain-and-inversion", test_utility_gain_and_inversion);
   g_test_add_func ("/fx-dynamics/utility/width-and-mono", test_utility_width_and_mono);
   g_test_add_func ("/fx-dynamics/utility/glide", test_utility_glide);

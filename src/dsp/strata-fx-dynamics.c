@@ -28,7 +28,8 @@
  *              the look-ahead, complete before the peak leaves the delay line. Deficits are
  *              summed as integers so a signal under the ceiling comes out bit-exact, delayed by
  *              lookahead_ms (LIMITER_MIN_MS..LIMITER_MAX_MS). lookahead_ms and true_peak apply
- *              at once (a gliding delay would bend the pitch).
+ *              at once (a gliding delay would bend the pitch); while the windows refill after
+ *              such a change the output is also clipped at the ceiling.
  *  utility     gain_db (exact: 0 dB is bit-exact), invert_left/right, then width w as
  *              L' = L (1 + w) / 2 + R (1 - w) / 2, R' = R (1 + w) / 2 + L (1 - w) / 2
  *              (w = 1 bit-exact, w = 0 the mono sum (L + R) / 2 on both); mono forces w = 0.
@@ -570,6 +571,7 @@ typedef struct
   unsigned  hold;           /* the gain is flat this many frames either side of a peak */
   unsigned  window;         /* of the sliding minimum */
   unsigned  box_len;        /* of the moving average */
+  unsigned  guard;          /* frames left to clip at the ceiling after a look-ahead change */
 
   unsigned  max_latency;
   unsigned  factor;
@@ -679,6 +681,7 @@ limiter_reset (StrataEffect *effect)
   self->step = 0;
   self->release = 1.0;
   self->box_pos = 0;
+  self->guard = 0;
   limiter_configure (self);
   limiter_update (self);
 }
@@ -731,10 +734,13 @@ limiter_set_param (StrataEffect *effect, unsigned index, double value)
 
   if (index == LIM_LOOKAHEAD || index == LIM_TRUE_PEAK)
     {
-      /* These apply at once, whatever the moment. */
+      /* These apply at once, whatever the moment. A longer delay outputs frames again whose
+       * gain the shorter window did not hold down: clip them until the windows refill. */
       ramp_init (&self->base.p[index], value);
       limiter_configure (self);
       limiter_update (self);
+      if (!self->base.fresh)
+        self->guard = self->latency + self->window;
     }
   else if (base_set (&self->base, index, value))
     limiter_update (self);
@@ -888,6 +894,12 @@ limiter_process (StrataEffect *effect, float *frames, size_t n_frames)
       slot = self->delay + (size_t) out_pos * channels;
       for (unsigned c = 0; c < channels; c++)
         frame[c] = (float) (gain * (double) slot[c]);
+      if (self->guard > 0)
+        {
+          self->guard--;
+          for (unsigned c = 0; c < channels; c++)
+            frame[c] = (float) fmax (-self->target, fmin (self->target, (double) frame[c]));
+        }
     }
 }
 
