@@ -1090,41 +1090,42 @@ test_inserts (Fixture *f, gconstpointer data)
 {
   StrataStrip *strip = STRATA_STRIP (add_track (f, "One"));
   GListModel *inserts = strata_strip_get_inserts (strip);
-  g_autoptr(StrataInsert) eq = insert_new ("eq");
+  g_autoptr(StrataInsert) eq = insert_new ("low_shelf");
   g_autoptr(StrataInsert) comp = insert_new ("compressor");
-  g_autoptr(StrataInsert) gate = insert_new ("gate");
+  g_autoptr(StrataInsert) gate = insert_new ("high_shelf");
 
   push (f, strata_commands_add_insert (f->project, strip, eq, 0));
   g_assert_cmpstr (strata_undo_stack_get_undo_label (stack (f)), ==, "Add Effect");
   push (f, strata_commands_add_insert (f->project, strip, comp, 99));
   push (f, strata_commands_add_insert (f->project, strip, gate, 0));
   g_assert_cmpuint (g_list_model_get_n_items (inserts), ==, 3);
-  g_assert_cmpstr (insert_kind (strip, 0), ==, "gate");
-  g_assert_cmpstr (insert_kind (strip, 1), ==, "eq");
+  g_assert_cmpstr (insert_kind (strip, 0), ==, "high_shelf");
+  g_assert_cmpstr (insert_kind (strip, 1), ==, "low_shelf");
   g_assert_cmpstr (insert_kind (strip, 2), ==, "compressor");
   undo (f);
   g_assert_cmpuint (g_list_model_get_n_items (inserts), ==, 2);
-  g_assert_cmpstr (insert_kind (strip, 0), ==, "eq");
+  g_assert_cmpstr (insert_kind (strip, 0), ==, "low_shelf");
   redo (f);
 
   push (f, strata_commands_move_insert (f->project, strip, 0, 2));
   g_assert_cmpstr (strata_undo_stack_get_undo_label (stack (f)), ==, "Reorder Effects");
-  g_assert_cmpstr (insert_kind (strip, 0), ==, "eq");
+  g_assert_cmpstr (insert_kind (strip, 0), ==, "low_shelf");
   g_assert_cmpstr (insert_kind (strip, 1), ==, "compressor");
-  g_assert_cmpstr (insert_kind (strip, 2), ==, "gate");
+  g_assert_cmpstr (insert_kind (strip, 2), ==, "high_shelf");
   undo (f);
-  g_assert_cmpstr (insert_kind (strip, 0), ==, "gate");
+  g_assert_cmpstr (insert_kind (strip, 0), ==, "high_shelf");
   g_assert_cmpstr (insert_kind (strip, 2), ==, "compressor");
   redo (f);
 
   push (f, strata_commands_remove_insert (f->project, strip, comp));
   g_assert_cmpstr (strata_undo_stack_get_undo_label (stack (f)), ==, "Remove Effect");
   g_assert_cmpuint (g_list_model_get_n_items (inserts), ==, 2);
-  g_assert_cmpstr (insert_kind (strip, 1), ==, "gate");
+  g_assert_cmpstr (insert_kind (strip, 1), ==, "high_shelf");
   undo (f);
   g_assert_cmpstr (insert_kind (strip, 1), ==, "compressor");
 
-  /* Insert automation follows its effect: [eq, compressor, gate] with lanes on eq and gate. */
+  /* Insert automation follows its effect: [low_shelf, compressor, high_shelf] with lanes on
+   * the shelves (gain_db is a parameter of both, docs/effects.md). */
   {
     g_autoptr(GError) error = NULL;
     g_autofree char *s0 = NULL;
@@ -1141,9 +1142,9 @@ test_inserts (Fixture *f, gconstpointer data)
     push (f, strata_commands_add_point (f->project, strip, "inserts[2].gain_db", 0, 2.0, NULL));
     s0 = ser (f->project);
 
-    /* Moving eq to the end: its lane becomes inserts[2], gate's becomes inserts[1]. */
+    /* Moving low_shelf to the end: its lane becomes inserts[2], high_shelf's becomes inserts[1]. */
     push (f, strata_commands_move_insert (f->project, strip, 0, 2));
-    g_assert_cmpstr (insert_kind (strip, 2), ==, "eq");
+    g_assert_cmpstr (insert_kind (strip, 2), ==, "low_shelf");
     lane = strata_strip_find_lane (strip, "inserts[2].gain_db");
     g_assert_nonnull (lane);
     g_assert_cmpfloat (strata_automation_lane_value_at (lane, 0, 0), ==, 1.0);
@@ -1155,7 +1156,7 @@ test_inserts (Fixture *f, gconstpointer data)
     s = ser (f->project);
     g_assert_cmpstr (s, ==, s0);
 
-    /* Removing eq drops its lane; gate's lane becomes inserts[1]. */
+    /* Removing low_shelf drops its lane; high_shelf's lane becomes inserts[1]. */
     push (f, strata_commands_remove_insert (f->project, strip, eq));
     g_assert_cmpuint (g_list_model_get_n_items (strata_strip_get_automation (strip)), ==, 1);
     lane = strata_strip_find_lane (strip, "inserts[1].gain_db");

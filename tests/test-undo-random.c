@@ -392,12 +392,17 @@ check_invariants (StrataProject *project)
 static StrataInsert *
 new_insert (Run *run)
 {
-  static const char *const kinds[] = { "eq", "compressor", "gate", "delay", "reverb" };
+  /* Types and parameters of docs/effects.md, so that a saved project loads back. */
   GVariantDict dict;
 
   g_variant_dict_init (&dict, NULL);
-  g_variant_dict_insert (&dict, "gain_db", "d", (gdouble) rnd (run, -12, 12));
-  return strata_insert_new (kinds[rnd (run, 0, G_N_ELEMENTS (kinds) - 1)],
+  if (chance (run, 0.5))
+    {
+      g_variant_dict_insert (&dict, "gain_db", "d", (gdouble) rnd (run, -12, 12));
+      return strata_insert_new ("utility", g_variant_dict_end (&dict));
+    }
+  g_variant_dict_insert (&dict, "mix", "d", rnd (run, 0, 4) / 4.0);
+  return strata_insert_new (chance (run, 0.5) ? "delay" : "hall_reverb",
                             g_variant_dict_end (&dict));
 }
 
