@@ -451,6 +451,70 @@ test_continuity (void)
   g_assert_cmpfloat (energy, >, 0.01);
 }
 
+/* The routing hash is SHA-256 of the canonical string that the test writes out itself from
+ * the project below (tracks in order, buses by id, the master; sends; inserts with every
+ * utility parameter of effects.md in its order), and it is pinned: a change to the format of
+ * the string or to what it covers changes the hash every saved plan was compared with. */
+static void
+test_routing_hash (void)
+{
+  const char *expected =
+    "track kick channels 1 output drums\n"
+    "send verb -12 pre\n"
+    "insert utility active gain_db=-3.5 invert_left=true invert_right=false width=1 mono=false\n"
+    "track pad channels 2 output master\n"
+    "send verb -6.25 post\n"
+    "bus drums channels 2 output master\n"
+    "insert utility bypass gain_db=2 invert_left=false invert_right=true width=0.5 mono=true\n"
+    "bus verb channels 2 output master\n"
+    "master master channels 2 output none\n"
+    "insert utility active gain_db=-1 invert_left=false invert_right=false width=1 mono=false\n";
+  const char *pinned = "e1ded9a3296385d0a543ef8a5013cae6327dabea798257dc975c8cac1022a9d2";
+  g_autoptr(StrataGraph) graph = NULL, again = NULL, louder = NULL;
+  g_autofree char *string = NULL, *hash = NULL, *sum = NULL, *hash2 = NULL, *hash3 = NULL;
+  g_autoptr(JsonNode) plan = NULL;
+  const StrataEffectClass *utility = strata_effect_class_find ("utility");
+  const char *tracks =
+    "{\"id\": \"kick\", \"channels\": 1, \"output\": \"drums\", \"volume_db\": -3,"
+    " \"sends\": [{\"bus\": \"verb\", \"level_db\": -12, \"pre_fader\": true}],"
+    " \"inserts\": [{\"type\": \"utility\", \"params\": {\"gain_db\": -3.5, \"invert_left\": true}}],"
+    " \"clips\": [{\"media\": \"m\", \"start\": 0}]},"
+    "{\"id\": \"pad\", \"sends\": [{\"bus\": \"verb\", \"level_db\": -6.25}],"
+    " \"clips\": [{\"media\": \"s\", \"start\": 100}]}";
+  const char *rest =
+    "\"buses\": [{\"id\": \"verb\"}, {\"id\": \"drums\", \"inserts\": [{\"type\": \"utility\","
+    "  \"bypass\": true, \"params\": {\"gain_db\": 2, \"invert_right\": true, \"width\": 0.5,"
+    "  \"mono\": true}}]}],"
+    " \"master\": {\"inserts\": [{\"type\": \"utility\", \"params\": {\"gain_db\": -1}}]}";
+
+  if (!need_param ("utility", "mono") || utility->n_params != 5)
+    return;
+  graph = compile (tracks, rest);
+  string = strata_graph_get_routing_string (graph);
+  g_assert_cmpstr (string, ==, expected);
+  hash = strata_graph_get_routing_hash (graph);
+  sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, expected, -1);
+  g_assert_cmpstr (hash, ==, sum);
+  g_test_message ("routing hash %s", hash);
+  g_assert_cmpstr (hash, ==, pinned);
+
+  /* Stable across compiles; a fader is not routing, an insert value is. */
+  again = compile (tracks, rest);
+  hash2 = strata_graph_get_routing_hash (again);
+  g_assert_cmpstr (hash2, ==, hash);
+  plan = strata_graph_to_plan (graph);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (plan), "routing_hash"),
+                   ==, hash);
+  {
+    g_autofree char *other = g_strdup (tracks);
+    char *at = strstr (other, "-3.5");
+    at[1] = '4';          /* gain_db -4.5 */
+    louder = compile (other, rest);
+    hash3 = strata_graph_get_routing_hash (louder);
+    g_assert_cmpstr (hash3, !=, hash);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -470,6 +534,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/graph-fx/tail-range", test_tail_range);
   g_test_add_func ("/graph-fx/two-renders", test_two_renders);
   g_test_add_func ("/graph-fx/continuity", test_continuity);
+  g_test_add_func ("/graph-fx/routing-hash", test_routing_hash);
   status = g_test_run ();
   strata_remove_tree (dir);
   g_free (dir);

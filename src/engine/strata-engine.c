@@ -420,9 +420,15 @@ rt_command (StrataEngine *self, const Cmd *cmd)
                                        cmd->insert, cmd->index, cmd->value);
       break;
     case CMD_RECORD:
-      /* Output reaches input one period later plus what the devices add. */
+      /* Output reaches input one period later plus what the devices add, plus the graph's
+       * latency (limiter look-ahead): timeline frame p is heard that much after it is
+       * processed, so what is played along with it is placed that much earlier. The
+       * transport position itself is not shifted: meters and the playhead run ahead of what
+       * is heard by that latency (5 ms for a limiter), within a period or two. */
       self->rt.recording = TRUE;
-      self->rt.record_latency = cmd->tail + self->rt.period;
+      self->rt.record_latency = cmd->tail + self->rt.period
+                                + (self->rt.program ? strata_graph_get_latency (self->rt.program->graph)
+                                                    : 0);
       atomic_store (&self->rt_round_trip, self->rt.record_latency);
       self->rt.record_tail = -1;
       atomic_store (&self->rt_record_seq, self->rt.seq);

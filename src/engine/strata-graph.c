@@ -13,6 +13,7 @@
 #include "strata-effect.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct
@@ -45,6 +46,7 @@ typedef struct
 {
   int      target;    /* bus index in processing order */
   float    gain;
+  double   level_db;  /* as the project says, for the plan and the routing hash */
   gboolean pre_fader;
   int      delay;     /* delay line (latency compensation) of this path, or -1 */
 } Send;
@@ -311,7 +313,8 @@ strip_compile (Strip *strip, StrataStrip *model, guint channels, GPtrArray *bus_
     {
       g_autoptr(StrataSend) send = g_list_model_get_item (sends, i);
       strip->sends[i].target = bus_index_in (bus_order, strata_send_get_bus (send));
-      strip->sends[i].gain = strata_db_to_gain (strata_send_get_level_db (send));
+      strip->sends[i].level_db = strata_send_get_level_db (send);
+      strip->sends[i].gain = strata_db_to_gain (strip->sends[i].level_db);
       strip->sends[i].pre_fader = strata_send_get_pre_fader (send);
       strip->sends[i].delay = -1;
     }
@@ -1718,12 +1721,130 @@ plan_strip (const StrataGraph *graph, JsonBuilder *b, const Strip *strip)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+  json_builder_set_member_name (b, "inserts");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < strip->n_inserts; i++)
+    {
+      const Insert *insert = &strip->inserts[i];
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, insert->klass->type);
+      json_builder_set_member_name (b, "bypass");
+      json_builder_add_boolean_value (b, insert->bypass);
+      json_builder_set_member_name (b, "latency");
+      json_builder_add_int_value (b, insert->latency);
+      json_builder_set_member_name (b, "tail_seconds");
+      json_builder_add_double_value (b, insert->tail);
+      json_builder_set_member_name (b, "params");
+      json_builder_begin_object (b);
+      for (guint p = 0; p < insert->klass->n_params; p++)
+        {
+          const StrataParamDesc *desc = &insert->klass->params[p];
+
+          json_builder_set_member_name (b, desc->name);
+          if (desc->kind == STRATA_PARAM_CHOICE)
+            json_builder_add_string_value (b, desc->choices[(guint) insert->values[p]]);
+          else if (desc->kind == STRATA_PARAM_TOGGLE)
+            json_builder_add_boolean_value (b, insert->values[p] >= 0.5);
+          else
+            json_builder_add_double_value (b, insert->values[p]);
+        }
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "latency");
+  json_builder_add_int_value (b, strip->latency);
   json_builder_set_member_name (b, "automation");
   json_builder_begin_array (b);
   plan_curve (b, "volume_db", &strip->volume);
   plan_curve (b, "pan", &strip->pan_curve);
   plan_curve (b, "mute", &strip->mute_curve);
+  for (guint i = 0; i < strip->n_inserts; i++)
+    for (guint p = 0; p < strip->inserts[i].klass->n_params; p++)
+      if (strip->inserts[i].curves[p].n > 0)
+        {
+          g_autofree char *name = g_strdup_printf ("inserts[%u].%s", i,
+                                                   strip->inserts[i].klass->params[p].name);
+          plan_curve (b, name, &strip->inserts[i].curves[p]);
+        }
   json_builder_end_array (b);
+}
+
+static void
+canon_number (GString *out, double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.9g", value));
+}
+
+/* One strip of the canonical routing string (see strata_graph_get_routing_hash). */
+static void
+canon_strip (const StrataGraph *graph, GString *out, const char *kind, const Strip *strip)
+{
+  g_string_append_printf (out, "%s %s channels %u output %s\n", kind, strip->id,
+                          strip->channels,
+                          strip == &graph->master ? "none"
+                          : strip->output < 0 ? "master" : graph->buses[strip->output].id);
+  for (guint s = 0; s < strip->n_sends; s++)
+    {
+      g_string_append_printf (out, "send %s ", graph->buses[strip->sends[s].target].id);
+      canon_number (out, strip->sends[s].level_db);
+      g_string_append (out, strip->sends[s].pre_fader ? " pre\n" : " post\n");
+    }
+  for (guint i = 0; i < strip->n_inserts; i++)
+    {
+      const Insert *insert = &strip->inserts[i];
+
+      g_string_append_printf (out, "insert %s %s", insert->klass->type,
+                              insert->bypass ? "bypass" : "active");
+      for (guint p = 0; p < insert->klass->n_params; p++)
+        {
+          const StrataParamDesc *desc = &insert->klass->params[p];
+
+          g_string_append_printf (out, " %s=", desc->name);
+          if (desc->kind == STRATA_PARAM_CHOICE)
+            g_string_append (out, desc->choices[(guint) insert->values[p]]);
+          else if (desc->kind == STRATA_PARAM_TOGGLE)
+            g_string_append (out, insert->values[p] >= 0.5 ? "true" : "false");
+          else
+            canon_number (out, insert->values[p]);
+        }
+      g_string_append_c (out, '\n');
+    }
+}
+
+static int
+compare_bus_ids (gconstpointer a, gconstpointer b)
+{
+  return strcmp ((*(const Strip *const *) a)->id, (*(const Strip *const *) b)->id);
+}
+
+char *
+strata_graph_get_routing_string (const StrataGraph *graph)
+{
+  GString *out = g_string_new (NULL);
+  g_autofree const Strip **buses = g_new (const Strip *, MAX (graph->n_buses, 1));
+
+  for (guint t = 0; t < graph->n_tracks; t++)
+    canon_strip (graph, out, "track", &graph->tracks[t]);
+  for (guint b = 0; b < graph->n_buses; b++)
+    buses[b] = &graph->buses[b];
+  qsort (buses, graph->n_buses, sizeof *buses, compare_bus_ids);
+  for (guint b = 0; b < graph->n_buses; b++)
+    canon_strip (graph, out, "bus", buses[b]);
+  canon_strip (graph, out, "master", &graph->master);
+  return g_string_free (out, FALSE);
+}
+
+char *
+strata_graph_get_routing_hash (const StrataGraph *graph)
+{
+  g_autofree char *canon = strata_graph_get_routing_string (graph);
+
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, canon, -1);
 }
 
 /* The compiled graph as JSON: sources, tracks with their clips in frames, buses in the order
@@ -1732,6 +1853,7 @@ JsonNode *
 strata_graph_to_plan (const StrataGraph *graph)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *routing_hash = strata_graph_get_routing_hash (graph);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "sample_rate");
@@ -1807,6 +1929,10 @@ strata_graph_to_plan (const StrataGraph *graph)
   json_builder_begin_object (b);
   plan_strip (graph, b, &graph->master);
   json_builder_end_object (b);
+  json_builder_set_member_name (b, "latency");
+  json_builder_add_int_value (b, graph->latency);
+  json_builder_set_member_name (b, "routing_hash");
+  json_builder_add_string_value (b, routing_hash);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

@@ -74,6 +74,17 @@ void                     strata_graph_default_range    (const StrataGraph *graph
                                                         gint64            *start,
                                                         gint64            *end);
 JsonNode                *strata_graph_to_plan          (const StrataGraph *graph);
+/* The routing as a canonical string, one line per strip and per send and insert of it:
+ *   "track ID channels N output OUT" for each track in project order, then "bus ..." for
+ *   each bus sorted by id, then "master master channels 2 output none"; OUT is a bus id or
+ *   "master"; after each strip its sends "send BUS LEVEL_DB pre|post" and its inserts
+ *   "insert TYPE active|bypass NAME=VALUE ..." with every parameter in descriptor order
+ *   (numbers as printf "%.9g" in the C locale, choices by name, toggles true/false);
+ *   every line ends with "\n". Faders, pans, mutes and automation are not routing. */
+char                    *strata_graph_get_routing_string (const StrataGraph *graph);
+/* SHA-256 (hex) of the routing string: stable across runs, machines and versions as long as
+ * the routing and the effects' descriptors are the same. `strata-render --plan` prints it. */
+char                    *strata_graph_get_routing_hash (const StrataGraph *graph);
 
 /* The parameters a strip's fader, pan and mute buttons change while playing, without a
  * recompile; automation, when the strip has any for that parameter, still wins. */
