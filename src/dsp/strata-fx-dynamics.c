@@ -496,8 +496,8 @@ gate_set_param (StrataEffect *effect, unsigned index, double value)
   if (base_set (&self->base, index, value))
     {
       gate_update (self);
-      if (self->base.fresh && self->hold_left == 0)
-        self->gain_db = self->range;
+      if (self->base.fresh)
+        self->gain_db = self->range;   /* still closed */
     }
 }
 
@@ -752,6 +752,13 @@ limiter_set_param (StrataEffect *effect, unsigned index, double value)
     limiter_update (self);
 }
 
+/* Channel c's history: w[-i] is frame n - i, for i < TP_TAPS. */
+static inline const float *
+limiter_history (const Limiter *self, unsigned c)
+{
+  return self->hist + (size_t) c * 2 * TP_TAPS + self->hist_pos + TP_TAPS;
+}
+
 /* The largest interpolated point between frames n - TP_CENTRE and n - TP_CENTRE + 1. */
 static double
 limiter_between (const Limiter *self)
@@ -760,8 +767,7 @@ limiter_between (const Limiter *self)
 
   for (unsigned c = 0; c < self->base.channels; c++)
     {
-      /* w[-i] is frame n - i. */
-      const float *w = self->hist + (size_t) c * 2 * TP_TAPS + self->hist_pos + TP_TAPS;
+      const float *w = limiter_history (self, c);
 
       for (unsigned f = 1; f < self->factor; f++)
         {
@@ -790,8 +796,7 @@ limiter_needed (Limiter *self, const float *frame)
 
       for (unsigned c = 0; c < self->base.channels; c++)
         {
-          const float *w = self->hist + (size_t) c * 2 * TP_TAPS + self->hist_pos + TP_TAPS;
-          double v = fabs ((double) *(w - TP_CENTRE));
+          double v = fabs ((double) *(limiter_history (self, c) - TP_CENTRE));
 
           if (v > sample)
             sample = v;
