@@ -33,10 +33,10 @@
 #define BLOCK        16      /* frames between coefficient updates while gliding */
 #define MAX_FREQ     0.49    /* of the sample rate */
 /* State below FLUSH is zeroed, so it never turns denormal; while the input is exact silence,
- * state below SILENT_FLUSH (-160 dBFS) is zeroed too, so a slow ring ends in exact zeros soon
+ * state below SILENT_FLUSH (-200 dBFS) is zeroed too, so a slow ring ends in exact zeros soon
  * after it falls below -90 dBFS, without touching any signal that is not silence. */
 #define FLUSH        1e-20
-#define SILENT_FLUSH 1e-8
+#define SILENT_FLUSH 1e-10
 #define TAIL_LEVEL   3.1622776601683795e-05   /* -90 dBFS */
 #define MAX_TAIL_S   60.0
 
