@@ -791,6 +791,69 @@ test_render (Fixture *f, gconstpointer data)
   iterate ();
 }
 
+static GtkWidget *
+find_button (GtkWidget *widget, const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A track's role set in its strip, then Bus Presets: the drums bus gets its default chain and
+ * the track is routed to it, in one undo step each. */
+static void
+test_roles_and_presets (Fixture *f, gconstpointer data)
+{
+  StrataStrip *snare = model_strip (f, "snare");
+  GtkWidget *role = find_child (strip_widget (f, "snare"), GTK_TYPE_DROP_DOWN, "role");
+  GtkWidget *presets = find_button (f->view, "_Bus Presets");
+  StrataBus *drums;
+  guint depth = undo_depth (f);
+  GListModel *inserts;
+
+  g_assert_nonnull (role);
+  g_assert_nonnull (presets);
+  g_assert_cmpint (strata_track_get_role (STRATA_TRACK (snare)), ==, STRATA_TRACK_ROLE_OTHER);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (role), STRATA_TRACK_ROLE_VOCALS);
+  g_assert_cmpint (strata_track_get_role (STRATA_TRACK (snare)), ==, STRATA_TRACK_ROLE_VOCALS);
+  g_assert_cmpuint (undo_depth (f), ==, depth + 1);
+  undo (f);
+  iterate ();
+  g_assert_cmpint (strata_track_get_role (STRATA_TRACK (snare)), ==, STRATA_TRACK_ROLE_OTHER);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (role)), ==,
+                    STRATA_TRACK_ROLE_OTHER);
+
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (role), STRATA_TRACK_ROLE_DRUMS);
+  depth = undo_depth (f);
+  g_signal_emit_by_name (presets, "clicked");
+  iterate ();
+  g_assert_cmpuint (undo_depth (f), ==, depth + 1);
+  g_assert_cmpstr (strata_strip_get_output (snare), ==, "drums");
+  drums = strata_project_find_bus (f->project, "drums");
+  g_assert_nonnull (drums);
+  inserts = strata_strip_get_inserts (STRATA_STRIP (drums));
+  /* The demo's drums bus has an empty chain: it gets the preset's eq and compressor. */
+  g_assert_cmpuint (g_list_model_get_n_items (inserts), ==, 2);
+  {
+    g_autoptr(StrataInsert) first = g_list_model_get_item (inserts, 0);
+    g_autoptr(StrataInsert) second = g_list_model_get_item (inserts, 1);
+
+    g_assert_cmpstr (strata_insert_get_kind (first), ==, "eq");
+    g_assert_cmpstr (strata_insert_get_kind (second), ==, "compressor");
+  }
+  undo (f);
+  iterate ();
+  g_assert_cmpuint (undo_depth (f), ==, depth);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -813,6 +876,7 @@ main (int argc, char *argv[])
   ADD ("inserts", test_inserts);
   ADD ("effect-panel", test_effect_panel);
   ADD ("rename-and-arm", test_rename_and_arm);
+  ADD ("roles-and-presets", test_roles_and_presets);
   g_test_add_func ("/ui-mix/engine-meters", test_engine_meters);
   g_test_add_func ("/ui-mix/meter", test_meter);
   ADD ("render", test_render);

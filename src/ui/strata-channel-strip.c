@@ -46,6 +46,7 @@ struct _StrataChannelStrip
   GtkWidget     *solo;          /* not on the master */
   GtkWidget     *arm;           /* tracks only */
   GtkWidget     *output;        /* not on the master */
+  GtkWidget     *role;          /* tracks only */
   GPtrArray     *output_ids;    /* the dropdown's strip ids, in its order */
   char          *output_signature;
   GtkWidget     *loudness[4];   /* master only: momentary, short-term, integrated, true peak */
@@ -59,6 +60,11 @@ G_DEFINE_FINAL_TYPE (StrataChannelStrip, strata_channel_strip, GTK_TYPE_WIDGET)
 
 /* The device inputs a track can record from, as "input" spells them (see parse_input in
  * strata-engine.c): 1-based channels, "1+2" for a pair. */
+/* Track roles in the order of StrataTrackRole, as the role dropdown lists them. */
+static const char *const role_labels[] = {
+  N_("Other"), N_("Drums"), N_("Bass"), N_("Vocals"), N_("Effects"),
+};
+
 static const struct
 {
   const char *value;
@@ -255,6 +261,9 @@ sync_from_model (StrataChannelStrip *self)
     }
   if (self->output)
     sync_output (self);
+  if (self->role)
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (self->role),
+                                strata_track_get_role (STRATA_TRACK (self->strip)));
   self->syncing = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -308,6 +317,20 @@ output_selected_cb (StrataChannelStrip *self)
   command = strata_commands_set_output (get_project (self), self->strip, id, &error);
   strata_session_apply (self->session, command, error);
   /* A refused route (a cycle) puts the dropdown back on the output the strip still has. */
+  sync_from_model (self);
+}
+
+static void
+role_selected_cb (StrataChannelStrip *self)
+{
+  guint selected = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->role));
+  StrataTrack *track = STRATA_TRACK (self->strip);
+
+  if (self->syncing || selected >= G_N_ELEMENTS (role_labels)
+      || selected == (guint) strata_track_get_role (track))
+    return;
+  strata_session_apply (self->session,
+                        strata_commands_set_role (get_project (self), track, selected), NULL);
   sync_from_model (self);
 }
 
@@ -1198,6 +1221,19 @@ build (StrataChannelStrip *self)
                                 G_CALLBACK (output_selected_cb), self);
       gtk_box_append (box, self->output);
       refresh_outputs (self);
+    }
+  if (is_track (self))
+    {
+      const char *labels[G_N_ELEMENTS (role_labels) + 1] = { NULL };
+
+      for (guint i = 0; i < G_N_ELEMENTS (role_labels); i++)
+        labels[i] = _(role_labels[i]);
+      self->role = gtk_drop_down_new_from_strings (labels);
+      gtk_widget_set_name (self->role, "role");
+      describe (self->role, _("Role: which bus Bus Presets route this track to"));
+      g_signal_connect_swapped (self->role, "notify::selected", G_CALLBACK (role_selected_cb),
+                                self);
+      gtk_box_append (box, self->role);
     }
 }
 

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "strata-channel-strip.h"
+#include "strata-commands.h"
 #include "strata-mix-view.h"
 
 struct _StrataMixView
@@ -173,6 +174,37 @@ strata_mix_view_init (StrataMixView *self)
 {
 }
 
+/* Bus Presets: the buses that the tracks' roles need, with their default chains, and each
+ * track with a role routed to its bus, as one undo step. */
+static void
+bus_presets_cb (StrataMixView *self)
+{
+  GError *error = NULL;
+  StrataCommand *command =
+    strata_commands_apply_bus_presets (strata_session_get_project (self->session), &error);
+
+  strata_session_apply (self->session, command, error);
+}
+
+static GtkWidget *
+toolbar_new (StrataMixView *self)
+{
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Bus Presets"));
+  const char *text = _("Create the drums, bass, vocals and effects buses the tracks’ roles "
+                       "need, with their default effects, and route each track to its bus");
+
+  g_object_set (bar, "margin-start", 6, "margin-end", 6, "margin-top", 6, NULL);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Bus presets"), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
+                                  -1);
+  g_signal_connect_swapped (button, "clicked", G_CALLBACK (bus_presets_cb), self);
+  gtk_box_append (GTK_BOX (bar), button);
+  return bar;
+}
+
 static GtkWidget *
 strip_row_new (void)
 {
@@ -186,7 +218,7 @@ GtkWidget *
 strata_mix_view_new (StrataSession *session)
 {
   StrataMixView *self;
-  GtkWidget *scroller, *content, *separator;
+  GtkWidget *scroller, *content, *separator, *row;
   GListModel *tracks, *buses;
 
   g_return_val_if_fail (STRATA_IS_SESSION (session), NULL);
@@ -196,8 +228,12 @@ strata_mix_view_new (StrataSession *session)
   tracks = strata_timeline_get_tracks (strata_session_get_timeline (session));
   buses = strata_project_get_buses (strata_session_get_project (session));
 
-  self->root = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  self->root = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_set_parent (self->root, GTK_WIDGET (self));
+  gtk_box_append (GTK_BOX (self->root), toolbar_new (self));
+  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_set_vexpand (row, TRUE);
+  gtk_box_append (GTK_BOX (self->root), row);
 
   content = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   g_object_set (content, "margin-start", 6, "margin-end", 6, "margin-top", 6,
@@ -216,15 +252,15 @@ strata_mix_view_new (StrataSession *session)
   gtk_widget_set_hexpand (scroller, TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (scroller), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Track and bus strips"), -1);
-  gtk_box_append (GTK_BOX (self->root), scroller);
+  gtk_box_append (GTK_BOX (row), scroller);
 
-  gtk_box_append (GTK_BOX (self->root), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
+  gtk_box_append (GTK_BOX (row), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
   self->master = strata_channel_strip_new (session,
                                            STRATA_STRIP (strata_project_get_master (
                                              strata_session_get_project (session))));
   g_object_set (self->master, "margin-start", 6, "margin-end", 6, "margin-top", 6,
                 "margin-bottom", 6, NULL);
-  gtk_box_append (GTK_BOX (self->root), self->master);
+  gtk_box_append (GTK_BOX (row), self->master);
 
   g_signal_connect_swapped (tracks, "items-changed", G_CALLBACK (tracks_changed_cb), self);
   g_signal_connect_swapped (buses, "items-changed", G_CALLBACK (buses_changed_cb), self);
