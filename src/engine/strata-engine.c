@@ -805,8 +805,7 @@ butler_thread (gpointer data)
                                       == strata_graph_get_n_tracks (b.graph);
           butler_drop_graph (&b);
           b.graph = graph;
-          b.state = strata_graph_state_new (graph, BUTLER_CHUNK);
-          strata_graph_state_set_prefetch (b.state, TRUE);
+          b.state = strata_graph_state_new_prefetch (graph, BUTLER_CHUNK);
           b.feed_ok = strata_feed_init (&b.feed, graph, BUTLER_CHUNK, NULL, NULL);
           /* With another number of tracks the engine asks for a refill, which rebuilds the
            * rings; with the same tracks and other clips, what lies ahead is read again. */

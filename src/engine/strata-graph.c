@@ -722,19 +722,26 @@ strata_graph_find_strip (const StrataGraph *graph, const char *id, StrataGraphSt
   return FALSE;
 }
 
+/* The strip strata_graph_find_strip() located, or NULL. */
+static Strip *
+strip_at (const StrataGraph *graph, StrataGraphStripKind kind, guint index)
+{
+  if (kind == STRATA_GRAPH_STRIP_TRACK && index < graph->n_tracks)
+    return &graph->tracks[index];
+  if (kind == STRATA_GRAPH_STRIP_BUS && index < graph->n_buses)
+    return &graph->buses[index];
+  if (kind == STRATA_GRAPH_STRIP_MASTER)
+    return (Strip *) &graph->master;
+  return NULL;
+}
+
 void
 strata_graph_set_param (StrataGraph *graph, StrataGraphStripKind kind, guint index,
                         StrataGraphParam param, double value)
 {
-  Strip *strip;
+  Strip *strip = strip_at (graph, kind, index);
 
-  if (kind == STRATA_GRAPH_STRIP_TRACK && index < graph->n_tracks)
-    strip = &graph->tracks[index];
-  else if (kind == STRATA_GRAPH_STRIP_BUS && index < graph->n_buses)
-    strip = &graph->buses[index];
-  else if (kind == STRATA_GRAPH_STRIP_MASTER)
-    strip = &graph->master;
-  else
+  if (strip == NULL)
     return;
   switch (param)
     {
@@ -754,17 +761,9 @@ void
 strata_graph_set_insert_param (StrataGraph *graph, StrataGraphStripKind kind, guint index,
                                guint insert, guint param, double value)
 {
-  Strip *strip;
+  Strip *strip = strip_at (graph, kind, index);
 
-  if (kind == STRATA_GRAPH_STRIP_TRACK && index < graph->n_tracks)
-    strip = &graph->tracks[index];
-  else if (kind == STRATA_GRAPH_STRIP_BUS && index < graph->n_buses)
-    strip = &graph->buses[index];
-  else if (kind == STRATA_GRAPH_STRIP_MASTER)
-    strip = &graph->master;
-  else
-    return;
-  if (insert < strip->n_inserts && param < strip->inserts[insert].klass->n_params)
+  if (strip != NULL && insert < strip->n_inserts && param < strip->inserts[insert].klass->n_params)
     strip->inserts[insert].values[param] =
       strata_effect_param_clamp (&strip->inserts[insert].klass->params[param], value);
 }
@@ -873,8 +872,7 @@ strip_by_id (const StrataGraph *graph, const char *id)
 
   if (graph == NULL || !strata_graph_find_strip (graph, id, &kind, &index))
     return NULL;
-  return kind == STRATA_GRAPH_STRIP_TRACK ? &graph->tracks[index]
-         : kind == STRATA_GRAPH_STRIP_BUS ? &graph->buses[index] : &graph->master;
+  return strip_at (graph, kind, index);
 }
 
 /* The running instance of `prev`'s that `strip`'s insert i continues, or -1: the same
@@ -971,9 +969,36 @@ strata_graph_state_new (const StrataGraph *graph, guint max_block)
   return strata_graph_state_new_after (graph, max_block, NULL, NULL);
 }
 
+static StrataGraphState *state_new (const StrataGraph *graph, guint max_block);
+
 StrataGraphState *
 strata_graph_state_new_after (const StrataGraph *graph, guint max_block,
                               const StrataGraph *prev_graph, StrataGraphState *prev)
+{
+  StrataGraphState *state = state_new (graph, max_block);
+
+  if (prev != NULL && prev_graph == graph)
+    {
+      state->dsp = prev->dsp;
+      g_atomic_int_inc (&state->dsp->ref_count);
+    }
+  else
+    state->dsp = dsp_new (graph, prev_graph, prev ? prev->dsp : NULL);
+  return state;
+}
+
+StrataGraphState *
+strata_graph_state_new_prefetch (const StrataGraph *graph, guint max_block)
+{
+  StrataGraphState *state = state_new (graph, max_block);
+
+  state->prefetch = TRUE;
+  return state;
+}
+
+/* Everything but the effects and delay lines. */
+static StrataGraphState *
+state_new (const StrataGraph *graph, guint max_block)
 {
   StrataGraphState *state = g_new0 (StrataGraphState, 1);
   gsize block2 = (gsize) max_block * 2;
@@ -1000,13 +1025,7 @@ strata_graph_state_new_after (const StrataGraph *graph, guint max_block,
   state->inputs = g_new0 (const float *, MAX (graph->n_tracks, 1));
   state->scratch = g_new0 (float, block2);
   state->zeros = g_new0 (float, block2);
-  if (prev != NULL && prev_graph == graph)
-    {
-      state->dsp = prev->dsp;
-      g_atomic_int_inc (&state->dsp->ref_count);
-    }
-  else
-    state->dsp = dsp_new (graph, prev_graph, prev ? prev->dsp : NULL);
+  memset (state->scratch, 0, block2 * sizeof (float));
   /* Touch every page now: calloc'd memory is mapped on first write, and the first write may
    * come from the audio thread, where a page fault is a stall. */
   memset (state->span_audio, 0, MAX (state->span_capacity, 1) * block2 * sizeof (float));
@@ -1610,6 +1629,7 @@ strata_graph_process (const StrataGraph *graph, StrataGraphState *state, gint64 
 
   g_assert (n_frames <= state->max_block);
   g_assert (position == state->position && n_frames == state->n_frames);
+  g_assert (state->dsp != NULL);   /* not a prefetch state */
 
   memset (state->master_in, 0, block2 * sizeof (float));
   for (guint b = 0; b < graph->n_buses; b++)

@@ -157,6 +157,10 @@ StrataGraphState        *strata_graph_state_new_after  (const StrataGraph *graph
                                                         guint              max_block,
                                                         const StrataGraph *prev_graph,
                                                         StrataGraphState  *prev);
+/* A state for strata_graph_prepare() alone, in prefetch mode (see below), for a read-ahead
+ * thread: it has no effect instances and must not be processed. */
+StrataGraphState        *strata_graph_state_new_prefetch (const StrataGraph *graph,
+                                                        guint              max_block);
 /* Whether strata_graph_state_get_stem() will be asked for (default TRUE); without stems the
  * strips add straight into their outputs. */
 void                     strata_graph_state_set_stems  (StrataGraphState  *state,
