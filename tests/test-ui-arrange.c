@@ -264,7 +264,7 @@ test_header_heights (Fixture *f, gconstpointer data)
   g_assert_cmpint (gtk_widget_get_height (found->pdata[0]), ==, expected);
   strata_session_set_lanes_shown (f->session, track, TRUE);
   spin (50);
-  expected += STRATA_N_AUTOMATION_PARAMS * STRATA_LANE_HEIGHT;
+  expected += STRATA_N_STRIP_PARAMS * STRATA_LANE_HEIGHT;
   g_assert_cmpint (gtk_widget_get_height (found->pdata[0]), ==, expected);
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (named (found->pdata[0],
                                                                          "lanes"))));

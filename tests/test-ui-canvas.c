@@ -178,7 +178,7 @@ static void
 test_layout (Fixture *f, gconstpointer data)
 {
   int th = strata_session_get_track_height (f->session);
-  int row0 = th + STRATA_N_AUTOMATION_PARAMS * STRATA_LANE_HEIGHT;
+  int row0 = th + STRATA_N_STRIP_PARAMS * STRATA_LANE_HEIGHT;
   GtkAdjustment *hadj, *vadj;
 
   g_assert_cmpint (strata_clip_canvas_frame_at (f->canvas, 0), ==, 0);

@@ -42,6 +42,7 @@ typedef struct
   int          height;
   guint        n_take_lanes;
   GArray      *lane_of;  /* guint per take, or NULL without takes */
+  GPtrArray   *lanes;    /* automation params, top to bottom; NULL when lanes are hidden */
 } Row;
 
 typedef enum
@@ -63,7 +64,8 @@ typedef struct
   int                   row;      /* -1 outside every row */
   StrataTrack          *track;    /* owned */
   StrataClip           *clip;     /* owned: a clip, or a take */
-  guint                 param;    /* automation lane, an index into strata_automation_params */
+  guint                 lane_index; /* automation lane, from the top of the row's lanes */
+  char                 *param;    /* owned: that lane's param */
   StrataAutomationLane *lane;     /* owned; NULL on a lane with no points yet */
   guint                 point;
 } Hit;
@@ -179,19 +181,6 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-/* Value axes of the automation lanes, in the order of strata_automation_params. */
-static const struct
-{
-  const char *param;
-  const char *label;
-  gdouble     min;
-  gdouble     max;
-} param_info[STRATA_N_AUTOMATION_PARAMS] = {
-  { "volume_db", N_("Volume"), -60.0, 6.0 },
-  { "pan",       N_("Pan"),    -1.0,  1.0 },
-  { "mute",      N_("Mute"),    0.0,  1.0 },
-};
-
 /* ---- helpers: geometry ---------------------------------------------------------------- */
 
 static double
@@ -223,6 +212,7 @@ static void
 row_clear (Row *row)
 {
   g_clear_pointer (&row->lane_of, g_array_unref);
+  g_clear_pointer (&row->lanes, g_ptr_array_unref);
 }
 
 static void
@@ -237,13 +227,15 @@ ensure_rows (StrataClipCanvas *self)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(StrataTrack) track = g_list_model_get_item (self->tracks, i);
-      Row row = { track, y, strata_session_get_row_height (self->session, track), 0, NULL };
+      Row row = { track, y, strata_session_get_row_height (self->session, track), 0, NULL, NULL };
 
       if (g_list_model_get_n_items (strata_track_get_takes (track)) > 0)
         {
           row.lane_of = g_array_new (FALSE, FALSE, sizeof (guint));
           row.n_take_lanes = strata_session_get_take_lanes (self->session, track, row.lane_of);
         }
+      if (strata_session_get_lanes_shown (self->session, track))
+        row.lanes = strata_session_get_lanes (self->session, track);
       g_array_append_val (self->rows, row);
       y += row.height;
     }
@@ -288,47 +280,111 @@ lanes_top (StrataClipCanvas *self, Row *row)
          + (int) row->n_take_lanes * STRATA_TAKE_LANE_HEIGHT;
 }
 
+/* The lowest value a log axis shows: its minimum, or a thousandth of its maximum when the
+ * range starts at 0 (an attack time). */
 static double
-value_y (guint param, double lane_y, double value)
+log_floor (const StrataParamDesc *desc)
+{
+  return desc->min > 0.0 ? desc->min : desc->max / 1000.0;
+}
+
+/* Where a value sits on its lane's axis, 0 at the bottom and 1 at the top. */
+static double
+axis_norm (const StrataParamDesc *desc, double value)
+{
+  if ((desc->flags & STRATA_PARAM_LOG) && desc->kind == STRATA_PARAM_CONTINUOUS)
+    {
+      double lo = log_floor (desc);
+
+      return log (MAX (value, lo) / lo) / log (desc->max / lo);
+    }
+  return (value - desc->min) / (desc->max - desc->min);
+}
+
+static double
+axis_value (const StrataParamDesc *desc, double norm)
+{
+  if ((desc->flags & STRATA_PARAM_LOG) && desc->kind == STRATA_PARAM_CONTINUOUS)
+    {
+      double lo = log_floor (desc);
+
+      return lo * pow (desc->max / lo, norm);
+    }
+  return desc->min + norm * (desc->max - desc->min);
+}
+
+/* The step a continuous value is rounded to, the precision its label shows. */
+static double
+value_step (const StrataParamDesc *desc, double value)
+{
+  if (g_str_equal (desc->unit, "dB") || fabs (value) >= 10.0)
+    return fabs (value) >= 100.0 ? 1.0 : 0.1;
+  return 0.01;
+}
+
+static double
+value_y (const StrataParamDesc *desc, double lane_y, double value)
 {
   double pad = 6.0;
-  double norm = (value - param_info[param].min) / (param_info[param].max - param_info[param].min);
+  double norm = axis_norm (desc, value);
 
   return lane_y + pad + (1.0 - CLAMP (norm, 0.0, 1.0)) * (STRATA_LANE_HEIGHT - 2 * pad);
 }
 
+/* The value at y of a lane: on the axis, then to a choice, a toggle, or the label's
+ * precision. */
 static double
-y_value (guint param, double lane_y, double y)
+y_value (const StrataParamDesc *desc, double lane_y, double y)
 {
   double pad = 6.0;
   double norm = 1.0 - (y - lane_y - pad) / (STRATA_LANE_HEIGHT - 2 * pad);
-  double value = param_info[param].min
-                 + CLAMP (norm, 0.0, 1.0) * (param_info[param].max - param_info[param].min);
+  double value = axis_value (desc, CLAMP (norm, 0.0, 1.0));
+  double step;
 
-  if (g_str_equal (param_info[param].param, "mute"))
-    return value >= 0.5 ? 1.0 : 0.0;
-  if (g_str_equal (param_info[param].param, "pan"))
-    return round (value * 100.0) / 100.0;
-  return round (value * 10.0) / 10.0;
+  if (desc->kind != STRATA_PARAM_CONTINUOUS)
+    return strata_effect_param_clamp (desc, round (value));
+  step = value_step (desc, value);
+  return strata_effect_param_clamp (desc, round (value / step) * step);
 }
 
+/* The value a lane without points holds all along. */
 static gdouble
-strip_value (StrataStrip *strip, guint param)
+strip_value (StrataStrip *strip, const char *param)
 {
-  if (g_str_equal (param_info[param].param, "volume_db"))
+  g_autoptr(StrataInsert) insert = NULL;
+  const StrataParamDesc *desc;
+  double value;
+
+  if (g_str_equal (param, "volume_db"))
     return strata_strip_get_volume_db (strip);
-  if (g_str_equal (param_info[param].param, "pan"))
+  if (g_str_equal (param, "pan"))
     return strata_strip_get_pan (strip);
-  return strata_strip_get_mute (strip) ? 1.0 : 0.0;
+  if (g_str_equal (param, "mute"))
+    return strata_strip_get_mute (strip) ? 1.0 : 0.0;
+  insert = strata_lane_param_insert (strip, param, &desc);
+  if (insert == NULL || strata_insert_get_value (insert, desc->name, &value) < 0)
+    return desc != NULL ? desc->def : 0.0;
+  return value;
 }
 
-/* The value in its unit, as a lane's label and tooltip show it. */
+/* The value in its unit, as a lane's label and tooltip show it: "−24.0 dB", "1200 Hz",
+ * "peak". */
 static char *
-format_value (guint param, gdouble value)
+format_value (const StrataParamDesc *desc, gdouble value)
 {
-  if (g_str_equal (param_info[param].param, "volume_db"))
-    return g_strdup_printf ("%s%.1f dB", value < -0.05 ? "−" : "", fabs (value));
-  if (g_str_equal (param_info[param].param, "pan"))
+  g_autofree char *number = NULL;
+  double step;
+  int decimals;
+
+  if (desc->kind == STRATA_PARAM_TOGGLE)
+    return g_strdup (value >= 0.5 ? _("On") : _("Off"));
+  if (desc->kind == STRATA_PARAM_CHOICE)
+    {
+      int index = (int) CLAMP (round (value), desc->min, desc->max);
+
+      return g_strdelimit (g_strdup (desc->choices[index]), "_", ' ');
+    }
+  if (g_str_equal (desc->name, "pan") && desc->min == -1.0 && desc->max == 1.0)
     {
       int percent = (int) round (fabs (value) * 100.0);
 
@@ -337,7 +393,25 @@ format_value (guint param, gdouble value)
       /* Translators: pan left or right, in percent */
       return g_strdup_printf (value < 0 ? _("L %d %%") : _("R %d %%"), percent);
     }
-  return g_strdup (value >= 0.5 ? _("On") : _("Off"));
+  step = value_step (desc, value);
+  decimals = step >= 1.0 ? 0 : step >= 0.1 ? 1 : 2;
+  number = g_strdup_printf ("%s%.*f", value < -step / 2 ? "−" : "", decimals, fabs (value));
+  if (*desc->unit == '\0')
+    return g_steal_pointer (&number);
+  /* A ratio's ":1" follows the number. */
+  return g_strdup_printf (*desc->unit == ':' ? "%s%s" : "%s %s", number, desc->unit);
+}
+
+/* The lane's axis; a lane whose effect has just gone (the rows are rebuilt soon) gets a
+ * plain 0..1 one. */
+static const StrataParamDesc *
+lane_desc (StrataTrack *track, const char *param)
+{
+  static const StrataParamDesc unknown = { "", "", "", STRATA_PARAM_CONTINUOUS, 0.0, 1.0, 0.0,
+                                           NULL, STRATA_PARAM_LINEAR };
+  const StrataParamDesc *desc = strata_lane_param_desc (STRATA_STRIP (track), param);
+
+  return desc != NULL ? desc : &unknown;
 }
 
 static void
@@ -433,6 +507,7 @@ hit_clear (Hit *hit)
   g_clear_object (&hit->track);
   g_clear_object (&hit->clip);
   g_clear_object (&hit->lane);
+  g_clear_pointer (&hit->param, g_free);
   hit->kind = HIT_NONE;
   hit->row = -1;
 }
@@ -513,15 +588,17 @@ hit_test (StrataClipCanvas *self, double x, double y, Hit *hit)
     }
 
   local -= row->n_take_lanes * STRATA_TAKE_LANE_HEIGHT;
-  if (strata_session_get_lanes_shown (self->session, row->track))
+  if (row->lanes != NULL && row->lanes->len > 0)
     {
-      guint param = MIN ((guint) (local / STRATA_LANE_HEIGHT), STRATA_N_AUTOMATION_PARAMS - 1);
-      double lane_y = lanes_top (self, row) + param * STRATA_LANE_HEIGHT;
-      StrataAutomationLane *lane = strata_strip_find_lane (STRATA_STRIP (row->track),
-                                                           param_info[param].param);
+      guint index = MIN ((guint) (local / STRATA_LANE_HEIGHT), row->lanes->len - 1);
+      const char *param = row->lanes->pdata[index];
+      const StrataParamDesc *desc = lane_desc (row->track, param);
+      double lane_y = lanes_top (self, row) + index * STRATA_LANE_HEIGHT;
+      StrataAutomationLane *lane = strata_strip_find_lane (STRATA_STRIP (row->track), param);
 
       hit->kind = HIT_LANE;
-      hit->param = param;
+      hit->lane_index = index;
+      hit->param = g_strdup (param);
       if (lane == NULL)
         return;
       hit->lane = g_object_ref (lane);
@@ -531,7 +608,7 @@ hit_test (StrataClipCanvas *self, double x, double y, Hit *hit)
 
         for (guint i = 0; i < n; i++)
           if (fabs (points[i].frame / z - cx) <= POINT_HIT_PX
-              && fabs (value_y (param, lane_y, points[i].value) - cy) <= POINT_HIT_PX)
+              && fabs (value_y (desc, lane_y, points[i].value) - cy) <= POINT_HIT_PX)
             {
               hit->kind = HIT_POINT;
               hit->point = i;
@@ -712,14 +789,16 @@ draw_rows (StrataClipCanvas *self, GtkSnapshot *snapshot, double width, double h
       append_line (snapshot, i % 2 ? &odd : &even, 0, y, width, track_height);
       if (row->height > track_height)
         append_line (snapshot, &lane, 0, y + track_height, width, row->height - track_height);
-      if (strata_session_get_lanes_shown (self->session, row->track))
-        for (guint p = 0; p < STRATA_N_AUTOMATION_PARAMS; p++)
-          {
-            double lane_y = lanes_top (self, row) + p * STRATA_LANE_HEIGHT - top;
+      for (guint p = 0; row->lanes != NULL && p < row->lanes->len; p++)
+        {
+          double lane_y = lanes_top (self, row) + p * STRATA_LANE_HEIGHT - top;
+          g_autofree char *text = strata_lane_param_label (STRATA_STRIP (row->track),
+                                                           row->lanes->pdata[p]);
 
-            append_line (snapshot, &line, 0, lane_y, width, 1);
-            draw_text (self, snapshot, _(param_info[p].label), &label, 4, lane_y + 2, width);
-          }
+          append_line (snapshot, &line, 0, lane_y, width, 1);
+          if (text != NULL)
+            draw_text (self, snapshot, text, &label, 4, lane_y + 2, width);
+        }
       append_line (snapshot, &line, 0, y + row->height - 1, width, 1);
     }
 }
@@ -1042,14 +1121,14 @@ draw_automation (StrataClipCanvas *self, cairo_t *cr, double width, double heigh
 
       if (row->y - top > height)
         break;
-      if (row->y + row->height - top < 0 || !strata_session_get_lanes_shown (self->session,
-                                                                             row->track))
+      if (row->y + row->height - top < 0 || row->lanes == NULL)
         continue;
-      for (guint p = 0; p < STRATA_N_AUTOMATION_PARAMS; p++)
+      for (guint p = 0; p < row->lanes->len; p++)
         {
+          const char *param = row->lanes->pdata[p];
+          const StrataParamDesc *desc = lane_desc (row->track, param);
           double lane_y = lanes_top (self, row) + p * STRATA_LANE_HEIGHT - top;
-          StrataAutomationLane *lane = strata_strip_find_lane (STRATA_STRIP (row->track),
-                                                               param_info[p].param);
+          StrataAutomationLane *lane = strata_strip_find_lane (STRATA_STRIP (row->track), param);
           const StrataAutomationPoint *points = NULL;
           g_autofree StrataAutomationPoint *moved = NULL;
           guint n = 0;
@@ -1062,7 +1141,7 @@ draw_automation (StrataClipCanvas *self, cairo_t *cr, double width, double heigh
             points = strata_automation_lane_get_points (lane, &n);
           if (n == 0)
             {
-              double y = value_y (p, lane_y, strip_value (STRATA_STRIP (row->track), p));
+              double y = value_y (desc, lane_y, strip_value (STRATA_STRIP (row->track), param));
               const double dashes[] = { 4.0, 4.0 };
 
               cairo_set_dash (cr, dashes, 2, 0);
@@ -1083,12 +1162,12 @@ draw_automation (StrataClipCanvas *self, cairo_t *cr, double width, double heigh
               points = moved;
             }
           stepped = strata_automation_lane_is_stepped (lane);
-          last_y = value_y (p, lane_y, points[0].value);
+          last_y = value_y (desc, lane_y, points[0].value);
           cairo_move_to (cr, 0, last_y);
           for (guint k = 0; k < n; k++)
             {
               double x = points[k].frame / z - hoffset (self);
-              double y = value_y (p, lane_y, points[k].value);
+              double y = value_y (desc, lane_y, points[k].value);
 
               if (x > width + 1 && k > 0 && points[k - 1].frame / z - hoffset (self) > width)
                 break;
@@ -1107,7 +1186,7 @@ draw_automation (StrataClipCanvas *self, cairo_t *cr, double width, double heigh
 
               if (x < -POINT_PX || x > width + POINT_PX)
                 continue;
-              cairo_rectangle (cr, x - POINT_PX / 2, value_y (p, lane_y, points[k].value)
+              cairo_rectangle (cr, x - POINT_PX / 2, value_y (desc, lane_y, points[k].value)
                                                      - POINT_PX / 2, POINT_PX, POINT_PX);
               gdk_cairo_set_source_rgba (cr, selected ? accent : &curve);
               cairo_fill (cr);
@@ -1128,8 +1207,7 @@ has_lanes (StrataClipCanvas *self, double height)
 
       if (row->y - top > height)
         break;
-      if (row->y + row->height - top >= 0
-          && strata_session_get_lanes_shown (self->session, row->track))
+      if (row->y + row->height - top >= 0 && row->lanes != NULL)
         return TRUE;
     }
   return FALSE;
@@ -1158,7 +1236,8 @@ draw_overlays (StrataClipCanvas *self, GtkSnapshot *snapshot, double width, doub
     }
   if (self->dragging && self->press.kind == HIT_POINT)
     {
-      g_autofree char *label = format_value (self->press.param, self->preview_value);
+      g_autofree char *label = format_value (lane_desc (self->press.track, self->press.param),
+                                             self->preview_value);
       g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), label);
       GdkRGBA fg = { dark, dark, dark, 1 };
       GdkRGBA bg = { !dark, !dark, !dark, 0.85 };
@@ -1526,14 +1605,14 @@ update_point (StrataClipCanvas *self, GdkModifierType state)
   guint n;
   const StrataAutomationPoint *points = strata_automation_lane_get_points (self->press.lane, &n);
   Row *row = row_nth (self, self->press.row);
-  double lane_y = lanes_top (self, row) + self->press.param * STRATA_LANE_HEIGHT;
+  double lane_y = lanes_top (self, row) + self->press.lane_index * STRATA_LANE_HEIGHT;
 
   if (self->press.point >= n)
     return;
   self->preview_frame = snap_unless (self, points[self->press.point].frame
                                            + (gint64) llround (self->drag_dx * zoom (self)),
                                      state);
-  self->preview_value = y_value (self->press.param, lane_y,
+  self->preview_value = y_value (lane_desc (self->press.track, self->press.param), lane_y,
                                  self->press_y + self->drag_dy + voffset (self));
 }
 
@@ -1613,19 +1692,18 @@ click (StrataClipCanvas *self)
     case HIT_LANE:
       {
         Row *row = row_nth (self, self->press.row);
-        double lane_y = lanes_top (self, row) + self->press.param * STRATA_LANE_HEIGHT;
+        double lane_y = lanes_top (self, row) + self->press.lane_index * STRATA_LANE_HEIGHT;
         gint64 frame = snap_unless (self, strata_clip_canvas_frame_at (self, self->press_x),
                                     self->press_state);
-        gdouble value = y_value (self->press.param, lane_y, self->press_y + voffset (self));
+        gdouble value = y_value (lane_desc (self->press.track, self->press.param), lane_y,
+                                 self->press_y + voffset (self));
 
         command = strata_commands_add_point (project, STRATA_STRIP (self->press.track),
-                                             param_info[self->press.param].param, frame, value,
-                                             &error);
+                                             self->press.param, frame, value, &error);
         if (strata_session_apply (self->session, command, error))
           {
             StrataAutomationLane *lane =
-              strata_strip_find_lane (STRATA_STRIP (self->press.track),
-                                      param_info[self->press.param].param);
+              strata_strip_find_lane (STRATA_STRIP (self->press.track), self->press.param);
             if (lane != NULL)
               select_point (self, lane, find_point (lane, frame, value));
           }
@@ -1813,7 +1891,7 @@ drag_cancel_cb (StrataClipCanvas *self, GdkEventSequence *sequence, GtkGesture *
 static void
 motion_cb (StrataClipCanvas *self, double x, double y, GtkEventControllerMotion *controller)
 {
-  Hit hit = { HIT_NONE, -1, NULL, NULL, 0, NULL, 0 };
+  Hit hit = { HIT_NONE, -1, NULL, NULL, 0, NULL, NULL, 0 };
   const char *cursor = NULL;
 
   self->pointer_x = x;
@@ -1976,7 +2054,7 @@ adjustment_changed_cb (StrataClipCanvas *self)
 static gboolean
 query_tooltip_cb (StrataClipCanvas *self, int x, int y, gboolean keyboard, GtkTooltip *tooltip)
 {
-  Hit hit = { HIT_NONE, -1, NULL, NULL, 0, NULL, 0 };
+  Hit hit = { HIT_NONE, -1, NULL, NULL, 0, NULL, NULL, 0 };
   g_autofree char *text = NULL;
 
   if (keyboard)
@@ -2006,7 +2084,7 @@ query_tooltip_cb (StrataClipCanvas *self, int x, int y, gboolean keyboard, GtkTo
       {
         guint n;
         const StrataAutomationPoint *points = strata_automation_lane_get_points (hit.lane, &n);
-        text = format_value (hit.param, points[hit.point].value);
+        text = format_value (lane_desc (hit.track, hit.param), points[hit.point].value);
       }
       break;
     case HIT_NONE:

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 
 #include "strata-commands.h"
 #include "strata-core-enums.h"
@@ -22,6 +23,7 @@ struct _StrataSession
   gdouble          zoom;
   int              track_height;
   GHashTable      *lanes_shown;   /* StrataTrack * (weak) set */
+  GHashTable      *added_lanes;   /* StrataTrack * (weak) -> GPtrArray of AddedLane */
   GPtrArray       *selection;     /* StrataClip * (strong) */
   gint64           position;      /* without an engine */
   gint64           loop[2];       /* what the engine was told, enabled or -1 */
@@ -52,9 +54,112 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-const char * const strata_automation_params[STRATA_N_AUTOMATION_PARAMS] = {
+const char * const strata_automation_params[STRATA_N_STRIP_PARAMS] = {
   "volume_db", "pan", "mute",
 };
+
+/* The value axes of the strip's own parameters, as the effects describe theirs. */
+static const StrataParamDesc strip_params[STRATA_N_STRIP_PARAMS] = {
+  { "volume_db", N_("Volume"), "dB", STRATA_PARAM_CONTINUOUS, -60.0, 6.0, 0.0, NULL,
+    STRATA_PARAM_LINEAR },
+  { "pan", N_("Pan"), "", STRATA_PARAM_CONTINUOUS, -1.0, 1.0, 0.0, NULL, STRATA_PARAM_LINEAR },
+  { "mute", N_("Mute"), "", STRATA_PARAM_TOGGLE, 0.0, 1.0, 0.0, NULL, STRATA_PARAM_LINEAR },
+};
+
+/* A lane the user added: held by its effect rather than by index, so that it follows the
+ * effect through a reorder and goes when the effect goes. */
+typedef struct
+{
+  StrataInsert *insert;
+  char         *name;
+} AddedLane;
+
+static void
+added_lane_free (AddedLane *added)
+{
+  g_object_unref (added->insert);
+  g_free (added->name);
+  g_free (added);
+}
+
+/* The insert index and parameter name of an inserts[N].NAME param; -1 for any other. */
+static int
+parse_insert_param (const char *param, const char **name)
+{
+  guint index;
+  int consumed = 0;
+
+  if (sscanf (param, "inserts[%u]%n", &index, &consumed) == 1 && consumed > 0
+      && param[consumed] == '.' && param[consumed + 1] != '\0' && index <= G_MAXINT)
+    {
+      *name = param + consumed + 1;
+      return (int) index;
+    }
+  return -1;
+}
+
+static gboolean
+lane_has_points (StrataStrip *strip, const char *param)
+{
+  StrataAutomationLane *lane = strata_strip_find_lane (strip, param);
+  guint n = 0;
+
+  if (lane != NULL)
+    strata_automation_lane_get_points (lane, &n);
+  return n > 0;
+}
+
+static gboolean
+is_added (StrataSession *self, StrataTrack *track, StrataInsert *insert, const char *name,
+          guint *index)
+{
+  GPtrArray *added = g_hash_table_lookup (self->added_lanes, track);
+
+  for (guint i = 0; added != NULL && i < added->len; i++)
+    {
+      AddedLane *lane = added->pdata[i];
+
+      if (lane->insert == insert && g_str_equal (lane->name, name))
+        {
+          if (index != NULL)
+            *index = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Added lanes of effects that left their chain, or of tracks that left the project, go. */
+static void
+prune_added_lanes (StrataSession *self)
+{
+  GListModel *tracks = strata_timeline_get_tracks (strata_session_get_timeline (self));
+  g_autoptr(GHashTable) alive = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer track, value;
+
+  for (guint i = 0; i < g_list_model_get_n_items (tracks); i++)
+    {
+      g_autoptr(StrataTrack) item = g_list_model_get_item (tracks, i);
+      g_hash_table_add (alive, item);
+    }
+  g_hash_table_iter_init (&iter, self->added_lanes);
+  while (g_hash_table_iter_next (&iter, &track, &value))
+    {
+      GPtrArray *added = value;
+      GListStore *inserts;
+
+      if (!g_hash_table_contains (alive, track))
+        {
+          g_hash_table_iter_remove (&iter);
+          continue;
+        }
+      inserts = G_LIST_STORE (strata_strip_get_inserts (STRATA_STRIP (track)));
+      for (guint i = added->len; i > 0; i--)
+        if (!g_list_store_find (inserts, ((AddedLane *) added->pdata[i - 1])->insert, NULL))
+          g_ptr_array_remove_index (added, i - 1);
+    }
+}
 
 static gboolean
 clip_is_in_project (StrataSession *self, StrataClip *clip)
@@ -97,6 +202,7 @@ project_changed_cb (StrataSession *self)
   if (changed)
     g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0);
   sync_loop (self);
+  prune_added_lanes (self);
   /* Takes come and go with recordings and take switches; the rows follow. */
   g_signal_emit (self, signals[SIGNAL_LAYOUT_CHANGED], 0);
 }
@@ -138,6 +244,7 @@ strata_session_dispose (GObject *object)
   g_clear_object (&self->engine);
   g_clear_object (&self->peak_cache);
   g_clear_pointer (&self->lanes_shown, g_hash_table_unref);
+  g_clear_pointer (&self->added_lanes, g_hash_table_unref);
   g_clear_pointer (&self->selection, g_ptr_array_unref);
   G_OBJECT_CLASS (strata_session_parent_class)->dispose (object);
 }
@@ -249,6 +356,8 @@ strata_session_init (StrataSession *self)
   self->zoom = 256.0;
   self->track_height = STRATA_TRACK_HEIGHT_DEFAULT;
   self->lanes_shown = g_hash_table_new (NULL, NULL);
+  self->added_lanes = g_hash_table_new_full (NULL, NULL, NULL,
+                                             (GDestroyNotify) g_ptr_array_unref);
   self->selection = g_ptr_array_new_with_free_func (g_object_unref);
   self->loop[0] = self->loop[1] = -1;
 }
@@ -437,6 +546,147 @@ strata_session_get_take_lanes (StrataSession *self, StrataTrack *track, GArray *
   return lane_end->len;
 }
 
+const StrataParamDesc *
+strata_lane_param_desc (StrataStrip *strip, const char *param)
+{
+  const StrataParamDesc *desc = NULL;
+  g_autoptr(StrataInsert) insert = NULL;
+
+  g_return_val_if_fail (STRATA_IS_STRIP (strip), NULL);
+  g_return_val_if_fail (param != NULL, NULL);
+
+  for (guint i = 0; i < STRATA_N_STRIP_PARAMS; i++)
+    if (g_str_equal (param, strip_params[i].name))
+      return &strip_params[i];
+  insert = strata_lane_param_insert (strip, param, &desc);
+  return desc;
+}
+
+StrataInsert *
+strata_lane_param_insert (StrataStrip *strip, const char *param, const StrataParamDesc **desc)
+{
+  const char *name = NULL;
+  int index = parse_insert_param (param, &name);
+  g_autoptr(StrataInsert) insert = NULL;
+  const StrataEffectClass *klass;
+  int p;
+
+  g_return_val_if_fail (STRATA_IS_STRIP (strip), NULL);
+
+  if (desc != NULL)
+    *desc = NULL;
+  if (index < 0)
+    return NULL;
+  insert = g_list_model_get_item (strata_strip_get_inserts (strip), index);
+  klass = insert != NULL ? strata_insert_get_class (insert) : NULL;
+  if (klass == NULL || (p = strata_effect_param_index (klass, name)) < 0)
+    return NULL;
+  if (desc != NULL)
+    *desc = &klass->params[p];
+  return g_steal_pointer (&insert);
+}
+
+char *
+strata_lane_param_label (StrataStrip *strip, const char *param)
+{
+  const StrataParamDesc *desc = strata_lane_param_desc (strip, param);
+  g_autoptr(StrataInsert) insert = NULL;
+  const char *name = NULL;
+
+  if (desc == NULL)
+    return NULL;
+  insert = strata_lane_param_insert (strip, param, NULL);
+  if (insert == NULL)
+    return g_strdup (_(desc->label));
+  /* Translators: an automation lane: effect, its place in the chain, parameter */
+  return g_strdup_printf (_("%s %d: %s"), _(strata_insert_get_class (insert)->label),
+                          parse_insert_param (param, &name) + 1, _(desc->label));
+}
+
+GPtrArray *
+strata_session_get_lanes (StrataSession *self, StrataTrack *track)
+{
+  StrataStrip *strip = STRATA_STRIP (track);
+  GListModel *inserts = strata_strip_get_inserts (strip);
+  GPtrArray *lanes = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), lanes);
+
+  for (guint i = 0; i < STRATA_N_STRIP_PARAMS; i++)
+    g_ptr_array_add (lanes, g_strdup (strata_automation_params[i]));
+  for (guint i = 0; i < g_list_model_get_n_items (inserts); i++)
+    {
+      g_autoptr(StrataInsert) insert = g_list_model_get_item (inserts, i);
+      const StrataEffectClass *klass = strata_insert_get_class (insert);
+
+      for (guint p = 0; klass != NULL && p < klass->n_params; p++)
+        {
+          char *param = g_strdup_printf ("inserts[%u].%s", i, klass->params[p].name);
+
+          if (lane_has_points (strip, param)
+              || is_added (self, track, insert, klass->params[p].name, NULL))
+            g_ptr_array_add (lanes, param);
+          else
+            g_free (param);
+        }
+    }
+  return lanes;
+}
+
+gboolean
+strata_session_add_lane (StrataSession *self, StrataTrack *track, const char *param)
+{
+  g_autoptr(StrataInsert) insert = NULL;
+  const StrataParamDesc *desc;
+  GPtrArray *added;
+  AddedLane *lane;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (STRATA_IS_TRACK (track), FALSE);
+  g_return_val_if_fail (param != NULL, FALSE);
+
+  insert = strata_lane_param_insert (STRATA_STRIP (track), param, &desc);
+  if (insert == NULL)
+    return FALSE;
+  if (!is_added (self, track, insert, desc->name, NULL))
+    {
+      added = g_hash_table_lookup (self->added_lanes, track);
+      if (added == NULL)
+        {
+          added = g_ptr_array_new_with_free_func ((GDestroyNotify) added_lane_free);
+          g_hash_table_insert (self->added_lanes, track, added);
+        }
+      lane = g_new (AddedLane, 1);
+      lane->insert = g_steal_pointer (&insert);
+      lane->name = g_strdup (desc->name);
+      g_ptr_array_add (added, lane);
+    }
+  /* One asks for a lane to see it. */
+  g_hash_table_add (self->lanes_shown, track);
+  g_signal_emit (self, signals[SIGNAL_LAYOUT_CHANGED], 0);
+  return TRUE;
+}
+
+gboolean
+strata_session_remove_lane (StrataSession *self, StrataTrack *track, const char *param)
+{
+  g_autoptr(StrataInsert) insert = NULL;
+  const StrataParamDesc *desc;
+  guint index;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (STRATA_IS_TRACK (track), FALSE);
+  g_return_val_if_fail (param != NULL, FALSE);
+
+  insert = strata_lane_param_insert (STRATA_STRIP (track), param, &desc);
+  if (insert == NULL || lane_has_points (STRATA_STRIP (track), param)
+      || !is_added (self, track, insert, desc->name, &index))
+    return FALSE;
+  g_ptr_array_remove_index (g_hash_table_lookup (self->added_lanes, track), index);
+  g_signal_emit (self, signals[SIGNAL_LAYOUT_CHANGED], 0);
+  return TRUE;
+}
+
 int
 strata_session_get_row_height (StrataSession *self, StrataTrack *track)
 {
@@ -444,7 +694,10 @@ strata_session_get_row_height (StrataSession *self, StrataTrack *track)
 
   height += strata_session_get_take_lanes (self, track, NULL) * STRATA_TAKE_LANE_HEIGHT;
   if (strata_session_get_lanes_shown (self, track))
-    height += STRATA_N_AUTOMATION_PARAMS * STRATA_LANE_HEIGHT;
+    {
+      g_autoptr(GPtrArray) lanes = strata_session_get_lanes (self, track);
+      height += (int) lanes->len * STRATA_LANE_HEIGHT;
+    }
   return height;
 }
 

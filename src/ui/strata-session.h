@@ -22,7 +22,6 @@ G_BEGIN_DECLS
 #define STRATA_TRACK_HEIGHT_MAX     320
 #define STRATA_LANE_HEIGHT          48    /* one automation lane */
 #define STRATA_TAKE_LANE_HEIGHT     36    /* one take lane */
-#define STRATA_N_AUTOMATION_PARAMS  3
 
 #define STRATA_ZOOM_MIN   1.0             /* frames per pixel */
 #define STRATA_ZOOM_MAX   65536.0
@@ -37,8 +36,24 @@ typedef enum
   STRATA_SELECT_TOGGLE,    /* Ctrl+click */
 } StrataSelectMode;
 
-/* The automation parameters a track shows lanes for, in lane order. */
-extern const char * const strata_automation_params[STRATA_N_AUTOMATION_PARAMS];
+/* The strip's own automation parameters, shown on every track before its effects' ones. */
+#define STRATA_N_STRIP_PARAMS 3
+extern const char * const strata_automation_params[STRATA_N_STRIP_PARAMS];
+
+/* What an automation param (volume_db, pan, mute or inserts[N].NAME) of `strip` means: the
+ * descriptor of its value axis (range, unit, kind, log scale; the strip's own three have
+ * theirs), NULL when it names no parameter (its insert is gone). */
+const StrataParamDesc *strata_lane_param_desc   (StrataStrip            *strip,
+                                                 const char             *param);
+/* The insert an inserts[N].NAME param targets (a new reference), or NULL; `desc` (may be
+ * NULL) receives the parameter's descriptor. */
+StrataInsert          *strata_lane_param_insert (StrataStrip            *strip,
+                                                 const char             *param,
+                                                 const StrataParamDesc **desc);
+/* For people: "Volume", "Compressor 1: Threshold" (effect, its place in the chain from 1,
+ * parameter); NULL when the param names no parameter. */
+char                  *strata_lane_param_label  (StrataStrip            *strip,
+                                                 const char             *param);
 
 StrataSession   *strata_session_new              (StrataProject    *project,
                                                   StrataEngine     *engine);
@@ -88,6 +103,23 @@ void             strata_session_set_lanes_shown  (StrataSession    *self,
 guint            strata_session_get_take_lanes   (StrataSession    *self,
                                                   StrataTrack      *track,
                                                   GArray           *lane_of);
+/* The automation lanes a track shows when its lanes are shown, as params in order: volume_db,
+ * pan, mute, then its effects' parameters that have points or that were added with
+ * strata_session_add_lane(), in chain order and each effect's parameter order (so that a lane
+ * stays where it is when its first point goes in). A new array of strings. */
+GPtrArray       *strata_session_get_lanes        (StrataSession    *self,
+                                                  StrataTrack      *track);
+/* Shows a lane for an effect parameter (inserts[N].NAME) even without points, and the track's
+ * lanes; it follows its effect when the chain is reordered and goes with it. FALSE when the
+ * param names no effect parameter of the track. */
+gboolean         strata_session_add_lane         (StrataSession    *self,
+                                                  StrataTrack      *track,
+                                                  const char       *param);
+/* Takes back strata_session_add_lane(); FALSE (nothing done) when the lane was not added or
+ * has points. */
+gboolean         strata_session_remove_lane      (StrataSession    *self,
+                                                  StrataTrack      *track,
+                                                  const char       *param);
 /* The whole row of a track: clips, then take lanes, then automation lanes when shown. */
 int              strata_session_get_row_height   (StrataSession    *self,
                                                   StrataTrack      *track);

@@ -37,7 +37,9 @@ struct _StrataTrackHeader
   GtkWidget     *arm_button;
   GtkWidget     *lanes_button;
   GtkWidget     *volume_scale;
-  GtkWidget     *lane_labels[STRATA_N_AUTOMATION_PARAMS];
+  GPtrArray     *lane_labels;      /* GtkLabel, one per lane shown, top to bottom */
+  GtkWidget     *add_lane_button;
+  GMenu         *add_lane_menu;
   GtkWidget     *context_menu;
 
   guint          volume_merge_key;
@@ -50,10 +52,6 @@ G_DEFINE_FINAL_TYPE (StrataTrackHeader, strata_track_header, GTK_TYPE_WIDGET)
  * dropdown names it. */
 static const char * const input_values[] = { "1", "2", "1+2" };
 static const char * const input_labels[] = { N_("Input 1"), N_("Input 2"), N_("Inputs 1+2") };
-
-static const char * const lane_names[STRATA_N_AUTOMATION_PARAMS] = {
-  N_("Volume"), N_("Pan"), N_("Mute"),
-};
 
 static void
 set_accessible (GtkWidget *widget, const char *label)
@@ -108,18 +106,106 @@ sync_from_model (StrataTrackHeader *self)
   self->syncing = FALSE;
 }
 
+static GtkWidget *
+lane_label_new (StrataTrackHeader *self)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_label_set_yalign (GTK_LABEL (label), 0.5);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_set_margin_start (label, 24);
+  gtk_widget_insert_before (label, GTK_WIDGET (self), self->add_lane_button);
+  return label;
+}
+
+/* Whether any insert of the track has a parameter to automate. */
+static gboolean
+has_effect_params (StrataTrackHeader *self)
+{
+  GListModel *inserts = strata_strip_get_inserts (STRATA_STRIP (self->track));
+
+  for (guint i = 0; i < g_list_model_get_n_items (inserts); i++)
+    {
+      g_autoptr(StrataInsert) insert = g_list_model_get_item (inserts, i);
+      const StrataEffectClass *klass = strata_insert_get_class (insert);
+
+      if (klass != NULL && klass->n_params > 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The menu of "Add Lane": every parameter of every effect of the track that has no lane yet,
+ * a section per effect. */
+static void
+fill_add_lane_menu (StrataTrackHeader *self, GPtrArray *lanes)
+{
+  GListModel *inserts = strata_strip_get_inserts (STRATA_STRIP (self->track));
+  GMenu *menu = self->add_lane_menu;
+
+  g_menu_remove_all (menu);
+  for (guint i = 0; i < g_list_model_get_n_items (inserts); i++)
+    {
+      g_autoptr(StrataInsert) insert = g_list_model_get_item (inserts, i);
+      const StrataEffectClass *klass = strata_insert_get_class (insert);
+      g_autoptr(GMenu) section = g_menu_new ();
+      g_autofree char *title = NULL;
+
+      for (guint p = 0; klass != NULL && p < klass->n_params; p++)
+        {
+          g_autofree char *param = g_strdup_printf ("inserts[%u].%s", i, klass->params[p].name);
+          g_autoptr(GMenuItem) item = NULL;
+
+          if (g_ptr_array_find_with_equal_func (lanes, param, g_str_equal, NULL))
+            continue;
+          item = g_menu_item_new (_(klass->params[p].label), NULL);
+          g_menu_item_set_action_and_target_value (item, "header.add-lane",
+                                                   g_variant_new_string (param));
+          g_menu_append_item (section, item);
+        }
+      if (g_menu_model_get_n_items (G_MENU_MODEL (section)) == 0)
+        continue;
+      /* Translators: a section of the Add Lane menu: an effect and its place in the chain */
+      title = g_strdup_printf (_("%s %u"), _(klass->label), i + 1);
+      g_menu_append_section (menu, title, G_MENU_MODEL (section));
+    }
+}
+
+/* One label per lane shown, named as the session lists the lanes. */
 static void
 sync_layout (StrataTrackHeader *self)
 {
   gboolean shown = strata_session_get_lanes_shown (self->session, self->track);
+  g_autoptr(GPtrArray) lanes = shown ? strata_session_get_lanes (self->session, self->track)
+                                     : g_ptr_array_new ();
+  gboolean can_add = has_effect_params (self);
 
   self->syncing = TRUE;
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->lanes_button), shown);
   self->syncing = FALSE;
-  for (guint i = 0; i < STRATA_N_AUTOMATION_PARAMS; i++)
-    gtk_widget_set_visible (self->lane_labels[i], shown);
+  while (self->lane_labels->len > lanes->len)
+    g_ptr_array_remove_index (self->lane_labels, self->lane_labels->len - 1);
+  while (self->lane_labels->len < lanes->len)
+    g_ptr_array_add (self->lane_labels, lane_label_new (self));
+  for (guint i = 0; i < lanes->len; i++)
+    {
+      g_autofree char *text = strata_lane_param_label (STRATA_STRIP (self->track),
+                                                       lanes->pdata[i]);
+
+      gtk_label_set_text (GTK_LABEL (self->lane_labels->pdata[i]), text);
+      gtk_widget_set_tooltip_text (self->lane_labels->pdata[i], text);
+    }
+  gtk_widget_set_visible (self->add_lane_button, shown);
+  if (shown)
+    fill_add_lane_menu (self, lanes);
+  gtk_widget_set_sensitive (self->add_lane_button, can_add);
+  set_accessible (self->add_lane_button, can_add ? _("Add an automation lane")
+                                                 : _("Add an effect to automate its parameters"));
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
+
 
 /* ---- signal callbacks ---------------------------------------------------------------- */
 
@@ -293,6 +379,14 @@ delete_action (GtkWidget *widget, const char *name, GVariant *param)
 }
 
 static void
+add_lane_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  StrataTrackHeader *self = STRATA_TRACK_HEADER (widget);
+
+  strata_session_add_lane (self->session, self->track, g_variant_get_string (param, NULL));
+}
+
+static void
 duplicate_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   StrataTrackHeader *self = STRATA_TRACK_HEADER (widget);
@@ -316,13 +410,14 @@ strata_track_header_measure (GtkWidget *widget, GtkOrientation orientation, int 
       return;
     }
   gtk_widget_measure (self->controls, orientation, -1, minimum, natural, NULL, NULL);
-  for (guint i = 0; i < STRATA_N_AUTOMATION_PARAMS; i++)
+  /* Lane labels ellipsize: a long effect parameter's name does not widen the column. */
+  for (guint i = 0; i < self->lane_labels->len; i++)
     {
-      int min, nat;
+      int min;
 
-      gtk_widget_measure (self->lane_labels[i], orientation, -1, &min, &nat, NULL, NULL);
+      gtk_widget_measure (self->lane_labels->pdata[i], orientation, -1, &min, NULL, NULL, NULL);
       *minimum = MAX (*minimum, min);
-      *natural = MAX (*natural, nat);
+      *natural = MAX (*natural, min);
     }
 }
 
@@ -336,21 +431,36 @@ strata_track_header_size_allocate (GtkWidget *widget, int width, int height, int
   int lanes_top = track_height + (int) strata_session_get_take_lanes (self->session, self->track,
                                                                        NULL)
                                  * STRATA_TAKE_LANE_HEIGHT;
-  int min;
+  int min, button_width = 0, button_height;
 
   gtk_widget_measure (self->controls, GTK_ORIENTATION_VERTICAL, width, &min, NULL, NULL, NULL);
   gtk_widget_size_allocate (self->controls,
                             &(GtkAllocation) { 0, 0, width, MAX (min, track_height) }, -1);
-  for (guint i = 0; i < STRATA_N_AUTOMATION_PARAMS; i++)
+  /* "Add Lane" sits at the right end of the first lane, beside its label. */
+  if (gtk_widget_get_visible (self->add_lane_button))
     {
-      GtkWidget *label = self->lane_labels[i];
+      gtk_widget_measure (self->add_lane_button, GTK_ORIENTATION_HORIZONTAL, -1, &button_width,
+                          NULL, NULL, NULL);
+      gtk_widget_measure (self->add_lane_button, GTK_ORIENTATION_VERTICAL, button_width,
+                          &button_height, NULL, NULL, NULL);
+      button_height = MIN (button_height, STRATA_LANE_HEIGHT);
+      gtk_widget_size_allocate (self->add_lane_button,
+                                &(GtkAllocation) { MAX (0, width - button_width - 4),
+                                                   lanes_top
+                                                   + (STRATA_LANE_HEIGHT - button_height) / 2,
+                                                   button_width, button_height },
+                                -1);
+      button_width += 4;
+    }
+  for (guint i = 0; i < self->lane_labels->len; i++)
+    {
+      GtkWidget *label = self->lane_labels->pdata[i];
+      int label_width = MAX (0, width - (i == 0 ? button_width : 0));
 
-      if (!gtk_widget_get_visible (label))
-        continue;
-      gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, width, &min, NULL, NULL, NULL);
+      gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, label_width, &min, NULL, NULL, NULL);
       gtk_widget_size_allocate (label,
                                 &(GtkAllocation) { 0, lanes_top + (int) i * STRATA_LANE_HEIGHT,
-                                                   width, MAX (min, STRATA_LANE_HEIGHT) },
+                                                   label_width, MAX (min, STRATA_LANE_HEIGHT) },
                                 -1);
     }
   gtk_popover_present (GTK_POPOVER (self->context_menu));
@@ -375,8 +485,9 @@ strata_track_header_dispose (GObject *object)
                         g_object_unref);
   self->name_label = NULL;
   g_clear_pointer (&self->controls, gtk_widget_unparent);
-  for (guint i = 0; i < STRATA_N_AUTOMATION_PARAMS; i++)
-    g_clear_pointer (&self->lane_labels[i], gtk_widget_unparent);
+  g_clear_pointer (&self->lane_labels, g_ptr_array_unref);
+  g_clear_pointer (&self->add_lane_button, gtk_widget_unparent);
+  g_clear_object (&self->add_lane_menu);
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
   g_clear_object (&self->session);
   g_clear_object (&self->track);
@@ -395,6 +506,7 @@ strata_track_header_class_init (StrataTrackHeaderClass *klass)
 
   gtk_widget_class_install_action (widget_class, "header.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "header.duplicate", NULL, duplicate_action);
+  gtk_widget_class_install_action (widget_class, "header.add-lane", "s", add_lane_action);
   gtk_widget_class_set_css_name (widget_class, "trackheader");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -515,16 +627,16 @@ strata_track_header_init (StrataTrackHeader *self)
   g_signal_connect_swapped (self->lanes_button, "toggled", G_CALLBACK (lanes_toggled_cb), self);
   gtk_box_append (GTK_BOX (bottom), self->lanes_button);
 
-  for (guint i = 0; i < STRATA_N_AUTOMATION_PARAMS; i++)
-    {
-      self->lane_labels[i] = gtk_label_new (_(lane_names[i]));
-      gtk_label_set_xalign (GTK_LABEL (self->lane_labels[i]), 0.0);
-      gtk_label_set_yalign (GTK_LABEL (self->lane_labels[i]), 0.5);
-      gtk_widget_add_css_class (self->lane_labels[i], "dim-label");
-      gtk_widget_set_margin_start (self->lane_labels[i], 24);
-      gtk_widget_set_visible (self->lane_labels[i], FALSE);
-      gtk_widget_set_parent (self->lane_labels[i], widget);
-    }
+  self->add_lane_button = gtk_menu_button_new ();
+  gtk_widget_set_name (self->add_lane_button, "add-lane");
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (self->add_lane_button), "list-add-symbolic");
+  gtk_widget_add_css_class (self->add_lane_button, "flat");
+  self->add_lane_menu = g_menu_new ();
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->add_lane_button),
+                                  G_MENU_MODEL (self->add_lane_menu));
+  gtk_widget_set_visible (self->add_lane_button, FALSE);
+  gtk_widget_set_parent (self->add_lane_button, widget);
+  self->lane_labels = g_ptr_array_new_with_free_func ((GDestroyNotify) gtk_widget_unparent);
 }
 
 /* ---- public API ---------------------------------------------------------------------- */
