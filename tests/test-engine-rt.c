@@ -325,6 +325,15 @@ add_point (StrataProject *project, gpointer strip, const char *param, gint64 fra
 /* 32 tracks, mono and stereo in turn, each with three clips covering the 30 s (staggered, so
  * clip edges fall all over the periods, with fades), all but two with volume and pan
  * automation. */
+static void
+add_insert (StrataProject *project, StrataTrack *track, const char *type)
+{
+  g_autoptr(StrataInsert) insert = strata_insert_new (type, NULL);
+
+  push (project, strata_commands_add_insert (project, STRATA_STRIP (track), insert, G_MAXUINT),
+        NULL);
+}
+
 static StrataProject *
 make_project (StrataTrack **tracks)
 {
@@ -366,6 +375,9 @@ make_project (StrataTrack **tracks)
           command = strata_commands_add_clip (project, track, clip, &error);
           push (project, command, error);
         }
+      /* Every track runs an effect chain, one with latency; the audio thread must keep them
+       * (and the delay lines that compensate) without allocating. */
+      add_insert (project, track, t % 3 == 0 ? "limiter" : t % 3 == 1 ? "compressor" : "eq");
       /* The first two tracks are the ones the test's faders move: no automation in the way. */
       if (t < 2)
         continue;

@@ -61,7 +61,9 @@ test_no_allocation (void)
     "{\"format\": \"strata-project\", \"version\": 1, \"sample_rate\": 48000,"
     " \"tempo_map\": [{\"at\": \"1.1.0\", \"bpm\": 120}],"
     " \"media\": [{\"id\": \"m\", \"path\": \"mono.wav\"}, {\"id\": \"s\", \"path\": \"stereo.wav\"}],"
-    " \"buses\": [{\"id\": \"verb\", \"solo\": true, \"sends\": [], \"automation\":"
+    " \"buses\": [{\"id\": \"verb\", \"solo\": true, \"sends\": [],"
+    "   \"inserts\": [{\"type\": \"hall_reverb\"}, {\"type\": \"delay\"}, {\"type\": \"chorus\"}],"
+    "   \"automation\":"
     "   [{\"param\": \"pan\", \"points\": [{\"at\": 0, \"value\": -1}, {\"at\": 96000, \"value\": 1}]}]},"
     "   {\"id\": \"grp\", \"output\": \"verb\"}],"
     " \"tracks\": ["
@@ -72,9 +74,13 @@ test_no_allocation (void)
     "   \"automation\": [{\"param\": \"volume_db\", \"points\": [{\"at\": 0, \"value\": -30}, {\"at\": 48000, \"value\": 0}]},"
     "                    {\"param\": \"mute\", \"points\": [{\"at\": 60000, \"value\": 1}, {\"at\": 70000, \"value\": 0}]}]},"
     "  {\"id\": \"b\", \"pan\": 0.3, \"sends\": [{\"bus\": \"verb\", \"level_db\": -12}],"
+    "   \"inserts\": [{\"type\": \"eq\", \"params\": {\"b1_type\": \"peak\", \"b1_gain_db\": 6}},"
+    "                {\"type\": \"compressor\"}, {\"type\": \"limiter\"}, {\"type\": \"utility\"}],"
+    "   \"automation\": [{\"param\": \"inserts[3].gain_db\", \"points\": [{\"at\": 0, \"value\": -6},"
+    "                    {\"at\": 5001, \"value\": -6}, {\"at\": 5001, \"value\": 0}, {\"at\": 90000, \"value\": -12}]}],"
     "   \"clips\": [{\"media\": \"s\", \"start\": 1000}]},"
     "  {\"id\": \"c\", \"channels\": 1, \"mute\": true, \"clips\": [{\"media\": \"s\", \"start\": 0}]}],"
-    " \"master\": {\"volume_db\": -3}}", -1, NULL));
+    " \"master\": {\"volume_db\": -3, \"inserts\": [{\"type\": \"limiter\"}]}}", -1, NULL));
   project = strata_json_load_file (json, &error);
   g_assert_no_error (error);
   graph = strata_graph_compile (project, &error);
