@@ -416,6 +416,154 @@ test_automation (Fixture *f, gconstpointer data)
   g_assert_cmpuint (n, ==, 1);
 }
 
+/* Whether `lanes` (a track's lane params) is exactly the NULL-terminated list. */
+static void
+assert_lanes (Fixture *f, StrataTrack *track, ...)
+{
+  g_autoptr(GPtrArray) lanes = strata_session_get_lanes (f->session, track);
+  va_list args;
+  guint i = 0;
+
+  va_start (args, track);
+  for (const char *param = va_arg (args, const char *); param != NULL;
+       param = va_arg (args, const char *), i++)
+    {
+      g_assert_cmpuint (i, <, lanes->len);
+      g_assert_cmpstr (lanes->pdata[i], ==, param);
+    }
+  va_end (args);
+  g_assert_cmpuint (lanes->len, ==, i);
+}
+
+static guint
+n_points (StrataTrack *track, const char *param)
+{
+  StrataAutomationLane *lane = strata_strip_find_lane (STRATA_STRIP (track), param);
+  guint n = 0;
+
+  if (lane != NULL)
+    strata_automation_lane_get_points (lane, &n);
+  return n;
+}
+
+/* The value at y (from the top of a lane) on a lane's axis, as a user reads the lane: the
+ * axis spans the lane less 6 px at top and bottom. */
+static double
+axis_at (double y, double min, double max, gboolean log_axis)
+{
+  double norm = 1.0 - (y - 6.0) / (STRATA_LANE_HEIGHT - 12.0);
+
+  return log_axis ? min * pow (max / min, norm) : min + norm * (max - min);
+}
+
+/* Effect parameters get lanes: added by hand or because they have points, on their own axis,
+ * following their effect through the chain and going with it. */
+static void
+test_effect_lanes (Fixture *f, gconstpointer data)
+{
+  StrataTrack *track = f->tracks[0];
+  StrataStrip *strip = STRATA_STRIP (track);
+  int th = strata_session_get_track_height (f->session);
+  int lanes_y = th;                    /* the first lane's top: no takes on this track */
+  g_autoptr(StrataInsert) compressor = strata_insert_new ("compressor", NULL);
+  g_autoptr(StrataInsert) eq = strata_insert_new ("eq", NULL);
+  StrataAutomationLane *lane;
+  const StrataAutomationPoint *points;
+  double y, expected;
+  guint n;
+
+  push (f, strata_commands_add_insert (f->project, strip, compressor, 0));
+  push (f, strata_commands_add_insert (f->project, strip, eq, 1));
+  strata_session_set_lanes_shown (f->session, track, TRUE);
+  assert_lanes (f, track, "volume_db", "pan", "mute", NULL);
+  g_assert_cmpint (strata_session_get_row_height (f->session, track), ==,
+                   th + 3 * STRATA_LANE_HEIGHT);
+  g_assert_false (strata_session_add_lane (f->session, track, "inserts[2].threshold_db"));
+  g_assert_false (strata_session_add_lane (f->session, track, "inserts[0].nonsense"));
+
+  /* Adding the threshold lane grows the row by one lane; the canvas's rows follow. */
+  g_assert_true (strata_session_add_lane (f->session, track, "inserts[0].threshold_db"));
+  assert_lanes (f, track, "volume_db", "pan", "mute", "inserts[0].threshold_db", NULL);
+  g_assert_cmpint (strata_session_get_row_height (f->session, track), ==,
+                   th + 4 * STRATA_LANE_HEIGHT);
+  g_assert_true (strata_clip_canvas_track_at (f->canvas, th + 4 * STRATA_LANE_HEIGHT - 1)
+                 == track);
+  g_assert_true (strata_clip_canvas_track_at (f->canvas, th + 4 * STRATA_LANE_HEIGHT)
+                 == f->tracks[1]);
+  {
+    g_autofree char *label = strata_lane_param_label (strip, "inserts[0].threshold_db");
+    g_assert_cmpstr (label, ==, "Compressor 1: Threshold");
+  }
+
+  /* A click 20 px into the lane: threshold is linear over -60..0 dB, shown to 0.1 dB. */
+  y = lanes_y + 3 * STRATA_LANE_HEIGHT + 20;
+  expected = axis_at (20, -60.0, 0.0, FALSE);
+  strata_clip_canvas_drag (f->canvas, 130, y, 0, 0, 0);
+  lane = strata_strip_find_lane (strip, "inserts[0].threshold_db");
+  g_assert_nonnull (lane);
+  points = strata_automation_lane_get_points (lane, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpint (points[0].frame, ==, snapped (130 * ZOOM));
+  g_assert_cmpfloat (fabs (points[0].value - expected), <=, 0.05 + 1e-9);
+  /* One undo takes the point back; the lane stays, as it was added. */
+  undo (f);
+  g_assert_cmpuint (n_points (track, "inserts[0].threshold_db"), ==, 0);
+  assert_lanes (f, track, "volume_db", "pan", "mute", "inserts[0].threshold_db", NULL);
+
+  /* A log axis: the middle of the eq's 20..20000 Hz lane is their geometric mean. */
+  g_assert_true (strata_session_add_lane (f->session, track, "inserts[1].b1_freq"));
+  assert_lanes (f, track, "volume_db", "pan", "mute", "inserts[0].threshold_db",
+                "inserts[1].b1_freq", NULL);
+  y = lanes_y + 4 * STRATA_LANE_HEIGHT + STRATA_LANE_HEIGHT / 2.0;
+  strata_clip_canvas_drag (f->canvas, 130, y, 0, 0, 0);
+  lane = strata_strip_find_lane (strip, "inserts[1].b1_freq");
+  g_assert_nonnull (lane);
+  points = strata_automation_lane_get_points (lane, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpfloat (fabs (points[0].value - sqrt (20.0 * 20000.0)), <=, 0.5);
+  g_assert_cmpfloat (fabs (axis_at (STRATA_LANE_HEIGHT / 2.0, 20, 20000, TRUE) - 632.456), <,
+                     1e-3);
+
+  /* A choice is stepped: the middle of the band type's 7 choices (0..6) is choice 3. */
+  g_assert_true (strata_session_add_lane (f->session, track, "inserts[1].b1_type"));
+  assert_lanes (f, track, "volume_db", "pan", "mute", "inserts[0].threshold_db",
+                "inserts[1].b1_type", "inserts[1].b1_freq", NULL);
+  y = lanes_y + 4 * STRATA_LANE_HEIGHT + STRATA_LANE_HEIGHT / 2.0 - 3;
+  strata_clip_canvas_drag (f->canvas, 200, y, 0, 0, 0);
+  lane = strata_strip_find_lane (strip, "inserts[1].b1_type");
+  g_assert_nonnull (lane);
+  points = strata_automation_lane_get_points (lane, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpfloat (points[0].value, ==, 3.0);
+
+  /* A lane with points shows without being added, in its effect's parameter order. */
+  push (f, strata_commands_add_point (f->project, strip, "inserts[0].ratio", 0, 8.0, NULL));
+  assert_lanes (f, track, "volume_db", "pan", "mute", "inserts[0].threshold_db",
+                "inserts[0].ratio", "inserts[1].b1_type", "inserts[1].b1_freq", NULL);
+  g_assert_false (strata_session_remove_lane (f->session, track, "inserts[0].ratio"));
+  g_assert_cmpint (strata_session_get_row_height (f->session, track), ==,
+                   th + 7 * STRATA_LANE_HEIGHT);
+
+  /* Removing the compressor drops its lanes; the eq's lanes follow it to insert 0. */
+  push (f, strata_commands_remove_insert (f->project, strip, compressor));
+  iterate ();                           /* the project says "changed" once the loop runs */
+  assert_lanes (f, track, "volume_db", "pan", "mute", "inserts[0].b1_type",
+                "inserts[0].b1_freq", NULL);
+  g_assert_cmpint (strata_session_get_row_height (f->session, track), ==,
+                   th + 5 * STRATA_LANE_HEIGHT);
+  g_assert_true (strata_clip_canvas_track_at (f->canvas, th + 5 * STRATA_LANE_HEIGHT)
+                 == f->tracks[1]);
+  /* An added lane without points can be taken back, one with points cannot. */
+  push (f, strata_commands_remove_point (f->project,
+                                         strata_strip_find_lane (strip, "inserts[0].b1_type"),
+                                         0));
+  g_assert_true (strata_session_remove_lane (f->session, track, "inserts[0].b1_type"));
+  g_assert_false (strata_session_remove_lane (f->session, track, "inserts[0].b1_freq"));
+  assert_lanes (f, track, "volume_db", "pan", "mute", "inserts[0].b1_freq", NULL);
+  /* Nothing of the other track changed. */
+  assert_lanes (f, f->tracks[1], "volume_db", "pan", "mute", NULL);
+}
+
 static void
 test_takes (Fixture *f, gconstpointer data)
 {
@@ -832,6 +980,7 @@ main (int argc, char *argv[])
   ADD ("trim", test_trim);
   ADD ("fade", test_fade);
   ADD ("automation", test_automation);
+  ADD ("effect-lanes", test_effect_lanes);
   ADD ("takes", test_takes);
   ADD ("split", test_split);
   ADD ("delete", test_delete);
