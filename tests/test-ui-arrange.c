@@ -278,6 +278,113 @@ test_header_heights (Fixture *f, gconstpointer data)
   assert_headers_match (f);
 }
 
+/* The label of `header` that reads `text`, or NULL. */
+static GtkWidget *
+label_reading (GtkWidget *header, const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (header); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) == 0)
+      return child;
+  return NULL;
+}
+
+/* The item of a menu (sections one deep) labelled `label` in the section titled `section`:
+ * its action and target. */
+static gboolean
+find_menu_item (GMenuModel *menu, const char *section, const char *label, char **action,
+                GVariant **target)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *title = NULL;
+      g_autoptr(GMenuModel) items = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_LABEL, "s", &title);
+      if (items == NULL || g_strcmp0 (title, section) != 0)
+        continue;
+      for (int j = 0; j < g_menu_model_get_n_items (items); j++)
+        {
+          g_autofree char *text = NULL;
+
+          g_menu_model_get_item_attribute (items, j, G_MENU_ATTRIBUTE_LABEL, "s", &text);
+          if (g_strcmp0 (text, label) != 0)
+            continue;
+          g_menu_model_get_item_attribute (items, j, G_MENU_ATTRIBUTE_ACTION, "s", action);
+          *target = g_menu_model_get_item_attribute_value (items, j, G_MENU_ATTRIBUTE_TARGET,
+                                                           NULL);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* "Add Lane" lists the effects' parameters; choosing one adds its lane under the others,
+ * labelled with the effect, its place in the chain and the parameter. */
+static void
+test_header_add_lane (Fixture *f, gconstpointer data)
+{
+  StrataTrack *track = track_at (f, 0);
+  StrataStrip *strip = STRATA_STRIP (track);
+  g_autoptr(GPtrArray) found = headers (f);
+  GtkWidget *header = found->pdata[0];
+  GtkWidget *add = named (header, "add-lane");
+  g_autoptr(StrataInsert) compressor = strata_insert_new ("compressor", NULL);
+  g_autofree char *action = NULL;
+  g_autoptr(GVariant) target = NULL;
+  g_autoptr(GPtrArray) lanes = NULL;
+  GtkWidget *label;
+  graphene_point_t at;
+  int height, lanes_top;
+  guint index;
+
+  g_assert_nonnull (add);
+  g_assert_false (gtk_widget_get_visible (add));
+  push (f, strata_commands_add_insert (f->project, strip, compressor, 0));
+  strata_session_set_lanes_shown (f->session, track, TRUE);
+  spin (50);
+  g_assert_true (gtk_widget_get_visible (add));
+  g_assert_true (gtk_widget_get_sensitive (add));
+  height = gtk_widget_get_height (header);
+  g_assert_null (label_reading (header, "Compressor 1: Threshold"));
+
+  g_assert_true (find_menu_item (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (add)),
+                                 "Compressor 1", "Threshold", &action, &target));
+  g_assert_cmpstr (action, ==, "header.add-lane");
+  g_assert_cmpstr (g_variant_get_string (target, NULL), ==, "inserts[0].threshold_db");
+  g_assert_true (gtk_widget_activate_action_variant (header, action, target));
+  spin (50);
+
+  /* One lane taller, and the label sits at the top of its lane. */
+  g_assert_cmpint (gtk_widget_get_height (header), ==, height + STRATA_LANE_HEIGHT);
+  label = label_reading (header, "Compressor 1: Threshold");
+  g_assert_nonnull (label);
+  lanes = strata_session_get_lanes (f->session, track);
+  g_assert_true (g_ptr_array_find_with_equal_func (lanes, "inserts[0].threshold_db",
+                                                   g_str_equal, &index));
+  lanes_top = strata_session_get_track_height (f->session)
+              + (int) strata_session_get_take_lanes (f->session, track, NULL)
+                * STRATA_TAKE_LANE_HEIGHT;
+  g_assert_true (gtk_widget_compute_point (label, header, &GRAPHENE_POINT_INIT (0, 0), &at));
+  g_assert_cmpfloat (at.y, ==, lanes_top + (int) index * STRATA_LANE_HEIGHT);
+  g_assert_nonnull (label_reading (header, "Volume"));
+  maybe_screenshot (f);
+  /* It is no longer offered; its neighbour still is. */
+  g_clear_pointer (&action, g_free);
+  g_clear_pointer (&target, g_variant_unref);
+  g_assert_false (find_menu_item (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (add)),
+                                  "Compressor 1", "Threshold", &action, &target));
+  g_assert_true (find_menu_item (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (add)),
+                                 "Compressor 1", "Ratio", &action, &target));
+  assert_headers_match (f);
+
+  /* The compressor goes, and its lane with it. */
+  push (f, strata_commands_remove_insert (f->project, strip, compressor));
+  g_assert_cmpint (gtk_widget_get_height (header), ==, height);
+  g_assert_null (label_reading (header, "Compressor 1: Threshold"));
+  assert_headers_match (f);
+}
+
 static void
 test_header_mute (Fixture *f, gconstpointer data)
 {
@@ -466,6 +573,7 @@ main (int argc, char *argv[])
   g_test_add ("/ui-arrange/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("headers-follow-tracks", test_headers_follow_tracks);
   ADD ("header-heights", test_header_heights);
+  ADD ("header-add-lane", test_header_add_lane);
   ADD ("header-mute", test_header_mute);
   ADD ("header-rename", test_header_rename);
   ADD ("ruler-labels", test_ruler_labels);
