@@ -538,11 +538,20 @@ test_effect_lanes (Fixture *f, gconstpointer data)
 
   /* A lane with points shows without being added, in its effect's parameter order. */
   push (f, strata_commands_add_point (f->project, strip, "inserts[0].ratio", 0, 8.0, NULL));
+  iterate ();
   assert_lanes (f, track, "volume_db", "pan", "mute", "inserts[0].threshold_db",
                 "inserts[0].ratio", "inserts[1].b1_type", "inserts[1].b1_freq", NULL);
   g_assert_false (strata_session_remove_lane (f->session, track, "inserts[0].ratio"));
   g_assert_cmpint (strata_session_get_row_height (f->session, track), ==,
                    th + 7 * STRATA_LANE_HEIGHT);
+  /* Deleting its only point leaves the lane where it is (ratio: log axis over 1..50). */
+  y = lanes_y + 4 * STRATA_LANE_HEIGHT + 6
+      + (1.0 - log (8.0) / log (50.0)) * (STRATA_LANE_HEIGHT - 12);
+  strata_clip_canvas_drag (f->canvas, 0, y, 0, 0, 0);
+  gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.delete", NULL);
+  g_assert_cmpuint (n_points (track, "inserts[0].ratio"), ==, 0);
+  assert_lanes (f, track, "volume_db", "pan", "mute", "inserts[0].threshold_db",
+                "inserts[0].ratio", "inserts[1].b1_type", "inserts[1].b1_freq", NULL);
 
   /* Removing the compressor drops its lanes; the eq's lanes follow it to insert 0. */
   push (f, strata_commands_remove_insert (f->project, strip, compressor));

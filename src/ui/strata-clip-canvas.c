@@ -2198,6 +2198,26 @@ delete_clips (StrataClipCanvas *self, const char *one, const char *many)
     strata_session_toast (self->session, n == 1 ? one : many, TRUE);
 }
 
+/* An effect parameter's lane shows while it has points: before its last point goes, it is
+ * added to the track's lanes, so that it does not vanish from under the pointer. */
+static void
+keep_lane (StrataClipCanvas *self, StrataAutomationLane *lane)
+{
+  const char *param = strata_automation_lane_get_param (lane);
+
+  for (guint i = 0; i < g_list_model_get_n_items (self->tracks); i++)
+    {
+      g_autoptr(StrataTrack) track = g_list_model_get_item (self->tracks, i);
+
+      if (strata_strip_find_lane (STRATA_STRIP (track), param) == lane)
+        {
+          if (g_str_has_prefix (param, "inserts["))
+            strata_session_add_lane (self->session, track, param);
+          return;
+        }
+    }
+}
+
 static void
 delete_action (GtkWidget *widget, const char *name, GVariant *param)
 {
@@ -2212,6 +2232,8 @@ delete_action (GtkWidget *widget, const char *name, GVariant *param)
       strata_automation_lane_get_points (self->selected_lane, &n);
       if (self->selected_point < n)
         {
+          if (n == 1)
+            keep_lane (self, self->selected_lane);
           apply (self, strata_commands_remove_point (strata_session_get_project (self->session),
                                                      self->selected_lane,
                                                      self->selected_point), NULL);
