@@ -589,15 +589,15 @@ strata_lane_param_insert (StrataStrip *strip, const char *param, const StrataPar
 char *
 strata_lane_param_label (StrataStrip *strip, const char *param)
 {
-  const StrataParamDesc *desc = strata_lane_param_desc (strip, param);
-  g_autoptr(StrataInsert) insert = NULL;
+  const StrataParamDesc *desc = NULL;
+  g_autoptr(StrataInsert) insert = strata_lane_param_insert (strip, param, &desc);
   const char *name = NULL;
 
-  if (desc == NULL)
-    return NULL;
-  insert = strata_lane_param_insert (strip, param, NULL);
   if (insert == NULL)
-    return g_strdup (_(desc->label));
+    {
+      desc = strata_lane_param_desc (strip, param);
+      return desc != NULL ? g_strdup (_(desc->label)) : NULL;
+    }
   /* Translators: an automation lane: effect, its place in the chain, parameter */
   return g_strdup_printf (_("%s %d: %s"), _(strata_insert_get_class (insert)->label),
                           parse_insert_param (param, &name) + 1, _(desc->label));
