@@ -362,6 +362,57 @@ test_latency (void)
   g_assert_cmpfloat (out[2 * IMPULSE + 1], ==, 0.25f);
 }
 
+/* Stems line up with the master whatever latency is upstream of them: an impulse through a
+ * limited track into a limited bus, and one through a plain track, peak at their timeline
+ * frame in every stem, as in the master. */
+static void
+test_stem_alignment (void)
+{
+  g_autoptr(StrataGraph) graph = NULL;
+  g_autofree char *stems = g_build_filename (dir, "stems", NULL);
+  g_autofree char *path = g_build_filename (dir, "stems-master.wav", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataRenderReport) report = NULL;
+  StrataRenderOptions options;
+  gint64 start, end;
+
+  if (!need_param ("limiter", "lookahead_ms"))
+    return;
+  graph = compile (IMPULSE_TRACK ("lim", "0", ", \"output\": \"bus\", \"inserts\":"
+                                  " [{\"type\": \"limiter\", \"params\": {\"lookahead_ms\": 5}}]") ", "
+                   IMPULSE_TRACK ("dry", "0", ""),
+                   "\"buses\": [{\"id\": \"bus\", \"inserts\": [{\"type\": \"limiter\","
+                   " \"params\": {\"lookahead_ms\": 2}}]}]");
+  g_assert_cmpuint (strata_graph_get_latency (graph), ==, 240 + 96);
+  strata_graph_default_range (graph, &start, &end);
+  strata_render_options_init (&options);
+  options.output = g_strdup (path);
+  options.bit_depth = 32;
+  options.stems_dir = g_strdup (stems);
+  report = strata_render_graph (graph, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  strata_render_options_clear (&options);
+  g_assert_cmpuint (report->files->len, ==, 4);   /* the master, two tracks, the bus */
+  for (guint f = 0; f < report->files->len; f++)
+    {
+      SF_INFO info = { 0 };
+      SNDFILE *file = sf_open (report->files->pdata[f], SFM_READ, &info);
+      g_autofree float *audio = NULL;
+      gint64 peak = 0;
+
+      g_assert_nonnull (file);
+      g_assert_cmpint (info.frames, ==, end - start);
+      audio = g_new0 (float, (gsize) info.frames * 2);
+      sf_readf_float (file, audio, info.frames);
+      sf_close (file);
+      for (gint64 i = 0; i < info.frames; i++)
+        if (fabsf (audio[2 * i]) > fabsf (audio[2 * peak]))
+          peak = i;
+      g_test_message ("%s: peak at %" G_GINT64_FORMAT, (char *) report->files->pdata[f], peak);
+      g_assert_cmpint (peak, ==, IMPULSE);
+    }
+}
+
 /* The default range runs past the last clip by the delay's tail (as the effect reports it
  * with these values), and the echo inside it is rendered. */
 static void
@@ -531,6 +582,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/graph-fx/block-sizes", test_block_sizes);
   g_test_add_func ("/graph-fx/step-lands", test_step_lands);
   g_test_add_func ("/graph-fx/latency", test_latency);
+  g_test_add_func ("/graph-fx/stem-alignment", test_stem_alignment);
   g_test_add_func ("/graph-fx/tail-range", test_tail_range);
   g_test_add_func ("/graph-fx/two-renders", test_two_renders);
   g_test_add_func ("/graph-fx/continuity", test_continuity);

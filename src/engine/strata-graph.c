@@ -491,6 +491,11 @@ compensate_latency (StrataGraph *graph)
   for (guint b = 0; b < graph->n_buses; b++)
     strip_delays (graph, &graph->buses[b], frames);
   graph->latency = graph->master.arrival + graph->master.latency;
+  /* A stem is taken after its strip's inserts, before its path's delay line. */
+  for (guint t = 0; t < graph->n_tracks; t++)
+    graph->stems[t].latency = graph->tracks[t].arrival + graph->tracks[t].latency;
+  for (guint b = 0; b < graph->n_buses; b++)
+    graph->stems[graph->buses[b].stem].latency = graph->buses[b].arrival + graph->buses[b].latency;
   graph->n_delays = frames->len;
   graph->delay_frames = (guint *) g_array_free (frames, FALSE);
 
@@ -599,7 +604,7 @@ strata_graph_compile (StrataProject *project, GError **error)
   graph->stems = g_new0 (StrataGraphStem, MAX (graph->n_stems, 1));
   for (guint t = 0; t < graph->n_tracks; t++)
     graph->stems[t] = (StrataGraphStem) { STRATA_STEM_TRACK, graph->tracks[t].id,
-                                          graph->tracks[t].name, graph->tracks[t].output < 0 };
+                                          graph->tracks[t].name, graph->tracks[t].output < 0, 0 };
   for (guint b = 0; b < g_list_model_get_n_items (buses); b++)
     {
       g_autoptr(StrataStrip) model = g_list_model_get_item (buses, b);
@@ -607,7 +612,7 @@ strata_graph_compile (StrataProject *project, GError **error)
       graph->buses[i].stem = stem;
       graph->stems[stem++] = (StrataGraphStem) { STRATA_STEM_BUS, graph->buses[i].id,
                                                  graph->buses[i].name,
-                                                 graph->buses[i].output < 0 };
+                                                 graph->buses[i].output < 0, 0 };
     }
 
   for (guint c = 0; c < graph->n_clips; c++)

@@ -53,6 +53,7 @@ typedef struct
   const char    *id;
   const char    *name;
   gboolean       to_master;  /* its output is the master (so it is part of the master's sum) */
+  guint          latency;    /* frames its signal lags the timeline (the inserts upstream) */
 } StrataGraphStem;
 
 StrataGraph             *strata_graph_compile          (StrataProject     *project,

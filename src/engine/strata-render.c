@@ -533,7 +533,10 @@ read_ahead_finish (ReadAhead *ra)
 
 /* Stems are quantised and written by a thread of their own while the graph mixes the next
  * block: a small pool of block buffers goes round between the two through a pair of queues,
- * so memory stays bounded and the mixing never waits on the disk unless the pool is empty. */
+ * so memory stays bounded and the mixing never waits on the disk unless the pool is empty.
+ * The writer gets every block the graph processed, from the start of the range: each stem
+ * lags the timeline by the latency of the inserts upstream of it, which it drops, so that
+ * every stem lines up with the master (which drops the whole graph's latency). */
 #define STEM_BLOCKS 4
 
 typedef struct
@@ -551,6 +554,8 @@ typedef struct
   StemBlock    blocks[STEM_BLOCKS];
   GError      *error;      /* the writer's first error, read after it is joined */
   gint         failed;     /* set (atomically) as soon as it fails */
+  gint64      *skip;       /* per stem: frames still to drop (its latency), then ... */
+  gint64      *left;       /* ... frames still to write (the range) */
 } StemWriter;
 
 static gpointer
@@ -565,9 +570,17 @@ stem_writer_thread (gpointer data)
       if (block->n == 0)
         break;
       for (guint i = 0; i < sw->job->n_stems && sw->error == NULL; i++)
-        if (!writer_write (&sw->job->stems[i], block->audio + (gsize) i * BLOCK * 2, block->n,
-                           &sw->error))
-          g_atomic_int_set (&sw->failed, 1);
+        {
+          gint64 drop = MIN (sw->skip[i], (gint64) block->n);
+          gint64 n = MIN ((gint64) block->n - drop, sw->left[i]);
+
+          sw->skip[i] -= drop;
+          sw->left[i] -= n;
+          if (n > 0 && !writer_write (&sw->job->stems[i],
+                                      block->audio + ((gsize) i * BLOCK + drop) * 2, (guint) n,
+                                      &sw->error))
+            g_atomic_int_set (&sw->failed, 1);
+        }
       g_async_queue_push (sw->empty, block);
     }
   return NULL;
@@ -578,6 +591,13 @@ stem_writer_start (StemWriter *sw, Job *job)
 {
   memset (sw, 0, sizeof *sw);
   sw->job = job;
+  sw->skip = g_new (gint64, job->n_stems);
+  sw->left = g_new (gint64, job->n_stems);
+  for (guint i = 0; i < job->n_stems; i++)
+    {
+      sw->skip[i] = strata_graph_get_stem (job->graph, i)->latency;
+      sw->left[i] = job->end - job->start;
+    }
   sw->full = g_async_queue_new ();
   sw->empty = g_async_queue_new ();
   for (guint b = 0; b < STEM_BLOCKS; b++)
@@ -590,7 +610,7 @@ stem_writer_start (StemWriter *sw, Job *job)
 
 /* Hands one block of every stem to the writer; FALSE once the writer has failed. */
 static gboolean
-stem_writer_push (StemWriter *sw, StrataGraphState *state, guint from, guint n)
+stem_writer_push (StemWriter *sw, StrataGraphState *state, guint n)
 {
   StemBlock *block;
 
@@ -600,7 +620,7 @@ stem_writer_push (StemWriter *sw, StrataGraphState *state, guint from, guint n)
   block->n = n;
   for (guint i = 0; i < sw->job->n_stems; i++)
     memcpy (block->audio + (gsize) i * BLOCK * 2,
-            strata_graph_state_get_stem (state, i) + 2 * (gsize) from, sizeof (float) * 2 * n);
+            strata_graph_state_get_stem (state, i), sizeof (float) * 2 * n);
   g_async_queue_push (sw->full, block);
   return TRUE;
 }
@@ -628,6 +648,8 @@ stem_writer_finish (StemWriter *sw, GError **error)
     g_free (sw->blocks[b].audio);
   g_async_queue_unref (sw->full);
   g_async_queue_unref (sw->empty);
+  g_free (sw->skip);
+  g_free (sw->left);
   return ok;
 }
 
@@ -725,6 +747,8 @@ render_pass (Job *job, const char *extension, GError **error)
         }
       strata_graph_process (graph, state, position, n, block);
       position += n;
+      if (job->n_stems > 0 && !stem_writer_push (&stem_writer, state, n))
+        break;   /* the writer failed: its error is collected below */
       n -= skip;
       if (n == 0)
         {
@@ -747,8 +771,6 @@ render_pass (Job *job, const char *extension, GError **error)
         }
       if (job->master.file && !writer_write (&job->master, out, n, error))
         goto out;
-      if (job->n_stems > 0 && !stem_writer_push (&stem_writer, state, skip, n))
-        break;   /* the writer failed: its error is collected below */
       read_ahead_release (&read_ahead, index);
       report_progress (job, share * (double) (position - job->start)
                                    / (double) (job->end + latency - job->start));
