@@ -668,40 +668,33 @@ strata_window_find_demo (void)
 static gboolean
 save_to (StrataWindow *self, GFile *file)
 {
-  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *chosen = g_file_get_path (file);
   StrataProject *project = strata_session_get_project (self->session);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) saved = NULL;
+  g_autofree char *path = NULL;
   gboolean ok;
 
-  if (g_str_has_suffix (path, ".json"))
-    ok = strata_json_save_file (project, path, &error);
-  else
+  if (chosen == NULL)
     {
-      if (!g_str_has_suffix (path, ".strata"))
-        {
-          g_autofree char *with_suffix = g_strconcat (path, ".strata", NULL);
-
-          g_free (path);
-          path = g_steal_pointer (&with_suffix);
-          file = g_file_new_for_path (path);
-        }
-      else
-        g_object_ref (file);
-      ok = strata_store_save (project, path, &error);
-      g_object_unref (file);
-      file = ok ? g_file_new_for_path (path) : NULL;
+      show_error_dialog (self, _("Could Not Save the Project"),
+                         _("Projects can only be saved to local folders."));
+      return FALSE;
     }
+  /* A project is a .strata file, or a .json one when asked for (scripts, tests). */
+  path = g_str_has_suffix (chosen, ".json") || g_str_has_suffix (chosen, ".strata")
+           ? g_strdup (chosen) : g_strconcat (chosen, ".strata", NULL);
+  ok = g_str_has_suffix (path, ".json") ? strata_json_save_file (project, path, &error)
+                                         : strata_store_save (project, path, &error);
   if (!ok)
     {
       show_error_dialog (self, _("Could Not Save the Project"), error->message);
       return FALSE;
     }
-  if (g_str_has_suffix (path, ".json"))
-    file = g_object_ref (file);
+  saved = g_file_new_for_path (path);
   strata_project_set_path (project, path);
   strata_project_mark_saved (project);
-  g_set_object (&self->file, file);
-  g_object_unref (file);
+  g_set_object (&self->file, saved);
   remember_recent (self->file);
   update_title (self);
   strata_window_show_toast (self, _("Saved"));
