@@ -401,6 +401,26 @@ test_header_mute (Fixture *f, gconstpointer data)
   g_assert_false (strata_undo_stack_undo (undo_stack (f)));
 }
 
+/* A short track keeps its name row; the controls row comes back with the room for it, and
+ * the header never grows past its row. */
+static void
+test_header_compact (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) found = headers (f);
+  GtkWidget *mute = named (found->pdata[0], "mute");
+  GtkWidget *row = gtk_widget_get_parent (mute);
+  int minimum, natural;
+
+  g_assert_true (gtk_widget_get_visible (row));
+  strata_session_set_track_height (f->session, STRATA_TRACK_HEIGHT_MIN);
+  g_assert_false (gtk_widget_get_visible (row));
+  gtk_widget_measure (found->pdata[0], GTK_ORIENTATION_VERTICAL, -1, &minimum, &natural,
+                      NULL, NULL);
+  g_assert_cmpint (natural, ==, STRATA_TRACK_HEIGHT_MIN);
+  strata_session_set_track_height (f->session, STRATA_TRACK_HEIGHT_DEFAULT);
+  g_assert_true (gtk_widget_get_visible (row));
+}
+
 static void
 test_header_rename (Fixture *f, gconstpointer data)
 {
@@ -576,6 +596,7 @@ main (int argc, char *argv[])
   ADD ("header-add-lane", test_header_add_lane);
   ADD ("header-mute", test_header_mute);
   ADD ("header-rename", test_header_rename);
+  ADD ("header-compact", test_header_compact);
   ADD ("ruler-labels", test_ruler_labels);
   ADD ("import-wav", test_import_wav);
   ADD ("import-corrupt", test_import_corrupt);

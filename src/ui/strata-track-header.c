@@ -38,6 +38,7 @@ struct _StrataTrackHeader
   GtkWidget     *lanes_button;
   GtkWidget     *volume_scale;
   GPtrArray     *lane_labels;      /* GtkLabel, one per lane shown, top to bottom */
+  GtkWidget     *bottom;           /* mute, solo, arm, volume, lanes: hidden on short tracks */
   GtkWidget     *add_lane_button;
   GMenu         *add_lane_menu;
   GtkWidget     *context_menu;
@@ -174,6 +175,8 @@ fill_add_lane_menu (StrataTrackHeader *self, GPtrArray *lanes)
 }
 
 /* One label per lane shown, named as the session lists the lanes. */
+#define HEADER_TWO_ROWS 72   /* px: the name row and the controls row */
+
 static void
 sync_layout (StrataTrackHeader *self)
 {
@@ -185,6 +188,10 @@ sync_layout (StrataTrackHeader *self)
   self->syncing = TRUE;
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->lanes_button), shown);
   self->syncing = FALSE;
+  /* A track made short (Ctrl+Shift+scroll) keeps its name row; the controls come back when
+   * there is room for their row rather than spilling into the next track. */
+  gtk_widget_set_visible (self->bottom,
+                          strata_session_get_track_height (self->session) >= HEADER_TWO_ROWS);
   while (self->lane_labels->len > lanes->len)
     g_ptr_array_remove_index (self->lane_labels, self->lane_labels->len - 1);
   while (self->lane_labels->len < lanes->len)
@@ -540,6 +547,7 @@ strata_track_header_init (StrataTrackHeader *self)
   gtk_widget_set_parent (self->controls, widget);
   gtk_box_append (GTK_BOX (self->controls), top);
   gtk_box_append (GTK_BOX (self->controls), bottom);
+  self->bottom = bottom;
 
   self->color_button = gtk_color_button_new ();
   gtk_widget_set_name (self->color_button, "color");
