@@ -46,7 +46,6 @@ struct _StrataWindow
   GtkWidget           *arrange_view;
   GtkWidget           *mix_view;
   gboolean             position_as_time;
-  gboolean             close_confirmed;
   guint                autosave_id;
   GCancellable        *autosave_cancellable;
 };
@@ -527,8 +526,39 @@ remember_recent (GFile *file)
   gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
 }
 
-static void populate_recent_menu (StrataWindow *self);
-static int  recent_newest_first  (gconstpointer a, gconstpointer b);
+static int
+recent_newest_first (gconstpointer a, gconstpointer b)
+{
+  return g_date_time_compare (gtk_recent_info_get_modified ((GtkRecentInfo *) b),
+                              gtk_recent_info_get_modified ((GtkRecentInfo *) a));
+}
+
+/* Open Recent lists the last eight projects that still exist. */
+static void
+populate_recent_menu (StrataWindow *self)
+{
+  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
+  guint n = 0;
+
+  g_menu_remove_all (self->recent_menu);
+  items = g_list_sort (items, recent_newest_first);
+  for (GList *l = items; l != NULL && n < 8; l = l->next)
+    {
+      GtkRecentInfo *info = l->data;
+      const char *uri = gtk_recent_info_get_uri (info);
+      g_autoptr(GMenuItem) item = NULL;
+
+      if (!(g_str_has_suffix (uri, ".strata") || g_str_has_suffix (uri, ".json"))
+          || !gtk_recent_info_exists (info))
+        continue;
+      item = g_menu_item_new (gtk_recent_info_get_display_name (info), NULL);
+      g_menu_item_set_action_and_target_value (item, "win.open-recent",
+                                               g_variant_new_string (uri));
+      g_menu_append_item (self->recent_menu, item);
+      n++;
+    }
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+}
 
 gboolean
 strata_window_open_file (StrataWindow *self, GFile *file, GError **error)
@@ -1143,39 +1173,6 @@ position_clicked_cb (StrataWindow *self)
   g_action_group_activate_action (G_ACTION_GROUP (self), "toggle-position-format", NULL);
 }
 
-static int
-recent_newest_first (gconstpointer a, gconstpointer b)
-{
-  return g_date_time_compare (gtk_recent_info_get_modified ((GtkRecentInfo *) b),
-                              gtk_recent_info_get_modified ((GtkRecentInfo *) a));
-}
-
-/* Open Recent lists the last eight projects that still exist. */
-static void
-populate_recent_menu (StrataWindow *self)
-{
-  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
-  guint n = 0;
-
-  g_menu_remove_all (self->recent_menu);
-  items = g_list_sort (items, recent_newest_first);
-  for (GList *l = items; l != NULL && n < 8; l = l->next)
-    {
-      GtkRecentInfo *info = l->data;
-      const char *uri = gtk_recent_info_get_uri (info);
-      g_autoptr(GMenuItem) item = NULL;
-
-      if (!(g_str_has_suffix (uri, ".strata") || g_str_has_suffix (uri, ".json"))
-          || !gtk_recent_info_exists (info))
-        continue;
-      item = g_menu_item_new (gtk_recent_info_get_display_name (info), NULL);
-      g_menu_item_set_action_and_target_value (item, "win.open-recent",
-                                               g_variant_new_string (uri));
-      g_menu_append_item (self->recent_menu, item);
-      n++;
-    }
-  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
-}
 
 static const GActionEntry win_actions[] = {
   { "new", new_action },
@@ -1237,7 +1234,7 @@ strata_window_close_request (GtkWindow *window)
 {
   StrataWindow *self = STRATA_WINDOW (window);
 
-  if (self->close_confirmed || self->session == NULL
+  if (self->session == NULL
       || !strata_project_get_dirty (strata_session_get_project (self->session)))
     {
       save_size (self);
