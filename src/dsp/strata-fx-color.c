@@ -31,6 +31,7 @@
 #include <stdlib.h>
 
 #include "strata-effect.h"
+#include "strata-fx-ramp.h"
 
 #define MAX_CHANNELS 2
 #define SAT_CALIBRATION 0.031622776601683794   /* -30 dBFS */
@@ -39,14 +40,6 @@
 #define FLUSH 1e-20
 
 /* ---- glides ------------------------------------------------------------------------------- */
-
-typedef struct
-{
-  double   value;
-  double   target;
-  double   step;
-  unsigned left;
-} Ramp;
 
 /* Shared by the three effects: the rate, the glide length, whether a value set now applies at
  * once (nothing processed since create or reset) and whether any parameter is gliding. */
@@ -61,30 +54,15 @@ typedef struct
 } ColorBase;
 
 static void
-ramp_init (Ramp *r, double value)
+ramp_set (ColorBase *base, StrataRamp *r, double target)
 {
-  r->value = r->target = value;
-  r->step = 0.0;
-  r->left = 0;
-}
-
-static void
-ramp_set (ColorBase *base, Ramp *r, double target)
-{
-  r->target = target;
-  if (base->fresh || base->ramp_frames == 0)
-    {
-      ramp_init (r, target);
-      return;
-    }
-  r->left = base->ramp_frames;
-  r->step = (target - r->value) / r->left;
-  base->gliding = 1;
+  strata_ramp_set (r, target, base->fresh ? 0 : base->ramp_frames);
+  base->gliding |= r->left > 0;
 }
 
 /* Every ramp one frame on: false when none was gliding (no value changed). */
 static inline int
-ramps_tick (ColorBase *base, Ramp *ramps, unsigned n)
+ramps_tick (ColorBase *base, StrataRamp *ramps, unsigned n)
 {
   int left = 0;
 
@@ -92,13 +70,8 @@ ramps_tick (ColorBase *base, Ramp *ramps, unsigned n)
     return 0;
   for (unsigned p = 0; p < n; p++)
     {
-      Ramp *r = &ramps[p];
-
-      if (r->left > 0)
-        {
-          r->value = --r->left == 0 ? r->target : r->value + r->step;
-          left |= r->left > 0;
-        }
+      strata_ramp_tick (&ramps[p]);
+      left |= ramps[p].left > 0;
     }
   base->gliding = left;
   return 1;
@@ -106,10 +79,10 @@ ramps_tick (ColorBase *base, Ramp *ramps, unsigned n)
 
 /* After create or reset: no glide, and the next values apply at once. */
 static void
-base_settle (ColorBase *base, Ramp *ramps, unsigned n)
+base_settle (ColorBase *base, StrataRamp *ramps, unsigned n)
 {
   for (unsigned p = 0; p < n; p++)
-    ramp_init (&ramps[p], ramps[p].target);
+    strata_ramp_init (&ramps[p], ramps[p].target);
   base->gliding = 0;
   base->fresh = 1;
 }
@@ -122,7 +95,7 @@ base_init (ColorBase *base, const StrataEffectClass *klass, unsigned rate, unsig
   base->parent.klass = klass;
   base->channels = channels;
   base->rate = rate;
-  base->ramp_frames = (unsigned) lround (STRATA_EFFECT_RAMP_MS * rate / 1000.0);
+  base->ramp_frames = strata_ramp_frames (rate);
   base->fresh = 1;
   return 1;
 }
@@ -170,9 +143,9 @@ static const StrataParamDesc saturation_params[SAT_N_PARAMS] = {
 
 typedef struct
 {
-  ColorBase base;
-  Ramp      param[SAT_N_PARAMS];
-  double    gain, comp;   /* derived from the drive */
+  ColorBase  base;
+  StrataRamp param[SAT_N_PARAMS];
+  double     gain, comp;   /* derived from the drive */
 } Saturation;
 
 static void
@@ -202,7 +175,7 @@ saturation_create (unsigned sample_rate, unsigned channels)
       return NULL;
     }
   for (unsigned p = 0; p < SAT_N_PARAMS; p++)
-    ramp_init (&self->param[p], saturation_params[p].def);
+    strata_ramp_init (&self->param[p], saturation_params[p].def);
   saturation_update (self);
   return &self->base.parent;
 }
@@ -262,11 +235,11 @@ static const StrataParamDesc distortion_params[DIST_N_PARAMS] = {
 
 typedef struct
 {
-  ColorBase base;
-  Ramp      param[DIST_N_PARAMS];
-  double    drive, output;   /* linear gains */
-  double    b, a1;           /* tone: y = b (x + x1) - a1 y1 */
-  double    x1[MAX_CHANNELS], y1[MAX_CHANNELS];
+  ColorBase  base;
+  StrataRamp param[DIST_N_PARAMS];
+  double     drive, output;   /* linear gains */
+  double     b, a1;           /* tone: y = b (x + x1) - a1 y1 */
+  double     x1[MAX_CHANNELS], y1[MAX_CHANNELS];
 } Distortion;
 
 /* The soft-knee clip without branches (noise would mispredict them): with a = min (|u|, 1 + W)
@@ -323,7 +296,7 @@ distortion_create (unsigned sample_rate, unsigned channels)
       return NULL;
     }
   for (unsigned p = 0; p < DIST_N_PARAMS; p++)
-    ramp_init (&self->param[p], distortion_params[p].def);
+    strata_ramp_init (&self->param[p], distortion_params[p].def);
   distortion_update (self);
   return &self->base.parent;
 }
@@ -409,10 +382,10 @@ static const StrataParamDesc waveshaper_params[WS_N_PARAMS] = {
 
 typedef struct
 {
-  ColorBase base;
-  int       curve;
-  Ramp      param[WS_N_PARAMS];   /* the curve's entry is unused */
-  double    drive;
+  ColorBase  base;
+  int        curve;
+  StrataRamp param[WS_N_PARAMS];   /* the curve's entry is unused */
+  double     drive;
 } Waveshaper;
 
 static inline double
@@ -464,7 +437,7 @@ waveshaper_create (unsigned sample_rate, unsigned channels)
       return NULL;
     }
   for (unsigned p = 0; p < WS_N_PARAMS; p++)
-    ramp_init (&self->param[p], waveshaper_params[p].def);
+    strata_ramp_init (&self->param[p], waveshaper_params[p].def);
   self->curve = (int) waveshaper_params[WS_CURVE].def;
   self->drive = db_gain (self->param[WS_DRIVE].value);
   return &self->base.parent;

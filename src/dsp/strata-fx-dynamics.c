@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "strata-effect.h"
+#include "strata-fx-ramp.h"
 #include "strata-true-peak.h"
 
 #define MAX_CHANNELS 2
@@ -72,14 +73,6 @@
 
 /* ---- parameters and glides ------------------------------------------------------------------ */
 
-typedef struct
-{
-  double   value;
-  double   target;
-  double   step;
-  unsigned left;
-} Ramp;
-
 /* What every effect here starts with: the parameters' current values (toggles too, which
  * never glide) and whether a value set now applies at once. */
 typedef struct
@@ -90,16 +83,8 @@ typedef struct
   unsigned     ramp_frames;
   unsigned     gliding;         /* frames until every glide has ended */
   int          fresh;           /* nothing processed since create or reset */
-  Ramp         p[MAX_PARAMS];
+  StrataRamp   p[MAX_PARAMS];
 } Base;
-
-static void
-ramp_init (Ramp *r, double value)
-{
-  r->value = r->target = value;
-  r->step = 0.0;
-  r->left = 0;
-}
 
 static int
 base_init (Base *base, const StrataEffectClass *klass, unsigned rate, unsigned channels)
@@ -109,10 +94,10 @@ base_init (Base *base, const StrataEffectClass *klass, unsigned rate, unsigned c
   base->parent.klass = klass;
   base->channels = channels;
   base->rate = rate;
-  base->ramp_frames = (unsigned) lround (STRATA_EFFECT_RAMP_MS * rate / 1000.0);
+  base->ramp_frames = strata_ramp_frames (rate);
   base->fresh = 1;
   for (unsigned i = 0; i < klass->n_params; i++)
-    ramp_init (&base->p[i], klass->params[i].def);
+    strata_ramp_init (&base->p[i], klass->params[i].def);
   return 1;
 }
 
@@ -120,17 +105,12 @@ base_init (Base *base, const StrataEffectClass *klass, unsigned rate, unsigned c
 static int
 base_set (Base *base, unsigned index, double value)
 {
-  Ramp *r = &base->p[index];
+  StrataRamp *r = &base->p[index];
+  int at_once = base->fresh || base->parent.klass->params[index].kind != STRATA_PARAM_CONTINUOUS;
 
-  if (base->fresh || base->ramp_frames == 0
-      || base->parent.klass->params[index].kind != STRATA_PARAM_CONTINUOUS)
-    {
-      ramp_init (r, value);
-      return 1;
-    }
-  r->target = value;
-  r->left = base->ramp_frames;
-  r->step = (value - r->value) / r->left;
+  strata_ramp_set (r, value, at_once ? 0 : base->ramp_frames);
+  if (r->left == 0)
+    return 1;
   base->gliding = base->ramp_frames;
   return 0;
 }
@@ -143,16 +123,7 @@ base_tick (Base *base)
     return 0;
   base->gliding--;
   for (unsigned i = 0; i < base->parent.klass->n_params; i++)
-    {
-      Ramp *r = &base->p[i];
-
-      if (r->left == 0)
-        continue;
-      if (--r->left == 0)
-        r->value = r->target;
-      else
-        r->value += r->step;
-    }
+    strata_ramp_tick (&base->p[i]);
   return 1;
 }
 
@@ -160,7 +131,7 @@ static void
 base_reset (Base *base)
 {
   for (unsigned i = 0; i < base->parent.klass->n_params; i++)
-    ramp_init (&base->p[i], base->p[i].target);
+    strata_ramp_init (&base->p[i], base->p[i].target);
   base->gliding = 0;
   base->fresh = 1;
 }
@@ -265,7 +236,7 @@ typedef struct
 static void
 dyn_update (Dyn *self)
 {
-  const Ramp *p = self->base.p;
+  const StrataRamp *p = self->base.p;
 
   self->threshold = p[DYN_THRESHOLD].value;
   self->attack_coeff = time_coeff (p[DYN_ATTACK].value, self->base.rate);
@@ -450,7 +421,7 @@ typedef struct
 static void
 gate_update (Gate *self)
 {
-  const Ramp *p = self->base.p;
+  const StrataRamp *p = self->base.p;
   double attack = p[GATE_ATTACK].value * self->base.rate / 1000.0;
   double release = p[GATE_RELEASE].value * self->base.rate / 1000.0;
 
@@ -633,7 +604,7 @@ limiter_sum_box (Limiter *self)
 static void
 limiter_configure (Limiter *self)
 {
-  const Ramp *p = self->base.p;
+  const StrataRamp *p = self->base.p;
   int true_peak = p[LIM_TRUE_PEAK].value >= 0.5 && self->factor > 1;
   unsigned detect = true_peak ? TP_CENTRE : 0;
   unsigned min_latency = 2 * detect + 1;
@@ -657,7 +628,7 @@ limiter_configure (Limiter *self)
 static void
 limiter_update (Limiter *self)
 {
-  const Ramp *p = self->base.p;
+  const StrataRamp *p = self->base.p;
   double margin = self->true_peak ? LIMITER_MARGIN_DB : LIMITER_SAMPLE_MARGIN_DB;
   /* Back at exactly 1.0 release_ms after the last frame that needed reduction. */
   double frames = p[LIM_RELEASE].value * self->base.rate / 1000.0 - self->ahead;
@@ -742,7 +713,7 @@ limiter_set_param (StrataEffect *effect, unsigned index, double value)
     {
       /* These apply at once, whatever the moment. A longer delay outputs frames again whose
        * gain the shorter window did not hold down: clip them until the windows refill. */
-      ramp_init (&self->base.p[index], value);
+      strata_ramp_init (&self->base.p[index], value);
       limiter_configure (self);
       limiter_update (self);
       if (!self->base.fresh)
@@ -958,7 +929,7 @@ typedef struct
 static void
 utility_update (Utility *self)
 {
-  const Ramp *p = self->base.p;
+  const StrataRamp *p = self->base.p;
   double gain = db_gain (p[UTIL_GAIN].value);
   double width = p[UTIL_MONO].value >= 0.5 ? 0.0 : p[UTIL_WIDTH].value;
 

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 
 #include "strata-effect.h"
+#include "strata-fx-ramp.h"
 
 #define MAX_BANDS    6
 #define MAX_CHANNELS 2
@@ -502,7 +503,7 @@ biquads_new (const StrataEffectClass *klass, unsigned rate, unsigned channels, u
   self->parent.klass = klass;
   self->rate = rate;
   self->channels = channels;
-  self->ramp = (unsigned) lround (STRATA_EFFECT_RAMP_MS * rate / 1000.0);
+  self->ramp = strata_ramp_frames (rate);
   if (self->ramp == 0)
     self->ramp = 1;
   self->n_bands = n_bands;

@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "strata-effect.h"
+#include "strata-fx-ramp.h"
 
 #define FLUSH 1e-6
 #define COEF_INTERVAL 16
@@ -51,57 +52,16 @@ flush (double x)
   return fabs (x) < FLUSH ? 0.0 : x;
 }
 
-/* A parameter gliding linearly to its target over STRATA_EFFECT_RAMP_MS. */
-typedef struct
-{
-  double cur, target, step;
-  unsigned left;
-} Glide;
-
 static void
-glide_init (Glide *g, double value)
+glide_set (StrataRamp *g, double value, bool at_once, unsigned ramp_frames)
 {
-  g->cur = g->target = value;
-  g->step = 0.0;
-  g->left = 0;
+  strata_ramp_set (g, value, at_once ? 0 : ramp_frames);
 }
 
 static void
-glide_set (Glide *g, double value, bool at_once, unsigned ramp_frames)
+glide_snap (StrataRamp *g)
 {
-  if (at_once || ramp_frames == 0)
-    {
-      glide_init (g, value);
-      return;
-    }
-  g->target = value;
-  g->left = ramp_frames;
-  g->step = (value - g->cur) / ramp_frames;
-}
-
-/* One frame on; true when the value moved. */
-static inline bool
-glide_tick (Glide *g)
-{
-  if (g->left == 0)
-    return false;
-  if (--g->left == 0)
-    g->cur = g->target;
-  else
-    g->cur += g->step;
-  return true;
-}
-
-static void
-glide_snap (Glide *g)
-{
-  glide_init (g, g->target);
-}
-
-static unsigned
-ramp_frames_for (unsigned rate)
-{
-  return (unsigned) lround (STRATA_EFFECT_RAMP_MS * rate / 1000.0);
+  strata_ramp_init (g, g->target);
 }
 
 /* A circular delay of `len` frames: read the oldest, then write over it. */
@@ -186,7 +146,7 @@ typedef struct
   StrataEffect parent;
   unsigned rate, channels, ramp;
   bool fresh;               /* no frame processed since create or reset */
-  Glide p[FV_N_PARAMS];
+  StrataRamp p[FV_N_PARAMS];
   FreeverbSide side[2];
 } Freeverb;
 
@@ -216,10 +176,10 @@ freeverb_create (unsigned sample_rate, unsigned channels)
   self->parent.klass = &strata_fx_freeverb;
   self->rate = sample_rate;
   self->channels = channels;
-  self->ramp = ramp_frames_for (sample_rate);
+  self->ramp = strata_ramp_frames (sample_rate);
   self->fresh = true;
   for (unsigned p = 0; p < FV_N_PARAMS; p++)
-    glide_init (&self->p[p], freeverb_params[p].def);
+    strata_ramp_init (&self->p[p], freeverb_params[p].def);
   for (unsigned s = 0; s < channels && s < 2; s++)
     {
       for (unsigned i = 0; i < FV_COMBS; i++)
@@ -295,7 +255,7 @@ static void
 freeverb_process (StrataEffect *fx, float *frames, size_t n_frames)
 {
   Freeverb *self = (Freeverb *) fx;
-  Glide *p = self->p;
+  StrataRamp *p = self->p;
 
   if (n_frames > 0)
     self->fresh = false;
@@ -304,10 +264,10 @@ freeverb_process (StrataEffect *fx, float *frames, size_t n_frames)
       double feedback, damp, mix;
 
       for (unsigned i = 0; i < FV_N_PARAMS; i++)
-        glide_tick (&p[i]);
-      feedback = p[FV_ROOM_SIZE].cur * FV_SCALE_ROOM + FV_OFFSET_ROOM;
-      damp = p[FV_DAMPING].cur * FV_SCALE_DAMP;
-      mix = p[FV_MIX].cur;
+        strata_ramp_tick (&p[i]);
+      feedback = p[FV_ROOM_SIZE].value * FV_SCALE_ROOM + FV_OFFSET_ROOM;
+      damp = p[FV_DAMPING].value * FV_SCALE_DAMP;
+      mix = p[FV_MIX].value;
 
       if (self->channels == 1)
         {
@@ -323,8 +283,8 @@ freeverb_process (StrataEffect *fx, float *frames, size_t n_frames)
           double in = FV_INPUT_GAIN * ((double) x[0] + x[1]);
           double l = freeverb_side (&self->side[0], in, feedback, damp);
           double r = freeverb_side (&self->side[1], in, feedback, damp);
-          double wet1 = p[FV_WIDTH].cur / 2.0 + 0.5;
-          double wet2 = (1.0 - p[FV_WIDTH].cur) / 2.0;
+          double wet1 = p[FV_WIDTH].value / 2.0 + 0.5;
+          double wet2 = (1.0 - p[FV_WIDTH].value) / 2.0;
 
           x[0] = (float) ((1.0 - mix) * x[0] + mix * (l * wet1 + r * wet2));
           x[1] = (float) ((1.0 - mix) * x[1] + mix * (r * wet1 + l * wet2));
@@ -338,8 +298,8 @@ static double
 freeverb_tail (const StrataEffect *fx)
 {
   const Freeverb *self = (const Freeverb *) fx;
-  const Glide *room = &self->p[FV_ROOM_SIZE];
-  double feedback = fmax (room->cur, room->target) * FV_SCALE_ROOM + FV_OFFSET_ROOM;
+  const StrataRamp *room = &self->p[FV_ROOM_SIZE];
+  double feedback = fmax (room->value, room->target) * FV_SCALE_ROOM + FV_OFFSET_ROOM;
   double frames = 90.0 / (-20.0 * log10 (feedback))
                   * scaled_frames (fv_comb_tuning[FV_COMBS - 1] + FV_SPREAD, self->rate);
 
@@ -409,7 +369,7 @@ typedef struct
   unsigned phase;           /* frames since reset, modulo COEF_INTERVAL */
   bool fresh;               /* no frame processed since create or reset */
   bool coef_dirty;
-  Glide p[FDN_N_PARAMS];
+  StrataRamp p[FDN_N_PARAMS];
 
   float *pre;               /* predelay: mono input history */
   unsigned pre_len, pre_pos;
@@ -460,8 +420,8 @@ fdn_destroy (StrataEffect *fx)
 static void
 fdn_update_coefs (Fdn *self)
 {
-  double decay = self->p[FDN_DECAY].cur;
-  double corner = fmin (self->p[FDN_DAMPING].cur, 0.49 * self->rate);
+  double decay = self->p[FDN_DECAY].value;
+  double corner = fmin (self->p[FDN_DAMPING].value, 0.49 * self->rate);
   double k_lp = tan (M_PI * corner / self->rate);
 
   /* Bilinear one-pole low-pass: -3 dB at `corner` exactly, so a damping at 20 kHz leaves the
@@ -495,11 +455,12 @@ fdn_create (const StrataEffectClass *klass,
   self->tuning = tuning;
   self->rate = rate;
   self->channels = channels;
-  self->ramp = ramp_frames_for (rate);
+  self->ramp = strata_ramp_frames (rate);
   self->fresh = true;
   for (unsigned p = 0; p < FDN_N_PARAMS; p++)
-    glide_init (&self->p[p], klass->params[p].def);
-  glide_init (&self->p[FDN_PREDELAY], predelay_frames (klass->params[FDN_PREDELAY].def, rate));
+    strata_ramp_init (&self->p[p], klass->params[p].def);
+  strata_ramp_init (&self->p[FDN_PREDELAY],
+                    predelay_frames (klass->params[FDN_PREDELAY].def, rate));
 
   self->pre_len = (unsigned) ceil (PREDELAY_MAX_MS * rate / 1000.0) + 2;
   self->pre = calloc (self->pre_len, sizeof *self->pre);
@@ -610,7 +571,7 @@ hadamard8 (double *v)
 static inline void
 fdn_tick (Fdn *self, double in, double *left, double *right)
 {
-  double x = fdn_predelay (self, in, self->p[FDN_PREDELAY].cur);
+  double x = fdn_predelay (self, in, self->p[FDN_PREDELAY].value);
   double v[N_LINES];
   double l = 0.0, r = 0.0;
 
@@ -646,7 +607,7 @@ static void
 fdn_process (StrataEffect *fx, float *frames, size_t n_frames)
 {
   Fdn *self = (Fdn *) fx;
-  Glide *p = self->p;
+  StrataRamp *p = self->p;
 
   if (n_frames > 0)
     self->fresh = false;
@@ -654,17 +615,17 @@ fdn_process (StrataEffect *fx, float *frames, size_t n_frames)
     {
       double l, r, mix;
 
-      glide_tick (&p[FDN_PREDELAY]);
-      glide_tick (&p[FDN_MIX]);
-      if (glide_tick (&p[FDN_DECAY]))
+      strata_ramp_tick (&p[FDN_PREDELAY]);
+      strata_ramp_tick (&p[FDN_MIX]);
+      if (strata_ramp_tick (&p[FDN_DECAY]))
         self->coef_dirty = true;
-      if (glide_tick (&p[FDN_DAMPING]))
+      if (strata_ramp_tick (&p[FDN_DAMPING]))
         self->coef_dirty = true;
       if (self->phase == 0 && self->coef_dirty)
         fdn_update_coefs (self);
       if (++self->phase == COEF_INTERVAL)
         self->phase = 0;
-      mix = p[FDN_MIX].cur;
+      mix = p[FDN_MIX].value;
 
       if (self->channels == 1)
         {
@@ -689,13 +650,13 @@ static double
 fdn_tail (const StrataEffect *fx)
 {
   const Fdn *self = (const Fdn *) fx;
-  const Glide *decay = &self->p[FDN_DECAY], *pre = &self->p[FDN_PREDELAY];
+  const StrataRamp *decay = &self->p[FDN_DECAY], *pre = &self->p[FDN_PREDELAY];
   double longest = self->lines[N_LINES - 1].len;
 
   for (unsigned i = 0; i < N_DIFFUSERS; i++)
     longest += self->diffusers[i].len;
-  return 1.5 * fmax (decay->cur, decay->target)
-         + (fmax (pre->cur, pre->target) + longest) / self->rate;
+  return 1.5 * fmax (decay->value, decay->target)
+         + (fmax (pre->value, pre->target) + longest) / self->rate;
 }
 
 static StrataEffect *

@@ -45,6 +45,7 @@
 #include <string.h>
 
 #include "strata-effect.h"
+#include "strata-fx-ramp.h"
 
 #define MAX_CHANNELS 2
 #define MAX_PARAMS 13
@@ -56,14 +57,6 @@
 #define MAX_TIME_MS 4000.0
 
 /* ---- glides, crossfaded taps, the shared instance ---------------------------------------- */
-
-typedef struct
-{
-  double   value;
-  double   target;
-  double   step;
-  unsigned left;
-} Ramp;
 
 /* An integer delay in frames; while `done` > 0 it crossfades from `cur` to `next`. */
 typedef struct
@@ -80,7 +73,7 @@ struct _TimeFx
   double       rate;
   unsigned     ramp_frames;
   int          fresh;        /* nothing processed since create or reset: values apply at once */
-  Ramp         param[MAX_PARAMS];
+  StrataRamp   param[MAX_PARAMS];
   int          tap_of[MAX_PARAMS];   /* the tap a time parameter sets, or -1 */
   void       (*update) (TimeFx *self);
 
@@ -95,37 +88,9 @@ struct _TimeFx
 };
 
 static void
-ramp_init (Ramp *r, double value)
+ramp_set (const TimeFx *self, StrataRamp *r, double target)
 {
-  r->value = r->target = value;
-  r->step = 0.0;
-  r->left = 0;
-}
-
-static void
-ramp_set (const TimeFx *self, Ramp *r, double target)
-{
-  if (self->fresh)
-    {
-      ramp_init (r, target);
-      return;
-    }
-  r->target = target;
-  r->left = self->ramp_frames;
-  r->step = (target - r->value) / r->left;
-}
-
-/* One frame on: true while gliding (the value changed). */
-static inline int
-ramp_tick (Ramp *r)
-{
-  if (r->left == 0)
-    return 0;
-  if (--r->left == 0)
-    r->value = r->target;
-  else
-    r->value += r->step;
-  return 1;
+  strata_ramp_set (r, target, self->fresh ? 0 : self->ramp_frames);
 }
 
 static unsigned
@@ -207,7 +172,7 @@ tick (TimeFx *self, unsigned n_params)
   int changed = 0;
 
   for (unsigned p = 0; p < n_params; p++)
-    changed |= ramp_tick (&self->param[p]);
+    changed |= strata_ramp_tick (&self->param[p]);
   if (changed && self->update != NULL)
     self->update (self);
 }
@@ -230,7 +195,7 @@ time_reset (StrataEffect *fx)
   memset (self->line, 0, (self->mask + 1) * self->line_channels * sizeof (float));
   self->pos = 0;
   for (unsigned p = 0; p < self->parent.klass->n_params; p++)
-    ramp_init (&self->param[p], self->param[p].target);
+    strata_ramp_init (&self->param[p], self->param[p].target);
   for (unsigned t = 0; t < N_TAPS; t++)
     tap_snap (&self->tap[t]);
   for (unsigned c = 0; c < MAX_CHANNELS; c++)
@@ -253,7 +218,7 @@ time_set_param (StrataEffect *fx, unsigned index, double value)
   if (t >= 0)
     {
       /* Times do not glide: their tap crossfades. */
-      ramp_init (&self->param[index], value);
+      strata_ramp_init (&self->param[index], value);
       self->tap[t].target = ms_to_frames (self, value);
       if (self->fresh)
         tap_snap (&self->tap[t]);
@@ -282,7 +247,7 @@ time_create (const StrataEffectClass *klass, unsigned rate, unsigned channels,
   self->parent.klass = klass;
   self->channels = channels;
   self->rate = rate;
-  self->ramp_frames = (unsigned) lround (STRATA_EFFECT_RAMP_MS * rate / 1000.0);
+  self->ramp_frames = strata_ramp_frames (rate);
   if (self->ramp_frames == 0)
     self->ramp_frames = 1;
   self->update = update;
@@ -300,7 +265,7 @@ time_create (const StrataEffectClass *klass, unsigned rate, unsigned channels,
   for (unsigned p = 0; p < klass->n_params; p++)
     {
       self->tap_of[p] = -1;
-      ramp_init (&self->param[p], klass->params[p].def);
+      strata_ramp_init (&self->param[p], klass->params[p].def);
     }
   self->fresh = 1;
   return self;
@@ -328,7 +293,7 @@ tap_longest (const Tap *t)
 static double
 feedback_tail (const TimeFx *self, unsigned fb_index)
 {
-  const Ramp *fb = &self->param[fb_index];
+  const StrataRamp *fb = &self->param[fb_index];
   double g = fb->value > fb->target ? fb->value : fb->target;
   double time = tap_longest (&self->tap[0]) / self->rate;
 
@@ -685,7 +650,7 @@ static double
 chorus_tail (const StrataEffect *fx)
 {
   const TimeFx *self = (const TimeFx *) fx;
-  const Ramp *delay = &self->param[CHORUS_DELAY], *depth = &self->param[CHORUS_DEPTH];
+  const StrataRamp *delay = &self->param[CHORUS_DELAY], *depth = &self->param[CHORUS_DEPTH];
 
   return (fmax (delay->value, delay->target) + fmax (depth->value, depth->target)) / 1000.0
          + 3.0 / self->rate;
