@@ -47,6 +47,7 @@
 
 #include "strata-effect.h"
 #include "strata-fx-ramp.h"
+#include "strata-sliding-min.h"
 #include "strata-true-peak.h"
 
 #define MAX_CHANNELS 2
@@ -560,16 +561,15 @@ typedef struct
   float    *delay;          /* max_latency + 1 interleaved frames */
   unsigned  delay_len, delay_pos;
 
-  /* Sliding minimum of the needed gain over `window` detection steps: a monotonic deque. */
-  double   *dq_val;
-  uint64_t *dq_idx;
-  unsigned  dq_cap, dq_head, dq_count;
+  /* Sliding minimum of the needed gain over `window` detection steps. */
+  StrataSlidingMin mins;
   uint64_t  step;
 
   double    release;        /* gain after the release stage */
 
-  /* The last dq_cap deficits (1 - gain in units of 2^-40) and the sum of the last box_len. */
+  /* The last box_cap deficits (1 - gain in units of 2^-40) and the sum of the last box_len. */
   int64_t  *box;
+  unsigned  box_cap;
   unsigned  box_pos;
   int64_t   box_sum;
 } Limiter;
@@ -579,8 +579,7 @@ limiter_free (Limiter *self)
 {
   free (self->hist);
   free (self->delay);
-  free (self->dq_val);
-  free (self->dq_idx);
+  strata_sliding_min_clear (&self->mins);
   free (self->box);
   free (self);
 }
@@ -597,7 +596,7 @@ limiter_sum_box (Limiter *self)
 {
   self->box_sum = 0;
   for (unsigned i = 1; i <= self->box_len; i++)
-    self->box_sum += self->box[(self->box_pos + self->dq_cap - i) % self->dq_cap];
+    self->box_sum += self->box[(self->box_pos + self->box_cap - i) % self->box_cap];
 }
 
 /* The look-ahead and detection mode: a new latency, detection offset and window lengths. */
@@ -649,12 +648,11 @@ limiter_reset (StrataEffect *effect)
   base_reset (&self->base);
   memset (self->hist, 0, (size_t) 2 * TP_TAPS * channels * sizeof *self->hist);
   memset (self->delay, 0, (size_t) self->delay_len * channels * sizeof *self->delay);
-  memset (self->box, 0, self->dq_cap * sizeof *self->box);
+  memset (self->box, 0, self->box_cap * sizeof *self->box);
   self->hist_pos = 0;
   self->last_between = 0.0;
   self->delay_pos = 0;
-  self->dq_head = 0;
-  self->dq_count = 0;
+  strata_sliding_min_reset (&self->mins);
   self->step = 0;
   self->release = 1.0;
   self->box_pos = 0;
@@ -689,13 +687,12 @@ limiter_create (unsigned rate, unsigned channels)
   if (self->max_latency < 2 * TP_CENTRE + 1)
     self->max_latency = 2 * TP_CENTRE + 1;
   self->delay_len = self->max_latency + 1;
-  self->dq_cap = self->max_latency + TP_CENTRE + 2;
+  self->box_cap = self->max_latency + TP_CENTRE + 2;
   self->hist = calloc ((size_t) 2 * TP_TAPS * channels, sizeof *self->hist);
   self->delay = calloc ((size_t) self->delay_len * channels, sizeof *self->delay);
-  self->dq_val = calloc (self->dq_cap, sizeof *self->dq_val);
-  self->dq_idx = calloc (self->dq_cap, sizeof *self->dq_idx);
-  self->box = calloc (self->dq_cap, sizeof *self->box);
-  if (!self->hist || !self->delay || !self->dq_val || !self->dq_idx || !self->box)
+  self->box = calloc (self->box_cap, sizeof *self->box);
+  if (!strata_sliding_min_init (&self->mins, self->box_cap)
+      || !self->hist || !self->delay || !self->box)
     {
       limiter_free (self);
       return NULL;
@@ -782,34 +779,9 @@ limiter_needed (Limiter *self, const float *frame)
 }
 
 static double
-limiter_sliding_min (Limiter *self, double needed)
-{
-  unsigned last;
-
-  /* Values not smaller than the new one can never be the minimum again. */
-  while (self->dq_count > 0)
-    {
-      last = (self->dq_head + self->dq_count - 1) % self->dq_cap;
-      if (self->dq_val[last] < needed)
-        break;
-      self->dq_count--;
-    }
-  last = (self->dq_head + self->dq_count) % self->dq_cap;
-  self->dq_val[last] = needed;
-  self->dq_idx[last] = self->step;
-  self->dq_count++;
-  while (self->dq_idx[self->dq_head] + self->window <= self->step)
-    {
-      self->dq_head = (self->dq_head + 1) % self->dq_cap;
-      self->dq_count--;
-    }
-  return self->dq_val[self->dq_head];
-}
-
-static double
 limiter_gain (Limiter *self, double needed)
 {
-  double held = limiter_sliding_min (self, needed);
+  double held = strata_sliding_min_push (&self->mins, needed, self->step, self->window);
   double r = self->release;
   int64_t deficit;
   unsigned oldest;
@@ -822,10 +794,10 @@ limiter_gain (Limiter *self, double needed)
   /* Deficits round up, so the gain rounds down: an average of gains that are all at most g
    * is at most g. */
   deficit = (int64_t) ceil ((1.0 - r) * FIX_ONE);
-  oldest = (self->box_pos + self->dq_cap - self->box_len) % self->dq_cap;
+  oldest = (self->box_pos + self->box_cap - self->box_len) % self->box_cap;
   self->box_sum += deficit - self->box[oldest];
   self->box[self->box_pos] = deficit;
-  if (++self->box_pos == self->dq_cap)
+  if (++self->box_pos == self->box_cap)
     self->box_pos = 0;
   self->step++;
   if (self->box_sum == 0)

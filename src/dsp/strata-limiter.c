@@ -19,6 +19,7 @@
  * signal under the ceiling comes out bit-exact, only delayed.
  */
 #include "strata-limiter.h"
+#include "strata-sliding-min.h"
 #include "strata-true-peak.h"
 
 #include <float.h>
@@ -56,9 +57,8 @@ struct _StrataLimiter
   unsigned delay_len, delay_pos;
 
   /* Sliding minimum of the needed gain over window frames. */
-  double *dq_val;
-  uint64_t *dq_idx;
-  unsigned dq_cap, dq_head, dq_count, window;
+  StrataSlidingMin mins;
+  unsigned window;
   uint64_t step;
 
   double release;   /* gain after the release stage */
@@ -147,14 +147,12 @@ strata_limiter_new (unsigned sample_rate,
                                     1.0 / ((double) release_frames - 0.5));
 
   self->delay_len = self->latency + 1;
-  self->dq_cap = self->window + 1;
   self->hist = calloc ((size_t) 2 * self->span * channels, sizeof *self->hist);
   self->delay = calloc ((size_t) self->delay_len * channels, sizeof *self->delay);
-  self->dq_val = calloc (self->dq_cap, sizeof *self->dq_val);
-  self->dq_idx = calloc (self->dq_cap, sizeof *self->dq_idx);
   self->box1 = calloc (self->box1_len, sizeof *self->box1);
   self->box2 = calloc (self->box2_len, sizeof *self->box2);
-  if (!self->hist || !self->delay || !self->dq_val || !self->dq_idx || !self->box1 || !self->box2)
+  if (!strata_sliding_min_init (&self->mins, self->window + 1)
+      || !self->hist || !self->delay || !self->box1 || !self->box2)
     {
       strata_limiter_free (self);
       return NULL;
@@ -170,8 +168,7 @@ strata_limiter_free (StrataLimiter *self)
     return;
   free (self->hist);
   free (self->delay);
-  free (self->dq_val);
-  free (self->dq_idx);
+  strata_sliding_min_clear (&self->mins);
   free (self->box1);
   free (self->box2);
   free (self);
@@ -186,8 +183,7 @@ strata_limiter_reset (StrataLimiter *self)
   memset (self->box2, 0, self->box2_len * sizeof *self->box2);
   self->hist_pos = 0;
   self->delay_pos = 0;
-  self->dq_head = 0;
-  self->dq_count = 0;
+  strata_sliding_min_reset (&self->mins);
   self->step = 0;
   self->release = 1.0;
   self->box1_pos = 0;
@@ -239,31 +235,6 @@ frame_peak (const StrataLimiter *self)
   return peak;
 }
 
-static double
-sliding_min (StrataLimiter *self, double needed)
-{
-  unsigned last;
-
-  /* Values not smaller than the new one can never be the minimum again. */
-  while (self->dq_count > 0)
-    {
-      last = (self->dq_head + self->dq_count - 1) % self->dq_cap;
-      if (self->dq_val[last] < needed)
-        break;
-      self->dq_count--;
-    }
-  last = (self->dq_head + self->dq_count) % self->dq_cap;
-  self->dq_val[last] = needed;
-  self->dq_idx[last] = self->step;
-  self->dq_count++;
-  if (self->dq_idx[self->dq_head] + self->window <= self->step)
-    {
-      self->dq_head = (self->dq_head + 1) % self->dq_cap;
-      self->dq_count--;
-    }
-  return self->dq_val[self->dq_head];
-}
-
 static int64_t
 box_push (int64_t *ring, unsigned len, unsigned *pos, int64_t *sum, int64_t value)
 {
@@ -277,7 +248,7 @@ box_push (int64_t *ring, unsigned len, unsigned *pos, int64_t *sum, int64_t valu
 static double
 next_gain (StrataLimiter *self, double needed)
 {
-  double held = sliding_min (self, needed);
+  double held = strata_sliding_min_push (&self->mins, needed, self->step, self->window);
   double r = self->release;
   int64_t deficit, sum;
 
