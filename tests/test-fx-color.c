@@ -10,41 +10,9 @@
 #include <glib.h>
 
 #include "strata-effect.h"
+#include "strata-test-fx.h"
 
 #define RATE 48000
-
-static StrataEffect *
-effect_new (const char *type, guint rate, guint channels)
-{
-  const StrataEffectClass *klass = strata_effect_class_find (type);
-  StrataEffect *fx;
-
-  g_assert_nonnull (klass);
-  fx = strata_effect_new (klass, rate, channels);
-  g_assert_nonnull (fx);
-  return fx;
-}
-
-static void
-set (StrataEffect *fx, const char *name, double value)
-{
-  int index = strata_effect_param_index (fx->klass, name);
-
-  g_assert_cmpint (index, >=, 0);
-  strata_effect_set_param (fx, (guint) index, value);
-}
-
-static void
-set_choice (StrataEffect *fx, const char *name, const char *choice)
-{
-  int index = strata_effect_param_index (fx->klass, name);
-  int value;
-
-  g_assert_cmpint (index, >=, 0);
-  value = strata_effect_choice_index (&fx->klass->params[index], choice);
-  g_assert_cmpint (value, >=, 0);
-  strata_effect_set_param (fx, (guint) index, value);
-}
 
 /* Mono sine (sum of up to two), `n` frames. */
 static float *
@@ -101,12 +69,12 @@ test_saturation_level (void)
     {
       for (guint loud = 0; loud <= 1; loud++)
         {
-          StrataEffect *fx = effect_new ("saturation", RATE, 1);
+          StrataEffect *fx = fx_new ("saturation", RATE, 1);
           double level = loud ? -6.0 : -30.0;
           g_autofree float *buf = sines (pow (10, level / 20), 997, 0, 0, RATE, n);
           double in = peak (buf, n), out;
 
-          set (fx, "drive_db", drives[d]);
+          fx_set (fx, "drive_db", drives[d]);
           strata_effect_process (fx, buf, n);
           out = peak (buf, n);
           g_test_message ("drive %2.0f dB, %3.0f dBFS in: %+.3f dB", drives[d], level,
@@ -124,11 +92,11 @@ test_saturation_level (void)
 static void
 test_saturation_odd_harmonics (void)
 {
-  StrataEffect *fx = effect_new ("saturation", RATE, 1);
+  StrataEffect *fx = fx_new ("saturation", RATE, 1);
   g_autofree float *buf = sines (0.1, 1000, 0, 0, RATE, RATE);
   double h1, h2, h3;
 
-  set (fx, "drive_db", 24);
+  fx_set (fx, "drive_db", 24);
   strata_effect_process (fx, buf, RATE);
   h1 = dft_amplitude (buf, RATE, 1000, RATE);
   h2 = dft_amplitude (buf, RATE, 2000, RATE);
@@ -149,13 +117,13 @@ test_distortion_thd_rises (void)
 
   for (double drive = 0; drive <= 48; drive += 6)
     {
-      StrataEffect *fx = effect_new ("distortion", RATE, 1);
+      StrataEffect *fx = fx_new ("distortion", RATE, 1);
       g_autofree float *buf = sines (0.5, f, 0, 0, RATE, RATE);
       double h1, sum = 0.0, thd;
 
-      set (fx, "drive_db", drive);
-      set (fx, "tone", 20000);
-      set (fx, "output_db", 0);
+      fx_set (fx, "drive_db", drive);
+      fx_set (fx, "tone", 20000);
+      fx_set (fx, "output_db", 0);
       strata_effect_process (fx, buf, RATE);
       h1 = dft_amplitude (buf, RATE, f, RATE);
       for (guint k = 2; k * f < RATE / 2; k++)
@@ -185,16 +153,16 @@ test_distortion_tone (void)
       {
         guint rate = rates[r];
         gsize settle = rate / 10;
-        StrataEffect *fx = effect_new ("distortion", rate, 1);
+        StrataEffect *fx = fx_new ("distortion", rate, 1);
         g_autofree float *buf = sines (0.1, 200, 0.1, 12000, rate, settle + rate);
         double w = tan (G_PI * tones[t] / rate);
         double h_lo = 1 / sqrt (1 + pow (tan (G_PI * 200 / rate) / w, 2));
         double h_hi = 1 / sqrt (1 + pow (tan (G_PI * 12000 / rate) / w, 2));
         double lo, hi;
 
-        set (fx, "drive_db", 0);
-        set (fx, "tone", tones[t]);
-        set (fx, "output_db", -6);
+        fx_set (fx, "drive_db", 0);
+        fx_set (fx, "tone", tones[t]);
+        fx_set (fx, "output_db", -6);
         strata_effect_process (fx, buf, settle + rate);
         lo = dft_amplitude (buf + settle, rate, 200, rate);
         hi = dft_amplitude (buf + settle, rate, 12000, rate);
@@ -235,7 +203,7 @@ test_waveshaper_curves (void)
   for (guint c = 0; c < G_N_ELEMENTS (names); c++)
     for (guint d = 0; d < G_N_ELEMENTS (drives); d++)
       {
-        StrataEffect *fx = effect_new ("waveshaper", RATE, 1);
+        StrataEffect *fx = fx_new ("waveshaper", RATE, 1);
         g_autofree float *buf = g_new (float, n);
         g_autofree float *in = NULL;
         double g = pow (10, drives[d] / 20), worst = 0.0;
@@ -243,8 +211,8 @@ test_waveshaper_curves (void)
         for (gsize i = 0; i < n; i++)
           buf[i] = (float) (-2.0 + 4.0 * i / (n - 1));
         in = g_memdup2 (buf, n * sizeof (float));
-        set_choice (fx, "curve", names[c]);
-        set (fx, "drive_db", drives[d]);
+        fx_set_choice (fx, "curve", names[c]);
+        fx_set (fx, "drive_db", drives[d]);
         strata_effect_process (fx, buf, n);
         for (gsize i = 0; i < n; i++)
           worst = MAX (worst, fabs (buf[i] - curve (names[c], g * in[i])));
@@ -264,7 +232,7 @@ test_mix (void)
   for (guint t = 0; t < G_N_ELEMENTS (types); t++)
     for (guint channels = 1; channels <= 2; channels++)
       {
-        StrataEffect *fx = effect_new (types[t], RATE, channels);
+        StrataEffect *fx = fx_new (types[t], RATE, channels);
         g_autofree float *buf = g_new (float, n * channels);
         g_autofree float *in = NULL;
         guint32 seed = 1;
@@ -275,21 +243,21 @@ test_mix (void)
             buf[i] = 3.0f * ((seed >> 8) / 16777216.0f - 0.5f);
           }
         in = g_memdup2 (buf, n * channels * sizeof (float));
-        set (fx, "drive_db", fx->klass->params[strata_effect_param_index (fx->klass,
+        fx_set (fx, "drive_db", fx->klass->params[strata_effect_param_index (fx->klass,
                                                                          "drive_db")].max);
-        set (fx, "mix", 0);
+        fx_set (fx, "mix", 0);
         strata_effect_process (fx, buf, n);
         g_assert_cmpmem (buf, n * channels * sizeof (float), in, n * channels * sizeof (float));
         strata_effect_free (fx);
       }
 
   {
-    StrataEffect *fx = effect_new ("waveshaper", RATE, 1);
+    StrataEffect *fx = fx_new ("waveshaper", RATE, 1);
     g_autofree float *buf = sines (1.5, 50, 0, 0, RATE, n);
     g_autofree float *in = g_memdup2 (buf, n * sizeof (float));
 
-    set_choice (fx, "curve", "cubic");
-    set (fx, "mix", 0.5);
+    fx_set_choice (fx, "curve", "cubic");
+    fx_set (fx, "mix", 0.5);
     strata_effect_process (fx, buf, n);
     for (gsize i = 0; i < n; i++)
       g_assert_cmpfloat_with_epsilon (buf[i], 0.5 * in[i] + 0.5 * curve ("cubic", in[i]), 1e-6);
@@ -302,19 +270,19 @@ test_mix (void)
 static void
 test_glide (void)
 {
-  StrataEffect *fx = effect_new ("waveshaper", RATE, 1);
+  StrataEffect *fx = fx_new ("waveshaper", RATE, 1);
   gsize ramp = (gsize) lround (STRATA_EFFECT_RAMP_MS * RATE / 1000);
   gsize n = 2 * ramp;
   g_autofree float *buf = g_new (float, n);
 
-  set_choice (fx, "curve", "hard_clip");
+  fx_set_choice (fx, "curve", "hard_clip");
   for (gsize i = 0; i < n; i++)
     buf[i] = 2.0f;
   strata_effect_process (fx, buf, 1);
   g_assert_cmpfloat (buf[0], ==, 1.0f);
   for (gsize i = 0; i < n; i++)
     buf[i] = 2.0f;
-  set (fx, "mix", 0);
+  fx_set (fx, "mix", 0);
   strata_effect_process (fx, buf, n);
   for (gsize i = 0; i < ramp; i++)
     g_assert_cmpfloat_with_epsilon (buf[i], 1.0 + (double) (i + 1) / ramp, 1e-6);

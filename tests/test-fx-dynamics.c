@@ -14,6 +14,7 @@
 #include <glib.h>
 
 #include "strata-effect.h"
+#include "strata-test-fx.h"
 #include "strata-true-peak.h"
 
 #define RATE 48000
@@ -29,27 +30,6 @@ static double
 from_db (double db)
 {
   return pow (10.0, db / 20.0);
-}
-
-static StrataEffect *
-new_effect (const char *type, unsigned rate, unsigned channels)
-{
-  const StrataEffectClass *klass = strata_effect_class_find (type);
-  StrataEffect *fx;
-
-  g_assert_nonnull (klass);
-  fx = strata_effect_new (klass, rate, channels);
-  g_assert_nonnull (fx);
-  return fx;
-}
-
-static void
-set (StrataEffect *fx, const char *name, double value)
-{
-  int index = strata_effect_param_index (fx->klass, name);
-
-  g_assert_cmpint (index, >=, 0);
-  strata_effect_set_param (fx, (unsigned) index, value);
 }
 
 /* In blocks of BLOCK frames. */
@@ -106,7 +86,7 @@ test_compressor_static_curve (void)
   static const double ratios[] = { 2.0, 4.0, 20.0 };
   static const double levels[] = { -50.0, -30.0, -20.0, -10.0, -3.0, 0.0 };
   static const double makeups[] = { 0.0, 6.0 };
-  StrataEffect *fx = new_effect ("compressor", RATE, 2);
+  StrataEffect *fx = fx_new ("compressor", RATE, 2);
   double worst = 0.0;
 
   for (guint t = 0; t < G_N_ELEMENTS (thresholds); t++)
@@ -117,9 +97,9 @@ test_compressor_static_curve (void)
             double thr = thresholds[t], ratio = ratios[r], makeup = makeups[m];
             double in, out, expected;
 
-            set (fx, "threshold_db", thr);
-            set (fx, "ratio", ratio);
-            set (fx, "makeup_db", makeup);
+            fx_set (fx, "threshold_db", thr);
+            fx_set (fx, "ratio", ratio);
+            fx_set (fx, "makeup_db", makeup);
             out = steady_out_db (fx, levels[l], &in);
             expected = in < thr ? in + makeup : thr + (in - thr) / ratio + makeup;
             worst = MAX (worst, fabs (out - expected));
@@ -137,11 +117,11 @@ test_compressor_soft_knee (void)
 {
   static const double offsets[] = { -9.0, -6.0, -3.0, 0.0, 3.0, 6.0, 9.0 };
   const double thr = -20.0, ratio = 4.0, knee = 12.0;
-  StrataEffect *fx = new_effect ("compressor", RATE, 2);
+  StrataEffect *fx = fx_new ("compressor", RATE, 2);
 
-  set (fx, "threshold_db", thr);
-  set (fx, "ratio", ratio);
-  set (fx, "knee_db", knee);
+  fx_set (fx, "threshold_db", thr);
+  fx_set (fx, "ratio", ratio);
+  fx_set (fx, "knee_db", knee);
   for (guint i = 0; i < G_N_ELEMENTS (offsets); i++)
     {
       double in, out, over, expected;
@@ -169,15 +149,15 @@ test_compressor_stereo_link (void)
   const gsize n = RATE / 2, from = RATE * 2 / 5;
   const double thr = -20.0, ratio = 4.0, left_db = 0.0, right_db = -30.0;
   const double change = (thr + (left_db - thr) / ratio) - left_db;
-  StrataEffect *fx = new_effect ("compressor", RATE, 2);
+  StrataEffect *fx = fx_new ("compressor", RATE, 2);
   g_autofree float *buf = make_sine (left_db, 1000.0, RATE, 2, n);
   g_autofree float *left = g_new (float, n);
   g_autofree float *right = g_new (float, n);
 
   for (gsize i = 0; i < n; i++)
     buf[2 * i + 1] *= (float) from_db (right_db - left_db);
-  set (fx, "threshold_db", thr);
-  set (fx, "ratio", ratio);
+  fx_set (fx, "threshold_db", thr);
+  fx_set (fx, "ratio", ratio);
   process (fx, buf, 2, n);
   for (gsize i = 0; i < n; i++)
     {
@@ -224,15 +204,15 @@ test_compressor_time_constants (void)
   const double slope = 1.0 / ratio - 1.0, target = slope * (0.0 - thr);
   const double levels[] = { 0.001, 1.0, 0.001 };
   const gsize lengths[] = { RATE / 10, RATE, RATE };
-  StrataEffect *fx = new_effect ("compressor", RATE, 1);
+  StrataEffect *fx = fx_new ("compressor", RATE, 1);
   g_autofree double *gain = NULL;
   gsize n, step = lengths[0], drop = lengths[0] + lengths[1], t63 = 0, t_half = 0, t_open = 0;
   double expected;
 
-  set (fx, "threshold_db", thr);
-  set (fx, "ratio", ratio);
-  set (fx, "attack_ms", attack_ms);
-  set (fx, "release_ms", release_ms);
+  fx_set (fx, "threshold_db", thr);
+  fx_set (fx, "ratio", ratio);
+  fx_set (fx, "attack_ms", attack_ms);
+  fx_set (fx, "release_ms", release_ms);
   gain = dc_gain_db (fx, levels, lengths, 3, &n);
 
   g_assert_cmpfloat (gain[step - 1], ==, 0.0);
@@ -266,18 +246,18 @@ test_expander_curve (void)
   static const double ratios[] = { 2.0, 4.0 };
   static const double levels[] = { -70.0, -60.0, -50.0, -45.0, -40.0, -35.0, -20.0, 0.0 };
   const double thr = -40.0;
-  StrataEffect *fx = new_effect ("expander", RATE, 2);
+  StrataEffect *fx = fx_new ("expander", RATE, 2);
   double worst = 0.0;
 
   g_assert_cmpfloat (fx->klass->params[strata_effect_param_index (fx->klass, "ratio")].max,
                      ==, 20.0);
-  set (fx, "threshold_db", thr);
+  fx_set (fx, "threshold_db", thr);
   for (guint r = 0; r < G_N_ELEMENTS (ratios); r++)
     for (guint l = 0; l < G_N_ELEMENTS (levels); l++)
       {
         double in, out, expected;
 
-        set (fx, "ratio", ratios[r]);
+        fx_set (fx, "ratio", ratios[r]);
         out = steady_out_db (fx, levels[l], &in);
         expected = in < thr ? thr + (in - thr) * ratios[r] : in;
         worst = MAX (worst, fabs (out - expected));
@@ -301,7 +281,7 @@ test_gate_range (void)
 
   for (guint r = 0; r < G_N_ELEMENTS (ranges); r++)
     {
-      StrataEffect *fx = new_effect ("gate", RATE, 2);
+      StrataEffect *fx = fx_new ("gate", RATE, 2);
       g_autofree float *in = make_sine (-40.0, 1000.0, RATE, 2, n);
       g_autofree float *out = NULL;
       double level, mid;
@@ -309,11 +289,11 @@ test_gate_range (void)
       for (gsize i = loud * 2; i < (loud + quiet) * 2; i++)
         in[i] *= 0.01f;   /* -60 dBFS, 10 dB under the threshold */
       out = g_memdup2 (in, n * 2 * sizeof (float));
-      set (fx, "threshold_db", -50.0);
-      set (fx, "attack_ms", attack_ms);
-      set (fx, "hold_ms", hold_ms);
-      set (fx, "release_ms", release_ms);
-      set (fx, "range_db", ranges[r]);
+      fx_set (fx, "threshold_db", -50.0);
+      fx_set (fx, "attack_ms", attack_ms);
+      fx_set (fx, "hold_ms", hold_ms);
+      fx_set (fx, "release_ms", release_ms);
+      fx_set (fx, "range_db", ranges[r]);
       process (fx, out, 2, n);
 
       /* Open, during the hold too (which starts from the last sample over the threshold,
@@ -413,12 +393,12 @@ test_limiter_ceiling (void)
           {
             const unsigned rate = rates[r];
             const gsize n = rate / 2 + rate / 10;
-            StrataEffect *fx = new_effect ("limiter", rate, 2);
+            StrataEffect *fx = fx_new ("limiter", rate, 2);
             g_autofree float *buf = make_over (s, rate, rate / 2, n);
             double sample, tp_ebur, tp_meter;
 
-            set (fx, "ceiling_db", ceilings[c]);
-            set (fx, "true_peak", true_peak);
+            fx_set (fx, "ceiling_db", ceilings[c]);
+            fx_set (fx, "true_peak", true_peak);
             process (fx, buf, 2, n);
             sample = peak_db (buf, 2, 0, n);
             tp_ebur = to_db (ebur128_tp (buf, rate, n));
@@ -451,7 +431,7 @@ test_limiter_automation (void)
 
   for (int true_peak = 0; true_peak <= 1; true_peak++)
     {
-      StrataEffect *fx = new_effect ("limiter", RATE, 2);
+      StrataEffect *fx = fx_new ("limiter", RATE, 2);
       g_autofree float *buf = make_over (NOISE, RATE, n, n);
       g_autofree float *in = NULL;
       double lowest = 0.0;
@@ -461,13 +441,13 @@ test_limiter_automation (void)
       for (gsize i = 0; i < n; i++)
         buf[2 * i + 1] = buf[2 * i] * 0.1f;
       in = g_memdup2 (buf, n * 2 * sizeof (float));
-      set (fx, "true_peak", true_peak);
+      fx_set (fx, "true_peak", true_peak);
       for (gsize done = 0, b = 0; done < n; done += block, b++)
         {
           if (b % 10 == 5)
             {
-              set (fx, "lookahead_ms", lookaheads[changes++ % G_N_ELEMENTS (lookaheads)]);
-              set (fx, "ceiling_db", changes % 2 ? -6.0 : -1.0);
+              fx_set (fx, "lookahead_ms", lookaheads[changes++ % G_N_ELEMENTS (lookaheads)]);
+              fx_set (fx, "ceiling_db", changes % 2 ? -6.0 : -1.0);
               lowest = MIN (lowest, changes % 2 ? -6.0 : -1.0);
             }
           strata_effect_process (fx, buf + done * 2, MIN (block, n - done));
@@ -520,14 +500,14 @@ test_limiter_lookahead (void)
           const gsize n = rate / 4, at = rate / 10;
           const gsize lat = (gsize) lround (lookaheads[l] * rate / 1000.0);
           const gsize release = (gsize) lround (release_ms * rate / 1000.0);
-          StrataEffect *fx = new_effect ("limiter", rate, 1);
+          StrataEffect *fx = fx_new ("limiter", rate, 1);
           g_autofree float *in = make_spike (n, at);
           g_autofree float *out = g_memdup2 (in, n * sizeof (float));
           gsize first = n, last = 0;
 
-          set (fx, "lookahead_ms", lookaheads[l]);
-          set (fx, "release_ms", release_ms);
-          set (fx, "true_peak", true_peak);
+          fx_set (fx, "lookahead_ms", lookaheads[l]);
+          fx_set (fx, "release_ms", release_ms);
+          fx_set (fx, "true_peak", true_peak);
           g_assert_cmpuint (strata_effect_latency (fx), ==, lat);
           process (fx, out, 1, n);
           for (gsize i = 0; i < lat; i++)
@@ -567,18 +547,18 @@ make_stereo (gsize n)
   return buf;
 }
 
-/* Runs the utility with two parameters set (name NULL for none). */
+/* Runs the utility with two parameters fx_set (name NULL for none). */
 static float *
 utility (const float *in, guint channels, gsize n, const char *name, double value,
          const char *name2, double value2)
 {
-  StrataEffect *fx = new_effect ("utility", RATE, channels);
+  StrataEffect *fx = fx_new ("utility", RATE, channels);
   float *out = g_memdup2 (in, n * channels * sizeof (float));
 
   if (name != NULL)
-    set (fx, name, value);
+    fx_set (fx, name, value);
   if (name2 != NULL)
-    set (fx, name2, value2);
+    fx_set (fx, name2, value2);
   process (fx, out, channels, n);
   strata_effect_free (fx);
   return out;
@@ -650,13 +630,13 @@ static void
 test_utility_glide (void)
 {
   const gsize before = 1000, ramp = (gsize) (STRATA_EFFECT_RAMP_MS * RATE / 1000), n = 3000;
-  StrataEffect *fx = new_effect ("utility", RATE, 1);
+  StrataEffect *fx = fx_new ("utility", RATE, 1);
   g_autofree float *buf = g_new (float, n);
 
   for (gsize i = 0; i < n; i++)
     buf[i] = 0.5f;
   strata_effect_process (fx, buf, before);
-  set (fx, "gain_db", -12.0);
+  fx_set (fx, "gain_db", -12.0);
   strata_effect_process (fx, buf + before, n - before);
   for (gsize i = 0; i < before; i++)
     g_assert_cmpfloat (buf[i], ==, 0.5f);

@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "strata-effect.h"
+#include "strata-test-fx.h"
 
 #define N_FREQS     30
 #define TOLERANCE   0.1      /* dB */
@@ -113,37 +114,6 @@ test_freq (guint i, double fs)
   return 20.0 * pow (0.45 * fs / 20.0, (double) i / (N_FREQS - 1));
 }
 
-static StrataEffect *
-new_effect (const char *type, unsigned rate, unsigned channels)
-{
-  const StrataEffectClass *klass = strata_effect_class_find (type);
-  StrataEffect *fx;
-
-  g_assert_nonnull (klass);
-  fx = strata_effect_new (klass, rate, channels);
-  g_assert_nonnull (fx);
-  return fx;
-}
-
-static void
-set (StrataEffect *fx, const char *name, double value)
-{
-  int index = strata_effect_param_index (fx->klass, name);
-
-  g_assert_cmpint (index, >=, 0);
-  strata_effect_set_param (fx, (unsigned) index, value);
-}
-
-static void
-set_choice (StrataEffect *fx, const char *name, const char *choice)
-{
-  int index = strata_effect_param_index (fx->klass, name);
-
-  g_assert_cmpint (index, >=, 0);
-  strata_effect_set_param (fx, (unsigned) index,
-                           strata_effect_choice_index (&fx->klass->params[index], choice));
-}
-
 /* Half a second of impulse response, mono. */
 static float *
 impulse_response (StrataEffect *fx, unsigned rate, gsize *n)
@@ -242,13 +212,13 @@ set_band (StrataEffect *fx, guint band, const char *type, double freq, double ga
   char name[16];
 
   g_snprintf (name, sizeof name, "b%u_type", band);
-  set_choice (fx, name, type);
+  fx_set_choice (fx, name, type);
   g_snprintf (name, sizeof name, "b%u_freq", band);
-  set (fx, name, freq);
+  fx_set (fx, name, freq);
   g_snprintf (name, sizeof name, "b%u_gain_db", band);
-  set (fx, name, gain_db);
+  fx_set (fx, name, gain_db);
   g_snprintf (name, sizeof name, "b%u_q", band);
-  set (fx, name, q);
+  fx_set (fx, name, q);
 }
 
 /* The setting in band `band` of an eq, or in its standalone effect when `band` is 0. */
@@ -259,17 +229,17 @@ new_setting (const Setting *st, unsigned rate, guint channels, guint band)
 
   if (band > 0)
     {
-      fx = new_effect ("eq", rate, channels);
+      fx = fx_new ("eq", rate, channels);
       set_band (fx, band, st->eq_type, st->freq, st->gain_db, st->q);
       return fx;
     }
-  fx = new_effect (st->standalone, rate, channels);
+  fx = fx_new (st->standalone, rate, channels);
   if (st->mode != NULL)
-    set_choice (fx, "mode", st->mode);
+    fx_set_choice (fx, "mode", st->mode);
   else
-    set (fx, "gain_db", st->gain_db);
-  set (fx, "freq", st->freq);
-  set (fx, "q", st->q);
+    fx_set (fx, "gain_db", st->gain_db);
+  fx_set (fx, "freq", st->freq);
+  fx_set (fx, "q", st->q);
   return fx;
 }
 
@@ -305,18 +275,18 @@ test_cookbook_response (void)
 static void
 test_defaults (void)
 {
-  StrataEffect *fx = new_effect ("filter", 48000, 1);
+  StrataEffect *fx = fx_new ("filter", 48000, 1);
   Biquad h = cookbook (LPF, 48000, 1000, 0, 0.707);
 
   assert_response (fx, 48000, &h, 1);
   strata_effect_free (fx);
-  fx = new_effect ("low_shelf", 48000, 1);
-  set (fx, "gain_db", 10);
+  fx = fx_new ("low_shelf", 48000, 1);
+  fx_set (fx, "gain_db", 10);
   h = cookbook (LOW_SHELF, 48000, 100, 10, 0.707);
   assert_response (fx, 48000, &h, 1);
   strata_effect_free (fx);
-  fx = new_effect ("high_shelf", 48000, 1);
-  set (fx, "gain_db", -10);
+  fx = fx_new ("high_shelf", 48000, 1);
+  fx_set (fx, "gain_db", -10);
   h = cookbook (HIGH_SHELF, 48000, 8000, -10, 0.707);
   assert_response (fx, 48000, &h, 1);
   strata_effect_free (fx);
@@ -337,7 +307,7 @@ test_bands_multiply (void)
 
   for (guint r = 0; r < G_N_ELEMENTS (rates); r++)
     {
-      StrataEffect *fx = new_effect ("eq", rates[r], 1);
+      StrataEffect *fx = fx_new ("eq", rates[r], 1);
       Biquad h[G_N_ELEMENTS (bands)];
 
       for (guint b = 0; b < G_N_ELEMENTS (bands); b++)
@@ -354,11 +324,11 @@ test_bands_multiply (void)
 static void
 test_frequency_clamp (void)
 {
-  StrataEffect *fx = new_effect ("filter", 32000, 1);
+  StrataEffect *fx = fx_new ("filter", 32000, 1);
   Biquad h = cookbook (LPF, 32000, 0.49 * 32000, 0, 2);
 
-  set (fx, "freq", 20000);
-  set (fx, "q", 2);
+  fx_set (fx, "freq", 20000);
+  fx_set (fx, "q", 2);
   assert_response (fx, 32000, &h, 1);
   strata_effect_free (fx);
 }
@@ -393,15 +363,15 @@ test_gain_glide (void)
   const double level = 0.1, target = level * pow (10.0, 12.0 / 20.0);
   /* The largest 16-frame change of level * 10^(g(t)/20) with g rising 12 dB per ramp. */
   const double bound = 1.5 * target * (pow (10.0, 16.0 * 12.0 / ramp / 20.0) - 1.0);
-  StrataEffect *fx = new_effect ("low_shelf", rate, 1);
+  StrataEffect *fx = fx_new ("low_shelf", rate, 1);
   g_autofree float *y = g_new (float, n);
   double worst = 0.0;
 
   for (gsize i = 0; i < n; i++)
     y[i] = (float) level;
-  set (fx, "freq", 1000);
+  fx_set (fx, "freq", 1000);
   strata_effect_process (fx, y, at);
-  set (fx, "gain_db", 12);
+  fx_set (fx, "gain_db", 12);
   strata_effect_process (fx, y + at, n - at);
 
   for (gsize i = 0; i < at; i++)
@@ -456,7 +426,7 @@ test_glides_in_their_units (void)
   when[3] = at + ramp;
   for (guint p = 0; p < G_N_ELEMENTS (probes); p++)
     {
-      StrataEffect *fx = new_effect ("eq", rate, 1);
+      StrataEffect *fx = fx_new ("eq", rate, 1);
       Biquad h = cookbook (PEAKING_EQ, rate, probes[p].f, probes[p].g, probes[p].q);
       Biquad mean = cookbook (PEAKING_EQ, rate, 850, 6, 4.25);
       const gsize n = at + ramp + 2000;
@@ -465,14 +435,14 @@ test_glides_in_their_units (void)
       g_autofree double *linear = g_new (double, probes[p].len);
       double diff = 0.0;
 
-      set_choice (fx, "b5_type", "peak");
-      set (fx, "b5_freq", 100);
-      set (fx, "b5_q", 0.5);
+      fx_set_choice (fx, "b5_type", "peak");
+      fx_set (fx, "b5_freq", 100);
+      fx_set (fx, "b5_q", 0.5);
       y[when[p]] = 1.0f;
       strata_effect_process (fx, y, at);
-      set (fx, "b5_freq", 1600);
-      set (fx, "b5_gain_db", 12);
-      set (fx, "b5_q", 8);
+      fx_set (fx, "b5_freq", 1600);
+      fx_set (fx, "b5_gain_db", 12);
+      fx_set (fx, "b5_q", 8);
       strata_effect_process (fx, y + at, n - at);
       biquad_impulse (&h, want, probes[p].len);
       biquad_impulse (&mean, linear, probes[p].len);
@@ -501,7 +471,7 @@ static float *
 render_events (const float *signal, gsize n, guint channels, gsize block,
                const Event *events, guint n_events)
 {
-  StrataEffect *fx = new_effect ("eq", 48000, channels);
+  StrataEffect *fx = fx_new ("eq", 48000, channels);
   float *out = g_memdup2 (signal, n * channels * sizeof (float));
   gsize done = 0;
 
@@ -517,9 +487,9 @@ render_events (const float *signal, gsize n, guint channels, gsize block,
           done += len;
         }
       if (e < n_events && events[e].choice != NULL)
-        set_choice (fx, events[e].name, events[e].choice);
+        fx_set_choice (fx, events[e].name, events[e].choice);
       else if (e < n_events)
-        set (fx, events[e].name, events[e].value);
+        fx_set (fx, events[e].name, events[e].value);
     }
   strata_effect_free (fx);
   return out;
@@ -572,15 +542,15 @@ test_off_is_bit_exact (void)
   const gsize n = 4800;
   g_autofree float *signal = make_signal (48000, 2, n);
   g_autofree float *out = g_memdup2 (signal, n * 2 * sizeof (float));
-  StrataEffect *fx = new_effect ("eq", 48000, 2);
+  StrataEffect *fx = fx_new ("eq", 48000, 2);
 
   strata_effect_process (fx, out, n);
   g_assert_cmpmem (signal, n * 2 * sizeof (float), out, n * 2 * sizeof (float));
-  set_choice (fx, "b4_type", "peak");
-  set (fx, "b4_gain_db", 6);
+  fx_set_choice (fx, "b4_type", "peak");
+  fx_set (fx, "b4_gain_db", 6);
   strata_effect_process (fx, out, n);
   g_assert_true (memcmp (signal, out, n * 2 * sizeof (float)) != 0);
-  set_choice (fx, "b4_type", "off");
+  fx_set_choice (fx, "b4_type", "off");
   memcpy (out, signal, n * 2 * sizeof (float));
   strata_effect_process (fx, out, n);
   g_assert_cmpmem (signal, n * 2 * sizeof (float), out, n * 2 * sizeof (float));
@@ -597,7 +567,7 @@ test_type_change (void)
   const gsize n = rate / 4, at = 4803;
   g_autofree float *y = g_new (float, n);
   g_autofree float *fresh = NULL;
-  StrataEffect *fx = new_effect ("eq", rate, 1);
+  StrataEffect *fx = fx_new ("eq", rate, 1);
   StrataEffect *other;
   double peak = 0.0, rest = 0.0;
 
@@ -605,7 +575,7 @@ test_type_change (void)
     y[i] = 0.5f * sinf (2.0f * (float) G_PI * 1000.0f * i / rate);
   set_band (fx, 2, "peak", 1000, 12, 4);
   strata_effect_process (fx, y, at);
-  set_choice (fx, "b2_type", "notch");
+  fx_set_choice (fx, "b2_type", "notch");
   strata_effect_process (fx, y + at, n - at);
   for (gsize i = 0; i < n; i++)
     {
@@ -618,14 +588,14 @@ test_type_change (void)
   g_assert_cmpfloat (rest, <, 0.5 * 1e-3);
 
   /* Off and on again. */
-  set_choice (fx, "b2_type", "off");
+  fx_set_choice (fx, "b2_type", "off");
   for (gsize i = 0; i < n; i++)
     y[i] = 0.5f * sinf (2.0f * (float) G_PI * 700.0f * i / rate);
   fresh = g_memdup2 (y, n * sizeof (float));
   strata_effect_process (fx, y, 1000);
-  set_choice (fx, "b2_type", "peak");
+  fx_set_choice (fx, "b2_type", "peak");
   strata_effect_process (fx, y + 1000, n - 1000);
-  other = new_effect ("eq", rate, 1);
+  other = fx_new ("eq", rate, 1);
   set_band (other, 2, "peak", 1000, 12, 4);
   strata_effect_process (other, fresh + 1000, n - 1000);
   g_assert_cmpmem (fresh + 1000, (n - 1000) * sizeof (float), y + 1000,
@@ -642,13 +612,13 @@ test_channels_apart (void)
   const gsize n = 4800;
   g_autofree float *mono = make_signal (48000, 1, n);
   g_autofree float *stereo = g_new0 (float, n * 2);
-  StrataEffect *fx1 = new_effect ("filter", 48000, 1);
-  StrataEffect *fx2 = new_effect ("filter", 48000, 2);
+  StrataEffect *fx1 = fx_new ("filter", 48000, 1);
+  StrataEffect *fx2 = fx_new ("filter", 48000, 2);
 
   for (gsize i = 0; i < n; i++)
     stereo[2 * i] = mono[i];
-  set (fx1, "q", 3);
-  set (fx2, "q", 3);
+  fx_set (fx1, "q", 3);
+  fx_set (fx2, "q", 3);
   strata_effect_process (fx1, mono, n);
   strata_effect_process (fx2, stereo, n);
   for (gsize i = 0; i < n; i++)
@@ -675,7 +645,7 @@ test_tail_and_silence (void)
     { "high_shelf", "high_shelf", NULL, HIGH_SHELF, 20000, 24, 0.1 },
   };
   const unsigned rate = 48000;
-  StrataEffect *fx = new_effect ("eq", rate, 2);
+  StrataEffect *fx = fx_new ("eq", rate, 2);
 
   g_assert_cmpfloat (strata_effect_tail (fx), ==, 0.0);
   strata_effect_free (fx);
@@ -735,17 +705,17 @@ test_reset_applies_at_once (void)
   g_autofree float *a = make_signal (48000, 2, n);
   g_autofree float *b = g_memdup2 (a, n * 2 * sizeof (float));
   g_autofree float *scratch = make_signal (48000, 2, n);
-  StrataEffect *fx = new_effect ("high_shelf", 48000, 2);
-  StrataEffect *fresh = new_effect ("high_shelf", 48000, 2);
+  StrataEffect *fx = fx_new ("high_shelf", 48000, 2);
+  StrataEffect *fresh = fx_new ("high_shelf", 48000, 2);
 
   strata_effect_process (fx, scratch, n);
-  set (fx, "gain_db", 12);     /* gliding when the reset comes */
+  fx_set (fx, "gain_db", 12);     /* gliding when the reset comes */
   strata_effect_process (fx, scratch, 100);
   strata_effect_reset (fx);
-  set (fx, "gain_db", -8);
-  set (fx, "freq", 2000);
-  set (fresh, "gain_db", -8);
-  set (fresh, "freq", 2000);
+  fx_set (fx, "gain_db", -8);
+  fx_set (fx, "freq", 2000);
+  fx_set (fresh, "gain_db", -8);
+  fx_set (fresh, "freq", 2000);
   strata_effect_process (fx, a, n);
   strata_effect_process (fresh, b, n);
   g_assert_cmpmem (a, n * 2 * sizeof (float), b, n * 2 * sizeof (float));

@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "strata-effect.h"
+#include "strata-test-fx.h"
 
 #define RATE 48000
 
@@ -25,24 +26,6 @@ static double
 frames_of (double ms, unsigned rate)
 {
   return floor (ms * rate / 1000.0 + 0.5);
-}
-
-static void
-set (StrataEffect *fx, const char *name, double value)
-{
-  int index = strata_effect_param_index (fx->klass, name);
-
-  g_assert_cmpint (index, >=, 0);
-  strata_effect_set_param (fx, (unsigned) index, value);
-}
-
-static StrataEffect *
-new_fx (const char *type, unsigned rate, unsigned channels)
-{
-  StrataEffect *fx = strata_effect_new (strata_effect_class_find (type), rate, channels);
-
-  g_assert_nonnull (fx);
-  return fx;
 }
 
 /* n frames of silence with a unit impulse on every channel at frame 0. */
@@ -81,14 +64,14 @@ test_delay_position (void)
   for (guint r = 0; r < G_N_ELEMENTS (rates); r++)
     for (guint t = 0; t < G_N_ELEMENTS (times); t++)
       {
-        StrataEffect *fx = new_fx ("delay", rates[r], 1);
+        StrataEffect *fx = fx_new ("delay", rates[r], 1);
         gsize expect = (gsize) frames_of (times[t], rates[r]);
         gsize n = expect + 64;
         g_autofree float *buf = impulse (n, 1);
 
-        set (fx, "time_ms", times[t]);
-        set (fx, "feedback", 0.0);
-        set (fx, "mix", 1.0);
+        fx_set (fx, "time_ms", times[t]);
+        fx_set (fx, "feedback", 0.0);
+        fx_set (fx, "mix", 1.0);
         strata_effect_process (fx, buf, n);
         for (gsize i = 0; i < n; i++)
           g_assert_cmpfloat (buf[i], ==, i == expect ? 1.0f : 0.0f);
@@ -109,14 +92,14 @@ test_delay_repeats (void)
   for (guint f = 0; f < G_N_ELEMENTS (feedbacks); f++)
     {
       double fb = feedbacks[f];
-      StrataEffect *fx = new_fx ("delay", RATE, 1);
+      StrataEffect *fx = fx_new ("delay", RATE, 1);
       gsize n = (repeats + 1) * d;
       g_autofree float *buf = impulse (n, 1);
 
-      set (fx, "time_ms", 50.0);
-      set (fx, "feedback", fb);
-      set (fx, "lowpass", 20000.0);
-      set (fx, "mix", 1.0);
+      fx_set (fx, "time_ms", 50.0);
+      fx_set (fx, "feedback", fb);
+      fx_set (fx, "lowpass", 20000.0);
+      fx_set (fx, "mix", 1.0);
       strata_effect_process (fx, buf, n);
       g_assert_cmpfloat (buf[0], ==, 0.0f);
       for (guint k = 1; k <= repeats; k++)
@@ -137,12 +120,12 @@ test_delay_repeats (void)
     }
 
   {
-    StrataEffect *fx = new_fx ("delay", RATE, 2);
+    StrataEffect *fx = fx_new ("delay", RATE, 2);
     g_autofree float *buf = impulse (2 * d + 1, 2);
 
-    set (fx, "feedback", 0.5);
-    set (fx, "time_ms", 50.0);
-    set (fx, "mix", 0.25);
+    fx_set (fx, "feedback", 0.5);
+    fx_set (fx, "time_ms", 50.0);
+    fx_set (fx, "mix", 0.25);
     strata_effect_process (fx, buf, 2 * d + 1);
     for (guint c = 0; c < 2; c++)
       {
@@ -181,16 +164,16 @@ test_delay_lowpass (void)
     {
       double w = 2.0 * G_PI * tones[t] / RATE;
       double h = (1.0 - pole) / sqrt (1.0 + pole * pole - 2.0 * pole * cos (w));
-      StrataEffect *fx = new_fx ("delay", RATE, 1);
+      StrataEffect *fx = fx_new ("delay", RATE, 1);
       gsize n = 5 * d;
       g_autofree float *buf = g_new0 (float, n);
 
       for (gsize i = 0; i < burst; i++)
         buf[i] = 0.5f * sinf ((float) (w * i));
-      set (fx, "time_ms", 100.0);
-      set (fx, "feedback", fb);
-      set (fx, "lowpass", lowpass);
-      set (fx, "mix", 1.0);
+      fx_set (fx, "time_ms", 100.0);
+      fx_set (fx, "feedback", fb);
+      fx_set (fx, "lowpass", lowpass);
+      fx_set (fx, "mix", 1.0);
       strata_effect_process (fx, buf, n);
       /* The middle of each repeat's burst, where the one-pole has settled. */
       for (guint k = 1; k < 4; k++)
@@ -234,18 +217,18 @@ test_delay_time_change (void)
   for (guint b = 0; b < G_N_ELEMENTS (blocks); b++)
     {
       gsize block = blocks[b];
-      StrataEffect *fx = new_fx ("delay", RATE, 1);
+      StrataEffect *fx = fx_new ("delay", RATE, 1);
       float *run = g_memdup2 (in, n * sizeof (float));
 
-      set (fx, "time_ms", 100.0);
-      set (fx, "feedback", 0.0);
-      set (fx, "mix", 1.0);
+      fx_set (fx, "time_ms", 100.0);
+      fx_set (fx, "feedback", 0.0);
+      fx_set (fx, "mix", 1.0);
       for (gsize done = 0; done < n; done += block)
         {
           if (done == change)
-            set (fx, "time_ms", 100.5);      /* 24 frames: half a period later */
+            fx_set (fx, "time_ms", 100.5);      /* 24 frames: half a period later */
           if (done == change + 100)
-            set (fx, "time_ms", 200.0);
+            fx_set (fx, "time_ms", 200.0);
           strata_effect_process (fx, run + done, block);
         }
       strata_effect_free (fx);
@@ -278,15 +261,15 @@ test_ping_pong (void)
 
   for (guint channels = 1; channels <= 2; channels++)
     {
-      StrataEffect *fx = new_fx ("ping_pong_delay", RATE, channels);
+      StrataEffect *fx = fx_new ("ping_pong_delay", RATE, channels);
       gsize n = (repeats + 1) * d;
       g_autofree float *buf = impulse (n, channels);
 
       if (channels == 2)
         buf[1] = 0.0f;     /* left only: the mid is 0.5 */
-      set (fx, "time_ms", 30.0);
-      set (fx, "feedback", fb);
-      set (fx, "mix", 1.0);
+      fx_set (fx, "time_ms", 30.0);
+      fx_set (fx, "feedback", fb);
+      fx_set (fx, "mix", 1.0);
       strata_effect_process (fx, buf, n);
       for (gsize i = 0; i < n; i++)
         for (guint c = 0; c < channels; c++)
@@ -314,7 +297,7 @@ test_multitap (void)
 
   for (guint channels = 1; channels <= 2; channels++)
     {
-      StrataEffect *fx = new_fx ("multitap_delay", RATE, channels);
+      StrataEffect *fx = fx_new ("multitap_delay", RATE, channels);
       g_autofree float *buf = impulse (n, channels);
       double expect[2][(gsize) (50 * RATE / 1000)];
 
@@ -326,15 +309,15 @@ test_multitap (void)
           double g = pow (10.0, levels[t] / 20.0), theta = (pans[t] + 1.0) * G_PI / 4.0;
 
           g_snprintf (name, sizeof name, "t%u_time_ms", t + 1);
-          set (fx, name, times[t]);
+          fx_set (fx, name, times[t]);
           g_snprintf (name, sizeof name, "t%u_level_db", t + 1);
-          set (fx, name, levels[t]);
+          fx_set (fx, name, levels[t]);
           g_snprintf (name, sizeof name, "t%u_pan", t + 1);
-          set (fx, name, pans[t]);
+          fx_set (fx, name, pans[t]);
           expect[0][at] = channels == 2 ? g * cos (theta) : g;
           expect[1][at] = g * sin (theta);
         }
-      set (fx, "mix", 1.0);
+      fx_set (fx, "mix", 1.0);
       strata_effect_process (fx, buf, n);
       for (gsize i = 0; i < n; i++)
         for (guint c = 0; c < channels; c++)
@@ -359,12 +342,12 @@ test_chorus (void)
   const double rate_hz = 2.0, depth = 3.0, delay = 12.0;
   const gsize spacing = RATE / 100, n = RATE;
   g_autofree float *first = NULL;
-  StrataEffect *fx = new_fx ("chorus", RATE, 2);
+  StrataEffect *fx = fx_new ("chorus", RATE, 2);
 
-  set (fx, "rate_hz", rate_hz);
-  set (fx, "depth_ms", depth);
-  set (fx, "delay_ms", delay);
-  set (fx, "mix", 1.0);
+  fx_set (fx, "rate_hz", rate_hz);
+  fx_set (fx, "depth_ms", depth);
+  fx_set (fx, "delay_ms", delay);
+  fx_set (fx, "mix", 1.0);
   for (guint run = 0; run < 2; run++)
     {
       g_autofree float *buf = g_new0 (float, n * 2);
@@ -424,14 +407,14 @@ test_mix_zero (void)
   for (guint t = 0; t < G_N_ELEMENTS (types); t++)
     for (guint channels = 1; channels <= 2; channels++)
       {
-        StrataEffect *fx = new_fx (types[t], RATE, channels);
+        StrataEffect *fx = fx_new (types[t], RATE, channels);
         g_autofree float *in = noise (n, channels, 7 + t);
         g_autofree float *out = g_memdup2 (in, n * channels * sizeof (float));
 
         g_test_message ("%s, %u channel(s)", types[t], channels);
-        set (fx, "mix", 0.0);
+        fx_set (fx, "mix", 0.0);
         if (strata_effect_param_index (fx->klass, "feedback") >= 0)
-          set (fx, "feedback", 0.95);
+          fx_set (fx, "feedback", 0.95);
         strata_effect_process (fx, out, n);
         g_assert_cmpmem (in, n * channels * sizeof (float), out, n * channels * sizeof (float));
         strata_effect_free (fx);
@@ -450,15 +433,15 @@ test_tails (void)
     {
       double fb = feedbacks[f], time = 0.02;
       double expect = fb > 0 ? time * (1.0 + log (pow (10.0, -4.5)) / log (fb)) : time;
-      StrataEffect *fx = new_fx ("delay", RATE, 1);
+      StrataEffect *fx = fx_new ("delay", RATE, 1);
       gsize tail, n;
       float *buf;
       double before = 0.0, after = 0.0;
       gsize last = 0;
 
-      set (fx, "time_ms", time * 1000.0);
-      set (fx, "feedback", fb);
-      set (fx, "mix", 1.0);
+      fx_set (fx, "time_ms", time * 1000.0);
+      fx_set (fx, "feedback", fb);
+      fx_set (fx, "mix", 1.0);
       g_assert_cmpfloat_with_epsilon (strata_effect_tail (fx), expect, 1e-9);
       tail = (gsize) (expect * RATE);
       n = 2 * tail + RATE;
@@ -484,14 +467,14 @@ test_tails (void)
     }
 
   {
-    StrataEffect *fx = new_fx ("multitap_delay", RATE, 2);
+    StrataEffect *fx = fx_new ("multitap_delay", RATE, 2);
 
-    set (fx, "t2_time_ms", 900.0);
+    fx_set (fx, "t2_time_ms", 900.0);
     g_assert_cmpfloat_with_epsilon (strata_effect_tail (fx), 0.9, 1e-9);
     strata_effect_free (fx);
-    fx = new_fx ("chorus", RATE, 2);
-    set (fx, "delay_ms", 20.0);
-    set (fx, "depth_ms", 5.0);
+    fx = fx_new ("chorus", RATE, 2);
+    fx_set (fx, "delay_ms", 20.0);
+    fx_set (fx, "depth_ms", 5.0);
     g_assert_cmpfloat_with_epsilon (strata_effect_tail (fx), 0.025, 1e-4);
     strata_effect_free (fx);
   }
