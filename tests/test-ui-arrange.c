@@ -17,6 +17,7 @@
 #include "strata-ruler.h"
 #include "strata-test-audio.h"
 #include "strata-track-header.h"
+#include "strata-test-ui.h"
 #include "strata-ui.h"
 
 typedef struct
@@ -28,15 +29,6 @@ typedef struct
   GtkWidget     *view;
   GPtrArray     *toasts;     /* char * */
 } Fixture;
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
 
 static void
 toast_cb (StrataSession *session, const char *message, gboolean offer_undo, Fixture *f)

@@ -20,28 +20,10 @@
 #include "strata-preferences-window.h"
 #include "strata-snapshots-dialog.h"
 #include "strata-store.h"
+#include "strata-test-ui.h"
 #include "strata-ui.h"
 
 #define DEMO_NAME "Strata Demo"
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static StrataProject *
-load_demo (void)
-{
-  g_autoptr(GError) error = NULL;
-  StrataProject *project = strata_json_load_file (g_getenv ("STRATA_DEMO_PROJECT"), &error);
-
-  g_assert_no_error (error);
-  return project;
-}
 
 static GtkWidget *
 find_named (GtkWidget *root, const char *name)
@@ -68,15 +50,6 @@ named (gpointer root, const char *name)
   return widget;
 }
 
-static void
-destroy_window (gpointer window)
-{
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
-  g_assert_finalize_object (window);
-}
-
 static char *
 make_temp_dir (void)
 {
@@ -85,23 +58,6 @@ make_temp_dir (void)
 
   g_assert_no_error (error);
   return dir;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (
-    file, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  GFileInfo *info;
-
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)))
-    {
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-      remove_tree (child);
-      g_object_unref (info);
-    }
-  g_remove (path);
 }
 
 static guint
@@ -371,22 +327,6 @@ test_export_error (void)
   g_unsetenv ("STRATA_EXPORT_DIR");
   g_assert_finalize_object (session);
   g_assert_finalize_object (project);
-}
-
-static AdwMessageDialog *
-find_message (GtkWidget *parent)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (w)
-          && gtk_window_get_transient_for (GTK_WINDOW (w)) == GTK_WINDOW (parent))
-        return ADW_MESSAGE_DIALOG (w);
-    }
-  return NULL;
 }
 
 /* An earlier export is not overwritten without asking: Cancel keeps it byte for byte,

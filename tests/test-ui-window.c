@@ -13,27 +13,9 @@
 #include "strata-commands.h"
 #include "strata-json.h"
 #include "strata-store.h"
+#include "strata-test-ui.h"
 #include "strata-ui.h"
 #include "strata-window.h"
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static StrataProject *
-load_demo (void)
-{
-  g_autoptr(GError) error = NULL;
-  StrataProject *project = strata_json_load_file (g_getenv ("STRATA_DEMO_PROJECT"), &error);
-
-  g_assert_no_error (error);
-  return project;
-}
 
 static gpointer
 child (StrataWindow *window, const char *name)
@@ -46,15 +28,6 @@ n_tracks (StrataProject *project)
 {
   return g_list_model_get_n_items (strata_timeline_get_tracks (
                                      strata_project_get_timeline (project)));
-}
-
-static void
-destroy_window (StrataWindow *window)
-{
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
-  g_assert_finalize_object (window);
 }
 
 static void
@@ -185,41 +158,14 @@ autosaved_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   *(gboolean *) user_data = TRUE;
 }
 
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child_path = g_build_filename (path, name, NULL);
-
-          remove_tree (child_path);
-        }
-    }
-  g_remove (path);
-}
-
 static gboolean
 has_dialog (StrataWindow *window)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
+  AdwMessageDialog *dialog = find_message (window);
 
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (w)
-          && gtk_window_get_transient_for (GTK_WINDOW (w)) == GTK_WINDOW (window))
-        {
-          gtk_window_destroy (GTK_WINDOW (w));
-          return TRUE;
-        }
-    }
-  return FALSE;
+  if (dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  return dialog != NULL;
 }
 
 static void
