@@ -175,6 +175,7 @@ struct _StrataGraphState
   gboolean        keep_stems; /* keep each strip's output in its stem buffer */
   float          *scratch;    /* max_block * 2: a delayed send's contribution */
   float          *zeros;      /* max_block * 2 */
+  float          *split;      /* n_tracks * max_block * 2: tracks processed apart, or NULL */
   Dsp            *dsp;
 };
 
@@ -1058,6 +1059,7 @@ strata_graph_state_free (StrataGraphState *state)
   g_free (state->inputs);
   g_free (state->scratch);
   g_free (state->zeros);
+  g_free (state->split);
   dsp_unref (state->dsp);
   g_free (state);
 }
@@ -1132,6 +1134,14 @@ void
 strata_graph_state_set_prefetch (StrataGraphState *state, gboolean prefetch)
 {
   state->prefetch = prefetch;
+}
+
+void
+strata_graph_state_set_split (StrataGraphState *state, gboolean split)
+{
+  g_clear_pointer (&state->split, g_free);
+  if (split)
+    state->split = g_new0 (float, MAX (state->n_tracks, 1) * (gsize) state->max_block * 2);
 }
 
 void
@@ -1578,17 +1588,15 @@ run_static_strip (const Strip *strip, StrataGraphState *state, guint n, const fl
   strip_emit (strip, state, stem, out, n);
 }
 
-/* Inserts, fader, pan, sends, stem and output of one strip whose input is `in` (processed
- * in place by the inserts): pre-fader sends tap the inserts' output, a mono strip's
- * post-fader sends take the signal before the pan, a stereo strip's after it. */
+/* Fader, pan, sends, stem and output of one strip whose input `in` has been through its
+ * inserts: pre-fader sends tap the inserts' output, a mono strip's post-fader sends take the
+ * signal before the pan, a stereo strip's after it. */
 static void
-run_strip (const Strip *strip, StrataGraphState *state, gint64 position, guint n, float *in)
+run_strip_mix (const Strip *strip, StrataGraphState *state, gint64 position, guint n, float *in)
 {
   float *stem = state->stems + (gsize) strip->stem * state->max_block * 2;
   float *out = target_buffer (state, strip->output);
   float *gain = state->gain;
-
-  run_inserts (strip, state, position, n, in);
 
   if (strip->volume.n == 0 && strip->pan_curve.n == 0 && strip->mute_curve.n == 0)
     {
@@ -1625,11 +1633,75 @@ run_strip (const Strip *strip, StrataGraphState *state, gint64 position, guint n
   strip_emit (strip, state, stem, out, n);
 }
 
+/* The whole strip, inserts (in place on `in`) first. */
+static void
+run_strip (const Strip *strip, StrataGraphState *state, gint64 position, guint n, float *in)
+{
+  run_inserts (strip, state, position, n, in);
+  run_strip_mix (strip, state, position, n, in);
+}
+
+static float *
+track_split_buffer (StrataGraphState *state, guint t)
+{
+  return state->split + (gsize) t * state->max_block * 2;
+}
+
+/* The index of track t's first span (spans were prepared track by track, in order). */
+static guint
+first_span (const StrataGraphState *state, guint t)
+{
+  guint lo = 0, hi = state->n_spans;
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+      if (state->spans[mid].track < t)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* What belongs to track t alone: its clips and live input mixed into `buf` (the track's
+ * channels), then its inserts. FALSE, touching nothing, when the track can make no sound.
+ * It touches no state but `buf` and the track's own effects, so tracks can run on threads. */
+static gboolean
+run_track_own (const StrataGraph *graph, StrataGraphState *state, guint t, gint64 position,
+               guint n, float *buf)
+{
+  const Strip *track = &graph->tracks[t];
+  const float *input = state->inputs[t];
+
+  if (strip_silent (track))
+    return FALSE;
+  memset (buf, 0, (gsize) n * track->channels * sizeof (float));
+  for (guint span = first_span (state, t);
+       span < state->n_spans && state->spans[span].track == t; span++)
+    mix_span (graph, &state->spans[span], position, track->channels, buf);
+  if (input != NULL)
+    for (gsize k = 0; k < (gsize) n * track->channels; k++)
+      buf[k] += input[k];
+  run_inserts (track, state, position, n, buf);
+  return TRUE;
+}
+
+void
+strata_graph_process_tracks (const StrataGraph *graph, StrataGraphState *state, gint64 position,
+                             guint n_frames, guint first, guint last)
+{
+  g_assert (state->split != NULL && state->dsp != NULL);
+  g_assert (position == state->position && n_frames == state->n_frames);
+
+  for (guint t = first; t < MIN (last, graph->n_tracks); t++)
+    run_track_own (graph, state, t, position, n_frames, track_split_buffer (state, t));
+}
+
 void
 strata_graph_process (const StrataGraph *graph, StrataGraphState *state, gint64 position,
                       guint n_frames, float *out)
 {
-  guint span = 0;
   gsize block2 = (gsize) n_frames * 2;
 
   g_assert (n_frames <= state->max_block);
@@ -1643,25 +1715,19 @@ strata_graph_process (const StrataGraph *graph, StrataGraphState *state, gint64 
   for (guint t = 0; t < graph->n_tracks; t++)
     {
       const Strip *track = &graph->tracks[t];
-      const float *input = state->inputs[t];
+      float *buf = state->split ? track_split_buffer (state, t) : state->track;
 
-      state->inputs[t] = NULL;
-      if (strip_silent (track))
+      if (state->split ? strip_silent (track)
+                       : !run_track_own (graph, state, t, position, n_frames, buf))
         {
           if (state->keep_stems)
             memset (state->stems + (gsize) track->stem * state->max_block * 2, 0,
                     block2 * sizeof (float));
           strip_flush_delays (track, state, n_frames);
-          continue;
         }
-      memset (state->track, 0, (gsize) n_frames * track->channels * sizeof (float));
-      /* Spans were prepared track by track, in order. */
-      while (span < state->n_spans && graph->clips[state->spans[span].clip].track == t)
-        mix_span (graph, &state->spans[span++], position, track->channels, state->track);
-      if (input != NULL)
-        for (gsize k = 0; k < (gsize) n_frames * track->channels; k++)
-          state->track[k] += input[k];
-      run_strip (track, state, position, n_frames, state->track);
+      else
+        run_strip_mix (track, state, position, n_frames, buf);
+      state->inputs[t] = NULL;
     }
   for (guint b = 0; b < graph->n_buses; b++)
     {

@@ -200,6 +200,21 @@ void                     strata_graph_process          (const StrataGraph *graph
                                                         gint64             position,
                                                         guint              n_frames,
                                                         float             *out);
+/* Splitting a block over threads (offline renders): with split on, each block takes a call
+ * of strata_graph_process_tracks() for every track before strata_graph_process(). The first
+ * runs what belongs to each track alone (its clips, live input and inserts: nearly all the
+ * work) for the tracks [first, last); several threads may run it at once on disjoint ranges
+ * of one state. The second then does the rest (faders, sends, buses, master) from what they
+ * left, in track order, so the output is bit for bit the same as without the split. Setting
+ * it allocates: main thread. */
+void                     strata_graph_state_set_split  (StrataGraphState  *state,
+                                                        gboolean           split);
+void                     strata_graph_process_tracks   (const StrataGraph *graph,
+                                                        StrataGraphState  *state,
+                                                        gint64             position,
+                                                        guint              n_frames,
+                                                        guint              first,
+                                                        guint              last);
 /* After a process: stem `index`'s stereo signal for that block (n_frames, interleaved). */
 const float             *strata_graph_state_get_stem   (StrataGraphState  *state,
                                                         guint              index);

@@ -478,7 +478,7 @@ read_ahead_thread (gpointer data)
 
 static void
 read_ahead_start (ReadAhead *ra, const StrataGraph *graph, StrataFeed *feed, gint64 start,
-                  gint64 end, gboolean stems)
+                  gint64 end, gboolean stems, gboolean split)
 {
   memset (ra, 0, sizeof *ra);
   ra->graph = graph;
@@ -493,6 +493,7 @@ read_ahead_start (ReadAhead *ra, const StrataGraph *graph, StrataFeed *feed, gin
       ra->states[i] = strata_graph_state_new_after (graph, BLOCK, graph,
                                                     i > 0 ? ra->states[0] : NULL);
       strata_graph_state_set_stems (ra->states[i], stems);
+      strata_graph_state_set_split (ra->states[i], split);
       g_async_queue_push (ra->free, GINT_TO_POINTER (i + 1));
     }
   ra->thread = g_thread_new ("strata-read-ahead", read_ahead_thread, ra);
@@ -527,6 +528,120 @@ read_ahead_finish (ReadAhead *ra)
   g_clear_error (&ra->error);
   g_async_queue_unref (ra->ready);
   g_async_queue_unref (ra->free);
+}
+
+/* ---- tracks on every core ------------------------------------------------------------------ */
+
+/* The tracks' own work (clips and inserts, see strata_graph_process_tracks) is spread over
+ * the render thread and one helper per further core: each takes the next track not yet taken
+ * until none is left. Which thread runs a track changes nothing in its output, and the rest
+ * of the block runs on the render thread in track order, so the render is the same bit for
+ * bit however many threads there are. */
+#define MAX_HELPERS 7
+
+typedef struct
+{
+  const StrataGraph *graph;
+  GThread           *threads[MAX_HELPERS];
+  guint              n_threads;
+  GMutex             lock;
+  GCond              cond;
+  guint              generation;   /* one more per block handed out */
+  guint              busy;         /* helpers still on the current block */
+  gboolean           quit;
+  StrataGraphState  *state;
+  gint64             position;
+  guint              n;
+  gint               next;         /* the next track to take (atomic) */
+} TrackPool;
+
+static void
+track_pool_work (TrackPool *pool)
+{
+  guint n_tracks = strata_graph_get_n_tracks (pool->graph);
+
+  for (guint t; (t = (guint) g_atomic_int_add (&pool->next, 1)) < n_tracks;)
+    strata_graph_process_tracks (pool->graph, pool->state, pool->position, pool->n, t, t + 1);
+}
+
+static gpointer
+track_pool_thread (gpointer data)
+{
+  TrackPool *pool = data;
+  guint seen = 0;
+
+  g_mutex_lock (&pool->lock);
+  for (;;)
+    {
+      while (pool->generation == seen && !pool->quit)
+        g_cond_wait (&pool->cond, &pool->lock);
+      if (pool->quit)
+        break;
+      seen = pool->generation;
+      g_mutex_unlock (&pool->lock);
+      track_pool_work (pool);
+      g_mutex_lock (&pool->lock);
+      if (--pool->busy == 0)
+        g_cond_broadcast (&pool->cond);
+    }
+  g_mutex_unlock (&pool->lock);
+  return NULL;
+}
+
+/* Helpers for every core but this one's, when there are tracks enough to share. */
+static gboolean
+track_pool_start (TrackPool *pool, const StrataGraph *graph)
+{
+  guint cores = g_get_num_processors ();
+
+  memset (pool, 0, sizeof *pool);
+  pool->graph = graph;
+  if (cores < 2 || strata_graph_get_n_tracks (graph) < 2)
+    return FALSE;
+  g_mutex_init (&pool->lock);
+  g_cond_init (&pool->cond);
+  pool->n_threads = MIN (cores - 1, MAX_HELPERS);
+  for (guint i = 0; i < pool->n_threads; i++)
+    pool->threads[i] = g_thread_new ("strata-tracks", track_pool_thread, pool);
+  return TRUE;
+}
+
+/* strata_graph_process_tracks() for every track of the block, on all the threads. */
+static void
+track_pool_run (TrackPool *pool, StrataGraphState *state, gint64 position, guint n)
+{
+  g_mutex_lock (&pool->lock);
+  pool->state = state;
+  pool->position = position;
+  pool->n = n;
+  g_atomic_int_set (&pool->next, 0);
+  pool->busy = pool->n_threads;
+  pool->generation++;
+  g_cond_broadcast (&pool->cond);
+  g_mutex_unlock (&pool->lock);
+
+  track_pool_work (pool);
+
+  g_mutex_lock (&pool->lock);
+  while (pool->busy > 0)
+    g_cond_wait (&pool->cond, &pool->lock);
+  g_mutex_unlock (&pool->lock);
+}
+
+static void
+track_pool_finish (TrackPool *pool)
+{
+  if (pool->n_threads == 0)
+    return;
+  g_mutex_lock (&pool->lock);
+  pool->quit = TRUE;
+  g_cond_broadcast (&pool->cond);
+  g_mutex_unlock (&pool->lock);
+  for (guint i = 0; i < pool->n_threads; i++)
+    g_thread_join (pool->threads[i]);
+  g_mutex_clear (&pool->lock);
+  g_cond_clear (&pool->cond);
+  pool->n_threads = 0;
 }
 
 /* ---- stems on a second thread -------------------------------------------------------------- */
@@ -665,6 +780,7 @@ render_pass (Job *job, const char *extension, GError **error)
   StrataFeed feed = { 0 };
   StemWriter stem_writer = { 0 };
   ReadAhead read_ahead = { 0 };
+  TrackPool pool = { 0 };
   gboolean ok = FALSE;
   double share = job->options->normalize ? 0.7 : 1.0;
 
@@ -724,7 +840,7 @@ render_pass (Job *job, const char *extension, GError **error)
    * `latency` frames are dropped and as many more are rendered at the end, so the song still
    * starts at frame 0, every path aligned. */
   read_ahead_start (&read_ahead, graph, &feed, job->start, job->end + latency,
-                    job->options->stems_dir != NULL);
+                    job->options->stems_dir != NULL, track_pool_start (&pool, graph));
 
   for (gint64 position = job->start; position < job->end + latency;)
     {
@@ -745,6 +861,8 @@ render_pass (Job *job, const char *extension, GError **error)
             g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "reading ahead stopped early");
           goto out;
         }
+      if (pool.n_threads > 0)
+        track_pool_run (&pool, state, position, n);
       strata_graph_process (graph, state, position, n, block);
       position += n;
       if (job->n_stems > 0 && !stem_writer_push (&stem_writer, state, n))
@@ -778,7 +896,8 @@ render_pass (Job *job, const char *extension, GError **error)
   ok = TRUE;
 
 out:
-  /* Both threads are joined before the stems are closed or the feed is freed. */
+  /* Every thread is joined before the stems are closed or the feed is freed. */
+  track_pool_finish (&pool);
   read_ahead_finish (&read_ahead);
   if (!stem_writer_finish (&stem_writer, ok ? error : NULL))
     ok = FALSE;
