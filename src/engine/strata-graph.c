@@ -1136,6 +1136,17 @@ strata_graph_state_set_prefetch (StrataGraphState *state, gboolean prefetch)
   state->prefetch = prefetch;
 }
 
+gboolean
+strata_graph_tracks_have_inserts (const StrataGraph *graph)
+{
+  for (guint t = 0; t < graph->n_tracks; t++)
+    if (!strip_silent (&graph->tracks[t]))
+      for (guint i = 0; i < graph->tracks[t].n_inserts; i++)
+        if (!graph->tracks[t].inserts[i].bypass)
+          return TRUE;
+  return FALSE;
+}
+
 void
 strata_graph_state_set_split (StrataGraphState *state, gboolean split)
 {

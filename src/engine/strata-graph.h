@@ -207,6 +207,9 @@ void                     strata_graph_process          (const StrataGraph *graph
  * of one state. The second then does the rest (faders, sends, buses, master) from what they
  * left, in track order, so the output is bit for bit the same as without the split. Setting
  * it allocates: main thread. */
+/* Whether any track that can sound runs an insert: the work worth splitting (clips alone
+ * mix faster than threads take turns). */
+gboolean                 strata_graph_tracks_have_inserts (const StrataGraph *graph);
 void                     strata_graph_state_set_split  (StrataGraphState  *state,
                                                         gboolean           split);
 void                     strata_graph_process_tracks   (const StrataGraph *graph,

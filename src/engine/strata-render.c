@@ -29,6 +29,7 @@
 #include <string.h>
 
 #define BLOCK 4096
+#define PACK_CHUNK 512   /* samples quantised and packed at a time */
 
 /* ---- options and report ------------------------------------------------------------------- */
 
@@ -196,6 +197,37 @@ writer_open (Writer *w, const char *path, guint bits, guint rate, gboolean measu
   return TRUE;
 }
 
+/* Little-endian PCM of n left-aligned codes: their top `width` bytes, as libsndfile would
+ * write them. 24-bit codes go four at a time as three 32-bit words (a quarter of the stores
+ * of byte by byte). */
+static void
+pack_pcm (const int32_t *codes, guint8 *out, guint n, guint width)
+{
+  guint i = 0;
+
+  if (width == 3)
+    for (; i + 4 <= n; i += 4)
+      {
+        guint32 a = (guint32) codes[i] >> 8, b = (guint32) codes[i + 1] >> 8;
+        guint32 c = (guint32) codes[i + 2] >> 8, d = (guint32) codes[i + 3] >> 8;
+        guint32 w0 = GUINT32_TO_LE (a | b << 24), w1 = GUINT32_TO_LE (b >> 8 | c << 16);
+        guint32 w2 = GUINT32_TO_LE (c >> 16 | d << 8);
+
+        /* Three stores: one array copied at once would be read back from the stack. */
+        memcpy (out + (gsize) i * 3, &w0, 4);
+        memcpy (out + (gsize) i * 3 + 4, &w1, 4);
+        memcpy (out + (gsize) i * 3 + 8, &w2, 4);
+      }
+  for (; i < n; i++)
+    {
+      guint32 code = (guint32) codes[i];
+      guint8 *b = out + (gsize) i * width;
+
+      for (guint k = 0; k < width; k++)
+        b[k] = (guint8) (code >> (8 * (4 - width + k)));
+    }
+}
+
 /* Writes n frames (n <= BLOCK): integer formats are quantised here, dithered at 16 bits. */
 static gboolean
 writer_write (Writer *w, const float *frames, guint n, GError **error)
@@ -213,32 +245,27 @@ writer_write (Writer *w, const float *frames, guint n, GError **error)
     }
   else
     {
-      strata_dither_quantize (&w->dither, frames, w->codes, (gsize) n * 2, w->bits,
-                              w->bits == 16);
       if (w->bytes)
         {
-          /* Little-endian PCM: the code's top bytes, as libsndfile would write them. */
           guint width = w->bits / 8;
-          for (guint i = 0; i < 2 * n; i++)
+
+          /* Quantised and packed a chunk at a time, while its codes are in the cache. */
+          for (guint from = 0; from < 2 * n; from += PACK_CHUNK)
             {
-              guint32 code = (guint32) w->codes[i];
-              guint8 *b = w->bytes + (gsize) i * width;
-              if (width == 3)
-                {
-                  b[0] = code >> 8;
-                  b[1] = code >> 16;
-                  b[2] = code >> 24;
-                }
-              else
-                {
-                  b[0] = code >> 16;
-                  b[1] = code >> 24;
-                }
+              guint m = MIN (PACK_CHUNK, 2 * n - from);
+
+              strata_dither_quantize (&w->dither, frames + from, w->codes + from, m, w->bits,
+                                      w->bits == 16);
+              pack_pcm (w->codes + from, w->bytes + (gsize) from * width, m, width);
             }
           written = sf_write_raw (w->file, w->bytes, (sf_count_t) n * 2 * width) / (2 * width);
         }
       else
-        written = sf_writef_int (w->file, w->codes, n);
+        {
+          strata_dither_quantize (&w->dither, frames, w->codes, (gsize) n * 2, w->bits,
+                                  w->bits == 16);
+          written = sf_writef_int (w->file, w->codes, n);
+        }
       if (w->meter)
         {
           for (guint i = 0; i < 2 * n; i++)
@@ -588,7 +615,8 @@ track_pool_thread (gpointer data)
   return NULL;
 }
 
-/* Helpers for every core but this one's, when there are tracks enough to share. */
+/* Helpers for every core but this one's, when there is work enough to share: tracks with
+ * inserts. */
 static gboolean
 track_pool_start (TrackPool *pool, const StrataGraph *graph)
 {
@@ -596,7 +624,8 @@ track_pool_start (TrackPool *pool, const StrataGraph *graph)
 
   memset (pool, 0, sizeof *pool);
   pool->graph = graph;
-  if (cores < 2 || strata_graph_get_n_tracks (graph) < 2)
+  if (cores < 2 || strata_graph_get_n_tracks (graph) < 2
+      || !strata_graph_tracks_have_inserts (graph))
     return FALSE;
   g_mutex_init (&pool->lock);
   g_cond_init (&pool->cond);
