@@ -163,7 +163,8 @@ struct _StrataGraphState
   float          *track;      /* max_block * 2 */
   float          *bus_in;     /* n_buses * max_block * 2 */
   float          *master_in;  /* max_block * 2 */
-  float          *stems;      /* n_stems * max_block * 2 */
+  float          *stems;      /* n_stems * max_block * 2: own_stems or the caller's */
+  float          *own_stems;
   float          *gain;       /* max_block */
   float          *mute;       /* max_block */
   float          *pan_l;      /* max_block */
@@ -1021,7 +1022,7 @@ state_new (const StrataGraph *graph, guint max_block)
   state->track = g_new0 (float, block2);
   state->bus_in = g_new0 (float, MAX (graph->n_buses, 1) * block2);
   state->master_in = g_new0 (float, block2);
-  state->stems = g_new0 (float, MAX (graph->n_stems, 1) * block2);
+  state->stems = state->own_stems = g_new0 (float, MAX (graph->n_stems, 1) * block2);
   state->gain = g_new0 (float, max_block);
   state->mute = g_new0 (float, max_block);
   state->values = g_new0 (double, max_block);
@@ -1050,7 +1051,7 @@ strata_graph_state_free (StrataGraphState *state)
   g_free (state->track);
   g_free (state->bus_in);
   g_free (state->master_in);
-  g_free (state->stems);
+  g_free (state->own_stems);
   g_free (state->gain);
   g_free (state->mute);
   g_free (state->values);
@@ -1153,6 +1154,12 @@ strata_graph_state_set_split (StrataGraphState *state, gboolean split)
   g_clear_pointer (&state->split, g_free);
   if (split)
     state->split = g_new0 (float, MAX (state->n_tracks, 1) * (gsize) state->max_block * 2);
+}
+
+void
+strata_graph_state_set_stem_buffer (StrataGraphState *state, float *stems)
+{
+  state->stems = stems ? stems : state->own_stems;
 }
 
 void

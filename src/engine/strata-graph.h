@@ -166,6 +166,11 @@ StrataGraphState        *strata_graph_state_new_prefetch (const StrataGraph *gra
  * strips add straight into their outputs. */
 void                     strata_graph_state_set_stems  (StrataGraphState  *state,
                                                         gboolean           stems);
+/* Where processing leaves the stems from now on: `stems` (n_stems x max_block x 2 floats,
+ * stem i at i x max_block x 2), or the state's own buffer for NULL. A renderer hands each
+ * block's stems to a writer thread this way without copying them. */
+void                     strata_graph_state_set_stem_buffer (StrataGraphState *state,
+                                                        float             *stems);
 /* For a read-ahead thread: prepare the spans of muted tracks too (their mute buttons may be
  * released while the audio it reads plays), without reading the mute state the audio thread
  * changes. */

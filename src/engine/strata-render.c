@@ -675,45 +675,60 @@ track_pool_finish (TrackPool *pool)
 
 /* ---- stems on a second thread -------------------------------------------------------------- */
 
-/* Stems are quantised and written by a thread of their own while the graph mixes the next
- * block: a small pool of block buffers goes round between the two through a pair of queues,
- * so memory stays bounded and the mixing never waits on the disk unless the pool is empty.
- * The writer gets every block the graph processed, from the start of the range: each stem
- * lags the timeline by the latency of the inserts upstream of it, which it drops, so that
- * every stem lines up with the master (which drops the whole graph's latency). */
+/* Stems are quantised and written by threads of their own (one per core, up to
+ * MAX_STEM_THREADS, each with every n-th stem: the kernel's share of writing the files is the
+ * larger part) while the graph mixes the next block: a small pool of block buffers goes round
+ * between them through queues, so memory stays bounded and the mixing never waits on the
+ * disk unless the pool is empty. The writers get every block the graph processed, from the
+ * start of the range: each stem lags the timeline by the latency of the inserts upstream of
+ * it, which it drops, so that every stem lines up with the master (which drops the whole
+ * graph's latency). */
 #define STEM_BLOCKS 4
+#define MAX_STEM_THREADS 2
 
 typedef struct
 {
-  guint  n;        /* frames; 0 ends the thread */
+  guint  n;        /* frames; 0 ends the threads */
+  gint   pending;  /* writer threads still on it */
   float *audio;    /* n_stems x BLOCK x 2 */
 } StemBlock;
 
+typedef struct _StemWriter StemWriter;
+
 typedef struct
 {
-  Job         *job;
+  StemWriter  *sw;
+  guint        first;      /* stems first, first + n_threads, ... */
   GThread     *thread;
   GAsyncQueue *full;
+  GError      *error;      /* its first error, read after it is joined */
+} StemThread;
+
+struct _StemWriter
+{
+  Job         *job;
+  StemThread   threads[MAX_STEM_THREADS];
+  guint        n_threads;
   GAsyncQueue *empty;
   StemBlock    blocks[STEM_BLOCKS];
-  GError      *error;      /* the writer's first error, read after it is joined */
-  gint         failed;     /* set (atomically) as soon as it fails */
+  gint         failed;     /* set (atomically) as soon as a thread fails */
   gint64      *skip;       /* per stem: frames still to drop (its latency), then ... */
   gint64      *left;       /* ... frames still to write (the range) */
-} StemWriter;
+};
 
 static gpointer
 stem_writer_thread (gpointer data)
 {
-  StemWriter *sw = data;
+  StemThread *st = data;
+  StemWriter *sw = st->sw;
 
   for (;;)
     {
-      StemBlock *block = g_async_queue_pop (sw->full);
+      StemBlock *block = g_async_queue_pop (st->full);
 
       if (block->n == 0)
         break;
-      for (guint i = 0; i < sw->job->n_stems && sw->error == NULL; i++)
+      for (guint i = st->first; i < sw->job->n_stems && st->error == NULL; i += sw->n_threads)
         {
           gint64 drop = MIN (sw->skip[i], (gint64) block->n);
           gint64 n = MIN ((gint64) block->n - drop, sw->left[i]);
@@ -722,10 +737,11 @@ stem_writer_thread (gpointer data)
           sw->left[i] -= n;
           if (n > 0 && !writer_write (&sw->job->stems[i],
                                       block->audio + ((gsize) i * BLOCK + drop) * 2, (guint) n,
-                                      &sw->error))
+                                      &st->error))
             g_atomic_int_set (&sw->failed, 1);
         }
-      g_async_queue_push (sw->empty, block);
+      if (g_atomic_int_dec_and_test (&block->pending))
+        g_async_queue_push (sw->empty, block);
     }
   return NULL;
 }
@@ -742,55 +758,77 @@ stem_writer_start (StemWriter *sw, Job *job)
       sw->skip[i] = strata_graph_get_stem (job->graph, i)->latency;
       sw->left[i] = job->end - job->start;
     }
-  sw->full = g_async_queue_new ();
   sw->empty = g_async_queue_new ();
   for (guint b = 0; b < STEM_BLOCKS; b++)
     {
       sw->blocks[b].audio = g_new (float, (gsize) job->n_stems * BLOCK * 2);
       g_async_queue_push (sw->empty, &sw->blocks[b]);
     }
-  sw->thread = g_thread_new ("strata-stems", stem_writer_thread, sw);
+  sw->n_threads = CLAMP (MIN (g_get_num_processors (), job->n_stems), 1, MAX_STEM_THREADS);
+  for (guint t = 0; t < sw->n_threads; t++)
+    {
+      StemThread *st = &sw->threads[t];
+
+      st->sw = sw;
+      st->first = t;
+      st->full = g_async_queue_new ();
+      st->thread = g_thread_new ("strata-stems", stem_writer_thread, st);
+    }
 }
 
-/* Hands one block of every stem to the writer; FALSE once the writer has failed. */
-static gboolean
-stem_writer_push (StemWriter *sw, StrataGraphState *state, guint n)
+/* A block buffer for the stems of the next process (`state` leaves them there); NULL once
+ * the writer has failed. */
+static StemBlock *
+stem_writer_take (StemWriter *sw, StrataGraphState *state)
 {
   StemBlock *block;
 
   if (g_atomic_int_get (&sw->failed))
-    return FALSE;
+    return NULL;
   block = g_async_queue_pop (sw->empty);
-  block->n = n;
-  for (guint i = 0; i < sw->job->n_stems; i++)
-    memcpy (block->audio + (gsize) i * BLOCK * 2,
-            strata_graph_state_get_stem (state, i), sizeof (float) * 2 * n);
-  g_async_queue_push (sw->full, block);
-  return TRUE;
+  strata_graph_state_set_stem_buffer (state, block->audio);
+  return block;
 }
 
-/* Waits for the writer to finish what it was given; its error, if any, goes to `error`. */
+/* Hands the block, n frames processed, to the writers. */
+static void
+stem_writer_push (StemWriter *sw, StrataGraphState *state, StemBlock *block, guint n)
+{
+  strata_graph_state_set_stem_buffer (state, NULL);
+  block->n = n;
+  block->pending = (gint) sw->n_threads;
+  for (guint t = 0; t < sw->n_threads; t++)
+    g_async_queue_push (sw->threads[t].full, block);
+}
+
+/* Waits for the writers to finish what they were given; the first error, if any, goes to
+ * `error`. */
 static gboolean
 stem_writer_finish (StemWriter *sw, GError **error)
 {
-  StemBlock end = { 0, NULL };
-  gboolean ok;
+  StemBlock end = { 0 };
+  gboolean ok = TRUE;
 
-  if (sw->thread == NULL)
+  if (sw->n_threads == 0)
     return TRUE;
-  g_async_queue_push (sw->full, &end);
-  g_thread_join (sw->thread);
-  sw->thread = NULL;
-  ok = sw->error == NULL;
-  if (!ok)
+  for (guint t = 0; t < sw->n_threads; t++)
     {
-      if (error && *error == NULL)
-        g_propagate_error (error, g_steal_pointer (&sw->error));
-      g_clear_error (&sw->error);
+      StemThread *st = &sw->threads[t];
+
+      g_async_queue_push (st->full, &end);
+      g_thread_join (st->thread);
+      if (st->error)
+        {
+          ok = FALSE;
+          if (error && *error == NULL)
+            g_propagate_error (error, g_steal_pointer (&st->error));
+          g_clear_error (&st->error);
+        }
+      g_async_queue_unref (st->full);
     }
+  sw->n_threads = 0;
   for (guint b = 0; b < STEM_BLOCKS; b++)
     g_free (sw->blocks[b].audio);
-  g_async_queue_unref (sw->full);
   g_async_queue_unref (sw->empty);
   g_free (sw->skip);
   g_free (sw->left);
@@ -878,6 +916,7 @@ render_pass (Job *job, const char *extension, GError **error)
       float *out = block + 2 * (gsize) skip;
       gint index;
       StrataGraphState *state;
+      StemBlock *stem_block = NULL;
 
       if (!check_cancel (job, error))
         goto out;
@@ -890,12 +929,14 @@ render_pass (Job *job, const char *extension, GError **error)
             g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "reading ahead stopped early");
           goto out;
         }
+      if (job->n_stems > 0 && (stem_block = stem_writer_take (&stem_writer, state)) == NULL)
+        break;   /* the writer failed: its error is collected below */
       if (pool.n_threads > 0)
         track_pool_run (&pool, state, position, n);
       strata_graph_process (graph, state, position, n, block);
       position += n;
-      if (job->n_stems > 0 && !stem_writer_push (&stem_writer, state, n))
-        break;   /* the writer failed: its error is collected below */
+      if (job->n_stems > 0)
+        stem_writer_push (&stem_writer, state, stem_block, n);
       n -= skip;
       if (n == 0)
         {
