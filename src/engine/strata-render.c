@@ -2,7 +2,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The offline render: runs the graph block by block on a worker thread, feeding it clip audio
- * read straight from the media files, and writes the master and every stem in the same pass.
+ * read straight from the media files (a read-ahead thread), spreading the tracks' inserts over
+ * every core (a track pool), and writes the master and every stem (writer threads) in the
+ * same pass.
  * With loudness normalisation the master is kept as float in a temporary file while libebur128
  * measures it, then a second pass applies the gain (and the true-peak limiter when the gain
  * would push peaks over the ceiling), quantises, writes and measures what was written.
