@@ -90,6 +90,43 @@ test_nan (void)
 }
 
 /* 16 bits: code c is stored as c * 65536; undithered, halves round away from zero. */
+/* Many values at once (the vectorised path), half of them next to a rounding boundary, against
+ * llround () (halves away from zero) of the exact product in double, clipped to the 24-bit
+ * range. */
+static void
+test_round_24_sweep (void)
+{
+  enum { N = 1 << 16 };
+  g_autofree float *in = g_new (float, N);
+  g_autofree int32_t *out = g_new (int32_t, N);
+  GRand *rand = g_rand_new_with_seed (24);
+  StrataDither d;
+
+  for (int i = 0; i < N; i++)
+    {
+      double x = g_rand_double_range (rand, -1.1, 1.1);
+      if (i % 2)   /* a half-code boundary, or one float either side of it */
+        {
+          double code = floor (ldexp (x, 23)) + 0.5;
+          float at = (float) ldexp (code, -23);
+          int side = g_rand_int_range (rand, -1, 2);
+          x = side == 0 ? at : nextafterf (at, side < 0 ? -2.0f : 2.0f);
+        }
+      in[i] = (float) x;
+    }
+  strata_dither_init (&d, 1);
+  strata_dither_quantize (&d, in, out, N, 24, 0);
+  for (int i = 0; i < N; i++)
+    {
+      double v = fmin (fmax (ldexp ((double) in[i], 23), -8388608.0), 8388607.0);
+      int32_t want = (int32_t) llround (v) * 256;
+      if (out[i] != want)
+        g_error ("sample %d (%.9g): code %d, llround says %d", i, in[i], out[i] / 256,
+                 want / 256);
+    }
+  g_rand_free (rand);
+}
+
 static void
 test_round_16 (void)
 {
@@ -278,6 +315,7 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/dither/round-24", test_round_24);
+  g_test_add_func ("/dither/round-24-sweep", test_round_24_sweep);
   g_test_add_func ("/dither/round-16", test_round_16);
   g_test_add_func ("/dither/clip", test_clip);
   g_test_add_func ("/dither/nan", test_nan);

@@ -56,17 +56,22 @@ strata_dither_quantize (StrataDither *self,
 
   if (!dither && bits <= 24)
     {
-      /* Branch-free so it vectorises: clamp (NaN becomes 0), then round half away from zero
-       * by truncating v +- 0.5, exact in double at these sizes. Codes and their left-aligned
-       * form fit in 32 bits. */
+      /* Branch-free in float so it vectorises four wide: a float times 2^(bits - 1) is exact,
+       * clamp (NaN becomes 0; both bounds are exact floats), then round half away from zero
+       * from the exact fraction v - trunc (v). Codes and their left-aligned form fit in 32
+       * bits. */
+      float fs = (float) full_scale, lo = (float) lowest, hi = (float) highest;
       int32_t scale = (int32_t) step;
       for (size_t i = 0; i < n_samples; i++)
         {
-          double v = (double) in[i] * full_scale;
-          v = v == v ? v : 0.0;
-          v = v < lowest ? lowest : v;
-          v = v > highest ? highest : v;
-          out[i] = (int32_t) (v + copysign (0.5, v)) * scale;
+          float v = in[i] * fs;
+          v = v == v ? v : 0.0f;
+          v = v < lo ? lo : v;
+          v = v > hi ? hi : v;
+          int32_t t = (int32_t) v;
+          float f = v - (float) t;
+          t += (f >= 0.5f) - (f <= -0.5f);
+          out[i] = t * scale;
         }
       return;
     }
