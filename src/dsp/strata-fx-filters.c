@@ -24,6 +24,7 @@
 #include <complex.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "strata-effect.h"
@@ -32,6 +33,7 @@
 #define MAX_BANDS    6
 #define MAX_CHANNELS 2
 #define BLOCK        16      /* frames between coefficient updates while gliding */
+#define SPAN         65536   /* frames at most between drains of the pipeline; BLOCK divides it */
 #define MAX_FREQ     0.49    /* of the sample rate */
 /* State below FLUSH is zeroed, so it never turns denormal; while the input is exact silence,
  * state below SILENT_FLUSH (-200 dBFS) is zeroed too, so a slow ring ends in exact zeros soon
@@ -275,36 +277,214 @@ band_set_type (Biquads *self, Band *band, BiquadType type)
   band_update (self, band);
 }
 
-/* Runs one band over `n` interleaved frames of `x`, in place. */
-static void
-band_run (Band *band, double *x, unsigned n, unsigned channels)
+/* The bands that are on run as the stages of a pipeline: at step t stage j filters frame t - j,
+ * so that the stages' recurrences, each a chain of dependent multiplies and adds, are in flight
+ * together instead of one after the other. Both channels run side by side as the two lanes of
+ * a vector (a mono effect leaves the second lane silent). Every stage does the arithmetic of
+ * its band alone, in the same order, and flushes at the same frames: where a chunk ends, a
+ * chunk being the frames between two points of the BLOCK grid or an end of process(). So the
+ * output is bit for bit that of the bands run one after the other, chunk by chunk. */
+typedef double v2df __attribute__ ((vector_size (16)));
+typedef long long v2di __attribute__ ((vector_size (16)));
+
+_Static_assert (MAX_BANDS <= BLOCK, "the pipeline fills within a chunk");
+
+typedef struct
 {
-  const double b0 = band->c.b0, b1 = band->c.b1, b2 = band->c.b2;
-  const double a1 = band->c.a1, a2 = band->c.a2;
+  v2df k[5];     /* b0, b1, b2, a1, a2, in both lanes */
+  v2df z1, z2;   /* the state at the span's start, then at its end */
+} Stage;
 
-  for (unsigned c = 0; c < channels; c++)
+/* Frame t of `io`, with `channels` interleaved, to and from the lanes. */
+static inline __attribute__ ((always_inline)) v2df
+frame_load (const float *io, long t, const unsigned channels)
+{
+  if (channels == 1)
+    return (v2df) { io[t], 0.0 };
+  return (v2df) { io[2 * t], io[2 * t + 1] };
+}
+
+static inline __attribute__ ((always_inline)) void
+frame_store (float *io, long t, v2df y, const unsigned channels)
+{
+  if (channels == 1)
+    io[t] = (float) y[0];
+  else
     {
-      double z1 = band->z1[c], z2 = band->z2[c];
-      bool silent = true;
-      double flush;
+      io[2 * t] = (float) y[0];
+      io[2 * t + 1] = (float) y[1];
+    }
+}
 
-      for (unsigned i = c; i < n * channels; i += channels)
+/* One biquad of transposed direct form II on both lanes. `heard` gathers the bits of every
+ * input: it is a zero (of either sign) when every input was. */
+static inline __attribute__ ((always_inline)) v2df
+stage_tick (const Stage *st, v2df u, v2df *z1, v2df *z2, v2di *heard)
+{
+  v2df y = st->k[0] * u + *z1;
+
+  *heard |= (v2di) u;
+  *z1 = st->k[1] * u - st->k[3] * y + *z2;
+  *z2 = st->k[2] * u - st->k[4] * y;
+  return y;
+}
+
+/* Where a chunk ends: state below FLUSH is zeroed, or below SILENT_FLUSH when every input
+ * since the last flush was a zero. Both at once: the states of a cut can be far larger than the
+ * output they make together, and zeroing one alone would release the difference. */
+static inline __attribute__ ((always_inline)) void
+stage_flush (v2df *z1, v2df *z2, v2di *heard)
+{
+  const v2di magnitude = { INT64_MAX, INT64_MAX };
+  const v2df silent_flush = { SILENT_FLUSH, SILENT_FLUSH }, flush = { FLUSH, FLUSH };
+  v2di silent = (v2df) *heard == 0.0;
+  v2df below = (v2df) (((v2di) silent_flush & silent) | ((v2di) flush & ~silent));
+  v2di zero = ((v2df) ((v2di) *z1 & magnitude) < below)
+              & ((v2df) ((v2di) *z2 & magnitude) < below);
+
+  /* Lane by lane, and only when a lane is flushed: GCC builds a select on these masks from
+   * scalar moves for SSE2. */
+  for (unsigned c = 0; c < 2; c++)
+    if (zero[c])
+      (*z1)[c] = (*z2)[c] = 0.0;
+  *heard = (v2di) { 0 };
+}
+
+/* Step t: stage j, from lo to hi, takes frame t - j from the stage before it (stage 0 from
+ * `io`) and gives its output to the next (the last one back to `io`, nb - 1 frames behind).
+ * The stages run from the last, so that each reads what the one before it gave at the step
+ * before. Stage `flush` flushes first: its chunk ended with the step before. */
+static inline __attribute__ ((always_inline)) void
+stages_step (const Stage *restrict st, float *restrict io, long t, unsigned lo, unsigned hi,
+             unsigned flush, const unsigned nb, const unsigned channels, v2df *z1, v2df *z2,
+             v2df *in, v2di *heard)
+{
+#pragma GCC unroll 6
+  for (unsigned j = nb; j-- > 0;)
+    {
+      v2df y;
+
+      if (j == flush)
+        stage_flush (&z1[j], &z2[j], &heard[j]);
+      if (j < lo || j > hi)
+        continue;
+      y = stage_tick (&st[j], j == 0 ? frame_load (io, t, channels) : in[j], &z1[j], &z2[j],
+                      &heard[j]);
+      if (j + 1 < nb)
+        in[j + 1] = y;
+      else
+        frame_store (io, t - j, y, channels);
+    }
+}
+
+/* Runs `nb` stages over `m` >= nb frames of `io` in place; a chunk ends every BLOCK frames
+ * and at the end. Where a chunk ends at frame t, stage j flushes at step t + j; the pipeline
+ * fills at the start (stage j starts at step j) and drains at the end. */
+static inline __attribute__ ((always_inline)) void
+stages_run (Stage *restrict st, float *restrict io, long m, const unsigned nb,
+            const unsigned channels)
+{
+  v2df z1[MAX_BANDS], z2[MAX_BANDS], in[MAX_BANDS] = { 0 };
+  v2di heard[MAX_BANDS];
+
+#pragma GCC unroll 6
+  for (unsigned j = 0; j < nb; j++)
+    {
+      z1[j] = st[j].z1;
+      z2[j] = st[j].z2;
+      heard[j] = (v2di) { 0 };
+    }
+  for (long t = 0;;)
+    {
+      long end = t + BLOCK < m ? t + BLOCK : m;
+
+      /* The first nb steps from a chunk's start, where the stages cross it one by one. */
+      for (unsigned j = 0; j < nb; j++)
+        stages_step (st, io, t + j, t == m ? j + 1 : 0, t == 0 ? j : nb - 1, t == 0 ? nb : j,
+                     nb, channels, z1, z2, in, heard);
+      if (t == m)
+        break;
+      for (long i = t + nb; i < end; i++)
+        stages_step (st, io, i, 0, nb - 1, nb, nb, channels, z1, z2, in, heard);
+      t = end;
+    }
+#pragma GCC unroll 6
+  for (unsigned j = 0; j < nb; j++)
+    {
+      st[j].z1 = z1[j];
+      st[j].z2 = z2[j];
+    }
+}
+
+/* A chunk shorter than the pipeline: the bands one after the other, as they would be without
+ * it. */
+static void
+stages_run_short (Stage *st, float *io, unsigned m, unsigned nb, unsigned channels)
+{
+  v2df x[MAX_BANDS];
+
+  for (unsigned i = 0; i < m; i++)
+    x[i] = frame_load (io, i, channels);
+  for (unsigned j = 0; j < nb; j++)
+    {
+      v2df z1 = st[j].z1, z2 = st[j].z2;
+      v2di heard = { 0 };
+
+      for (unsigned i = 0; i < m; i++)
+        x[i] = stage_tick (&st[j], x[i], &z1, &z2, &heard);
+      stage_flush (&z1, &z2, &heard);
+      st[j].z1 = z1;
+      st[j].z2 = z2;
+    }
+  for (unsigned i = 0; i < m; i++)
+    frame_store (io, i, x[i], channels);
+}
+
+/* A span of `m` frames from `phase` on the grid of BLOCK: its part on the grid runs through
+ * one pipeline, the chunks before and after it through their own. */
+static void
+stages_span (Stage *st, float *io, unsigned channels, unsigned m, unsigned phase,
+             unsigned nb)
+{
+  unsigned head = (BLOCK - phase) % BLOCK, tail;
+  unsigned from[3], len[3];
+
+  if (head > m)
+    head = m;
+  tail = (m - head) % BLOCK;
+  from[0] = 0;
+  len[0] = head;
+  from[1] = head;
+  len[1] = m - head - tail;
+  from[2] = m - tail;
+  len[2] = tail;
+  for (unsigned p = 0; p < 3; p++)
+    {
+      float *part = io + channels * from[p];
+
+      if (len[p] == 0)
+        continue;
+      if (len[p] < nb)
         {
-          double in = x[i];
-          double out = b0 * in + z1;
-
-          silent &= in == 0.0;
-          z1 = b1 * in - a1 * out + z2;
-          z2 = b2 * in - a2 * out;
-          x[i] = out;
+          stages_run_short (st, part, len[p], nb, channels);
+          continue;
         }
-      /* Both at once: the states of a cut can be far larger than the output they make
-       * together, and zeroing one alone would release the difference. */
-      flush = silent ? SILENT_FLUSH : FLUSH;
-      if (fabs (z1) < flush && fabs (z2) < flush)
-        z1 = z2 = 0.0;
-      band->z1[c] = z1;
-      band->z2[c] = z2;
+      /* One copy for each number of stages and channels, which the compiler unrolls. */
+      switch (nb * 2 + channels - 1)
+        {
+        case 2: stages_run (st, part, len[p], 1, 1); break;
+        case 3: stages_run (st, part, len[p], 1, 2); break;
+        case 4: stages_run (st, part, len[p], 2, 1); break;
+        case 5: stages_run (st, part, len[p], 2, 2); break;
+        case 6: stages_run (st, part, len[p], 3, 1); break;
+        case 7: stages_run (st, part, len[p], 3, 2); break;
+        case 8: stages_run (st, part, len[p], 4, 1); break;
+        case 9: stages_run (st, part, len[p], 4, 2); break;
+        case 10: stages_run (st, part, len[p], 5, 1); break;
+        case 11: stages_run (st, part, len[p], 5, 2); break;
+        case 12: stages_run (st, part, len[p], 6, 1); break;
+        default: stages_run (st, part, len[p], 6, 2); break;
+        }
     }
 }
 
@@ -365,17 +545,20 @@ biquads_process (StrataEffect *effect, float *frames, size_t n_frames)
 {
   Biquads *self = (Biquads *) effect;
   const unsigned channels = self->channels;
-  double x[BLOCK * MAX_CHANNELS];
+  Stage st[MAX_BANDS];
+  Band *on[MAX_BANDS];
+  unsigned nb = 0;
 
   if (n_frames > 0)
     self->fresh = false;
+  for (unsigned b = 0; b < self->n_bands; b++)
+    if (self->bands[b].type != BQ_OFF)
+      on[nb++] = &self->bands[b];
   while (n_frames > 0)
     {
-      unsigned len = BLOCK - self->phase;
-      bool active = false;
+      bool gliding = false;
+      unsigned len;
 
-      if (len > n_frames)
-        len = (unsigned) n_frames;
       if (self->phase == 0)
         for (unsigned b = 0; b < self->n_bands; b++)
           if (self->bands[b].gliding)
@@ -384,16 +567,33 @@ biquads_process (StrataEffect *effect, float *frames, size_t n_frames)
               self->bands[b].gliding = !band_glide_done (&self->bands[b]);
             }
       for (unsigned b = 0; b < self->n_bands; b++)
-        active |= self->bands[b].type != BQ_OFF;
-      if (active)
+        gliding |= self->bands[b].gliding;
+      /* While a band glides, its coefficients change on every boundary of the grid: a span
+       * ends there. Otherwise it runs over many, which the pipeline fills and drains once. */
+      len = (gliding ? BLOCK : SPAN) - self->phase;
+      if (len > n_frames)
+        len = (unsigned) n_frames;
+      if (nb > 0)
         {
-          for (unsigned i = 0; i < len * channels; i++)
-            x[i] = frames[i];
-          for (unsigned b = 0; b < self->n_bands; b++)
-            if (self->bands[b].type != BQ_OFF)
-              band_run (&self->bands[b], x, len, channels);
-          for (unsigned i = 0; i < len * channels; i++)
-            frames[i] = (float) x[i];
+          for (unsigned j = 0; j < nb; j++)
+            {
+              const Coeffs *k = &on[j]->c;
+
+              st[j].k[0] = (v2df) { k->b0, k->b0 };
+              st[j].k[1] = (v2df) { k->b1, k->b1 };
+              st[j].k[2] = (v2df) { k->b2, k->b2 };
+              st[j].k[3] = (v2df) { k->a1, k->a1 };
+              st[j].k[4] = (v2df) { k->a2, k->a2 };
+              st[j].z1 = (v2df) { on[j]->z1[0], on[j]->z1[1] };
+              st[j].z2 = (v2df) { on[j]->z2[0], on[j]->z2[1] };
+            }
+          stages_span (st, frames, channels, len, self->phase, nb);
+          for (unsigned j = 0; j < nb; j++)
+            for (unsigned c = 0; c < 2; c++)
+              {
+                on[j]->z1[c] = st[j].z1[c];
+                on[j]->z2[c] = st[j].z2[c];
+              }
         }
       for (unsigned b = 0; b < self->n_bands; b++)
         if (self->bands[b].gliding)
