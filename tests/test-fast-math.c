@@ -122,9 +122,9 @@ test_exp2_edges (void)
     }
   g_test_message ("exp2 at the edges: worst %.3g dB", worst);
   g_assert_cmpfloat (worst, <, MAX_ERROR_DB);
-  /* Far out of range: clamped, finite and positive. */
-  g_assert_cmpfloat (strata_fast_exp2 (-1e9), >, 0.0);
-  g_assert_true (isfinite (strata_fast_exp2 (1e9)));
+  /* The ends of the domain. */
+  g_assert_cmpfloat (strata_fast_exp2 (-1022.0), ==, ldexp (1.0, -1022));
+  g_assert_cmpfloat (strata_fast_exp2 (1022.0), ==, ldexp (1.0, 1022));
 }
 
 static void
