@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "strata-effect.h"
+#include "strata-fast-math.h"
 #include "strata-fx-ramp.h"
 #include "strata-sliding-min.h"
 #include "strata-true-peak.h"
@@ -149,12 +150,6 @@ db_gain (double db)
   return exp2 (db * (M_LN10 / (20.0 * M_LN2)));   /* 10^(db / 20); exp2 is cheaper than pow */
 }
 
-static double
-gain_db (double gain)
-{
-  return (20.0 * M_LN2 / M_LN10) * log2 (gain);
-}
-
 /* A one-pole's coefficient for a time constant in ms; 0 (instant) for no time. */
 static double
 time_coeff (double ms, double rate)
@@ -192,7 +187,7 @@ apply_db (GainCache *cache, float *frame, unsigned channels, double db)
   if (db != cache->db)
     {
       cache->db = db;
-      cache->gain = db_gain (db);
+      cache->gain = strata_fast_db_to_gain (db);
     }
   for (unsigned c = 0; c < channels; c++)
     frame[c] = (float) (cache->gain * (double) frame[c]);
@@ -225,13 +220,17 @@ typedef struct
   Base      base;
   int       expand;
   /* From the parameters. */
-  double    threshold, slope, knee, makeup, attack_coeff, release_coeff;
-  double    quiet;      /* a detector level at or below (compressor) or at or above
-                         * (expander) this changes nothing */
+  double    threshold, slope, makeup, attack_coeff, release_coeff;
+  double    curve_lo, curve_hi;  /* the knee's ends; the expander's, SILENCE_DB and T */
+  double    knee_scale;     /* slope / (2 knee_db), 0 for a hard knee */
+  double    floor_db;       /* EXPANDER_FLOOR_DB */
+  double    release_db;     /* 20 log10 (release_coeff): the detector's fall per frame */
+  double    attack_settle;  /* SETTLED_DB / attack_coeff */
   /* State. */
-  double    env;        /* detector, linear */
-  double    change;     /* gain change in dB, after the attack */
-  GainCache cache;
+  double    env;            /* detector, linear */
+  double    peak_db;        /* the detector in dB is peak_db + since * release_db */
+  double    since;          /* frames since that peak */
+  double    change;         /* gain change in dB, after the attack */
 } Dyn;
 
 static void
@@ -239,22 +238,32 @@ dyn_update (Dyn *self)
 {
   const StrataRamp *p = self->base.p;
 
+  /* The detector in dB restarts from where it is, to fall at the new rate from here. */
+  self->peak_db += self->since * self->release_db;
+  self->since = 0.0;
   self->threshold = p[DYN_THRESHOLD].value;
   self->attack_coeff = time_coeff (p[DYN_ATTACK].value, self->base.rate);
   self->release_coeff = time_coeff (p[DYN_RELEASE].value, self->base.rate);
+  self->release_db = 20.0 * log10 (self->release_coeff);
+  self->attack_settle = self->attack_coeff > 0.0 ? SETTLED_DB / self->attack_coeff : INFINITY;
+  self->floor_db = EXPANDER_FLOOR_DB;
   if (self->expand)
     {
       self->slope = p[DYN_RATIO].value - 1.0;
-      self->knee = 0.0;
       self->makeup = 0.0;
-      self->quiet = db_gain (self->threshold);
+      self->knee_scale = 0.0;
+      self->curve_lo = SILENCE_DB;
+      self->curve_hi = self->threshold;
     }
   else
     {
+      double knee = p[DYN_KNEE].value;
+
       self->slope = 1.0 / p[DYN_RATIO].value - 1.0;
-      self->knee = p[DYN_KNEE].value;
       self->makeup = p[DYN_MAKEUP].value;
-      self->quiet = db_gain (self->threshold - self->knee / 2.0);
+      self->knee_scale = knee > 0.0 ? self->slope / (2.0 * knee) : 0.0;
+      self->curve_lo = self->threshold - knee / 2.0;
+      self->curve_hi = self->threshold + knee / 2.0;
     }
 }
 
@@ -265,9 +274,9 @@ dyn_reset (StrataEffect *effect)
 
   base_reset (&self->base);
   self->env = 0.0;
+  self->peak_db = SILENCE_DB;
+  self->since = 0.0;
   self->change = 0.0;
-  self->cache.db = 0.0;
-  self->cache.gain = 1.0;
   dyn_update (self);
 }
 
@@ -295,32 +304,133 @@ dyn_set_param (StrataEffect *effect, unsigned index, double value)
     dyn_update (self);
 }
 
-/* The static gain change in dB for a detector level. */
-static double
-dyn_static_change (const Dyn *self, double env)
+/* A block goes through in chunks of up to DYN_CHUNK frames, each in three passes: the frames'
+ * peaks; one serial loop for the detector, the static curve and the attack, which yields each
+ * frame's gain change in dB; then the gains applied, in a loop the compiler vectorises. The
+ * detector is kept twice: linear, to tell a new peak, and in dB, as the last peak's level
+ * less release_db per frame since, exact to a rounding or two: so the one log2 a frame may
+ * need is that of a new peak, as a rule a small share of the frames. Every frame goes through
+ * the same arithmetic whatever the chunk it falls in, so the output does not depend on the
+ * block size; while a parameter glides the chunks are one frame long, each after its frame's
+ * update. */
+#define DYN_CHUNK 128
+
+/* Each frame's peak over its channels (one or two). A NaN sample does not count: the other
+ * channel's is the peak, and a NaN peak is never above the detector. */
+static void
+dyn_peaks (const float *frames, unsigned channels, size_t n, double *peak)
 {
-  double over;
+  if (channels == 2)
+    for (size_t i = 0; i < n; i++)
+      {
+        float l = fabsf (frames[2 * i]), r = fabsf (frames[2 * i + 1]);
 
-  if (self->expand)
+        l = l > 0.0f ? l : 0.0f;
+        peak[i] = r > l ? r : l;
+      }
+  else
+    for (size_t i = 0; i < n; i++)
+      peak[i] = fabsf (frames[i]);
+}
+
+enum { CURVE_HARD, CURVE_SOFT, CURVE_EXPAND };
+
+/* From n frames' peaks, in place, to the gain changes in dB after the attack (see the top of
+ * the file); returns the deepest. The curves clamp the level with min and max of variables
+ * (GCC turns a clamp at a constant into a branch):
+ *  - hard knee: (1 / R - 1) (max (X, T) - T);
+ *  - soft knee: within it x^2 / (2 W) with x = X - (T - W / 2), above it W / 2 plus the rest
+ *    of X - T, which sum to X - T;
+ *  - expander: (R - 1) (min (X, T) - T), X at least SILENCE_DB (the detector under FLUSH),
+ *    the change at least EXPANDER_FLOOR_DB.
+ * A change is never positive, and never below -6101 dB even for an infinite input (X at most
+ * 20 log10 (2) 1024 dB, strata_fast_log2's value for it), well inside strata_fast_exp2's
+ * range. The attack is the one-pole c' = a c + (1 - a) t, landing on t at once when it would
+ * come within SETTLED_DB of it, that is when a |c - t| < SETTLED_DB: so the loop carries only
+ * a multiply and an add from one frame to the next. It times the way a rising level moves the
+ * gain: down for the compressor, up for the expander. */
+static inline double
+dyn_changes (Dyn *self, double *buf, size_t n, const int curve)
+{
+  const double release = self->release_coeff, fall = self->release_db;
+  const double threshold = self->threshold, slope = self->slope;
+  const double lo = self->curve_lo, hi = self->curve_hi, scale = self->knee_scale;
+  const double floor_db = self->floor_db;
+  const double coeff = self->attack_coeff, rest = 1.0 - coeff, settle = self->attack_settle;
+  double env = self->env, peak_db = self->peak_db, since = self->since;
+  double change = self->change, deepest = 0.0, level = peak_db;
+
+  for (size_t i = 0; i < n; i++)
     {
-      double change;
+      double p = buf[i];
+      double target, ahead, next;
 
-      if (self->slope == 0.0 || env >= self->quiet)
-        return 0.0;
-      over = (env > FLUSH ? gain_db (env) : SILENCE_DB) - self->threshold;
-      change = self->slope * over;
-      return change > EXPANDER_FLOOR_DB ? change : EXPANDER_FLOOR_DB;
+      env *= release;
+      since += 1.0;
+      if (p > env)
+        {
+          env = p;
+          peak_db = strata_fast_gain_to_db (p);
+          since = 0.0;
+        }
+      level = peak_db + since * fall;
+
+      if (curve == CURVE_HARD)
+        target = slope * ((level > threshold ? level : threshold) - threshold);
+      else if (curve == CURVE_SOFT)
+        {
+          double x = level > lo ? level : lo;
+          double above = level > hi ? level : hi;
+
+          x = x < hi ? x : hi;
+          target = scale * (x - lo) * (x - lo) + slope * (above - hi);
+        }
+      else
+        {
+          double x = level > lo ? level : lo;
+
+          x = x < hi ? x : hi;
+          target = slope * (x - hi);
+          target = target > floor_db ? target : floor_db;
+        }
+
+      ahead = change - target;   /* > 0: the compressor's gain is still to fall */
+      next = coeff * change + rest * target;
+      change = (curve == CURVE_EXPAND ? ahead < -settle : ahead > settle) ? next : target;
+      buf[i] = change;
+      deepest = change < deepest ? change : deepest;
     }
-  if (env <= self->quiet)
-    return 0.0;
-  over = gain_db (env) - self->threshold;
-  if (self->knee > 0.0 && 2.0 * over <= self->knee)
+
+  /* A detector under FLUSH (SILENCE_DB) is silence to the curves and stays under it until a
+   * new peak replaces it: flushing it once a chunk rather than every frame changes no output
+   * and keeps denormals away all the same. */
+  self->env = env < FLUSH ? 0.0 : env;
+  if (level < SILENCE_DB)
     {
-      double x = over + self->knee / 2.0;
-
-      return self->slope * x * x / (2.0 * self->knee);
+      peak_db = SILENCE_DB;
+      since = 0.0;
     }
-  return over > 0.0 ? self->slope * over : 0.0;
+  self->peak_db = peak_db;
+  self->since = since;
+  self->change = change;
+  return deepest;
+}
+
+/* Frames (of one or two channels) times 10^((change + makeup) / 20). */
+static void
+dyn_apply (float *frames, unsigned channels, const double *change, double makeup, size_t n)
+{
+  if (channels == 2)
+    for (size_t i = 0; i < n; i++)
+      {
+        double gain = strata_fast_db_to_gain (change[i] + makeup);
+
+        frames[2 * i] = (float) (gain * (double) frames[2 * i]);
+        frames[2 * i + 1] = (float) (gain * (double) frames[2 * i + 1]);
+      }
+  else
+    for (size_t i = 0; i < n; i++)
+      frames[i] = (float) (strata_fast_db_to_gain (change[i] + makeup) * (double) frames[i]);
 }
 
 static void
@@ -328,38 +438,31 @@ dyn_process (StrataEffect *effect, float *frames, size_t n_frames)
 {
   Dyn *self = (Dyn *) effect;
   const unsigned channels = self->base.channels;
+  double buf[DYN_CHUNK];
 
   self->base.fresh = 0;
-  for (size_t n = 0; n < n_frames; n++)
+  while (n_frames > 0)
     {
-      float *frame = frames + n * channels;
-      double peak = frame_peak (frame, channels);
-      double target;
-      int attacking;
+      size_t n = n_frames < DYN_CHUNK ? n_frames : DYN_CHUNK;
+      double deepest;
 
       if (base_tick (&self->base))
-        dyn_update (self);
-
-      self->env *= self->release_coeff;
-      if (peak > self->env)
-        self->env = peak;
-      else if (self->env < FLUSH)
-        self->env = 0.0;
-
-      /* The attack times the way a rising level moves the gain: down for the compressor,
-       * up for the expander. */
-      target = dyn_static_change (self, self->env);
-      attacking = self->expand ? target > self->change : target < self->change;
-      if (attacking)
         {
-          self->change = target + (self->change - target) * self->attack_coeff;
-          if (fabs (self->change - target) < SETTLED_DB)
-            self->change = target;
+          dyn_update (self);
+          n = 1;
         }
+      dyn_peaks (frames, channels, n, buf);
+      if (self->expand)
+        deepest = dyn_changes (self, buf, n, CURVE_EXPAND);
+      else if (self->knee_scale != 0.0)
+        deepest = dyn_changes (self, buf, n, CURVE_SOFT);
       else
-        self->change = target;
-
-      apply_db (&self->cache, frame, channels, self->change + self->makeup);
+        deepest = dyn_changes (self, buf, n, CURVE_HARD);
+      /* The changes are never positive: at 0 dB throughout, the frames stay as they are. */
+      if (deepest < 0.0 || self->makeup != 0.0)
+        dyn_apply (frames, channels, buf, self->makeup, n);
+      frames += n * channels;
+      n_frames -= n;
     }
 }
 
