@@ -464,14 +464,17 @@ measure (ebur128_state *meter, StrataTruePeak *peak, StrataRenderReport *report)
 
 /* ---- reading ahead ------------------------------------------------------------------------ */
 
-/* A read-ahead thread prepares block k+1 and reads its clip audio into a second graph state
- * while block k is mixed, metered and written: the butler of ARCHITECTURE.md, offline. The
- * two states go back and forth through two queues; the graph itself is immutable. */
+/* A read-ahead thread prepares block k+2 and reads its clip audio into a graph state while
+ * block k is mixed, metered and written and the tracks of block k+1 run their inserts (see
+ * the track pool): the butler of ARCHITECTURE.md, offline. The states go round through two
+ * queues; the graph itself is immutable. */
+#define READ_AHEAD_STATES 3
+
 typedef struct
 {
   const StrataGraph *graph;
   StrataFeed        *feed;
-  StrataGraphState  *states[2];
+  StrataGraphState  *states[READ_AHEAD_STATES];
   gint64             start;
   gint64             end;
   GAsyncQueue       *ready;     /* state index + 1, or a negative value at the end */
@@ -516,9 +519,9 @@ read_ahead_start (ReadAhead *ra, const StrataGraph *graph, StrataFeed *feed, gin
   ra->end = end;
   ra->ready = g_async_queue_new ();
   ra->free = g_async_queue_new ();
-  for (gint i = 0; i < 2; i++)
+  for (gint i = 0; i < READ_AHEAD_STATES; i++)
     {
-      /* The two take turns: they share the effects and delay lines that run on. */
+      /* They take turns: they share the effects and delay lines that run on. */
       ra->states[i] = strata_graph_state_new_after (graph, BLOCK, graph,
                                                     i > 0 ? ra->states[0] : NULL);
       strata_graph_state_set_stems (ra->states[i], stems);
@@ -534,6 +537,22 @@ read_ahead_next (ReadAhead *ra, gint *index)
 {
   *index = GPOINTER_TO_INT (g_async_queue_pop (ra->ready)) - 1;
   return *index >= 0 ? ra->states[*index] : NULL;
+}
+
+/* read_ahead_next(), with the reason when there is no state. */
+static StrataGraphState *
+read_ahead_get (ReadAhead *ra, gint *index, GError **error)
+{
+  StrataGraphState *state = read_ahead_next (ra, index);
+
+  if (state == NULL)
+    {
+      if (ra->error)
+        g_propagate_error (error, g_steal_pointer (&ra->error));
+      else
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "reading ahead stopped early");
+    }
+  return state;
 }
 
 static void
@@ -552,7 +571,7 @@ read_ahead_finish (ReadAhead *ra)
   g_async_queue_push (ra->free, GINT_TO_POINTER (1));
   g_thread_join (ra->thread);
   ra->thread = NULL;
-  for (gint i = 0; i < 2; i++)
+  for (gint i = 0; i < READ_AHEAD_STATES; i++)
     strata_graph_state_free (ra->states[i]);
   g_clear_error (&ra->error);
   g_async_queue_unref (ra->ready);
@@ -637,9 +656,9 @@ track_pool_start (TrackPool *pool, const StrataGraph *graph)
   return TRUE;
 }
 
-/* strata_graph_process_tracks() for every track of the block, on all the threads. */
+/* Hands the helpers the tracks of a block, to run while this thread does something else. */
 static void
-track_pool_run (TrackPool *pool, StrataGraphState *state, gint64 position, guint n)
+track_pool_start_block (TrackPool *pool, StrataGraphState *state, gint64 position, guint n)
 {
   g_mutex_lock (&pool->lock);
   pool->state = state;
@@ -650,9 +669,13 @@ track_pool_run (TrackPool *pool, StrataGraphState *state, gint64 position, guint
   pool->generation++;
   g_cond_broadcast (&pool->cond);
   g_mutex_unlock (&pool->lock);
+}
 
+/* Takes what tracks of the block are left, then waits for the helpers' last ones. */
+static void
+track_pool_finish_block (TrackPool *pool)
+{
   track_pool_work (pool);
-
   g_mutex_lock (&pool->lock);
   while (pool->busy > 0)
     g_cond_wait (&pool->cond, &pool->lock);
@@ -665,6 +688,8 @@ track_pool_finish (TrackPool *pool)
   if (pool->n_threads == 0)
     return;
   g_mutex_lock (&pool->lock);
+  while (pool->busy > 0)   /* a block handed out before an error */
+    g_cond_wait (&pool->cond, &pool->lock);
   pool->quit = TRUE;
   g_cond_broadcast (&pool->cond);
   g_mutex_unlock (&pool->lock);
@@ -850,6 +875,9 @@ render_pass (Job *job, const char *extension, GError **error)
   StemWriter stem_writer = { 0 };
   ReadAhead read_ahead = { 0 };
   TrackPool pool = { 0 };
+  StrataGraphState *state = NULL;
+  gint index = -1, next_index = -1;
+  gint64 end = job->end + latency;
   gboolean ok = FALSE;
   double share = job->options->normalize ? 0.7 : 1.0;
 
@@ -908,44 +936,41 @@ render_pass (Job *job, const char *extension, GError **error)
   /* The graph's output lags the timeline by its latency (look-ahead of limiters): the first
    * `latency` frames are dropped and as many more are rendered at the end, so the song still
    * starts at frame 0, every path aligned. */
-  read_ahead_start (&read_ahead, graph, &feed, job->start, job->end + latency,
+  read_ahead_start (&read_ahead, graph, &feed, job->start, end,
                     job->options->stems_dir != NULL, track_pool_start (&pool, graph));
 
-  for (gint64 position = job->start; position < job->end + latency;)
+  if (job->start < end && (state = read_ahead_get (&read_ahead, &index, error)) == NULL)
+    goto out;
+  for (gint64 position = job->start; position < end;)
     {
-      guint n = (guint) MIN ((gint64) BLOCK, job->end + latency - position);
+      guint n = (guint) MIN ((gint64) BLOCK, end - position);
       guint skip = (guint) CLAMP (job->start + latency - position, 0, (gint64) n);
       float *out = block + 2 * (gsize) skip;
-      gint index;
-      StrataGraphState *state;
+      gint64 next_position = position + n;
+      guint next_n = (guint) MIN ((gint64) BLOCK, end - next_position);
+      StrataGraphState *next = NULL;
       StemBlock *stem_block = NULL;
 
       if (!check_cancel (job, error))
         goto out;
-      state = read_ahead_next (&read_ahead, &index);
-      if (state == NULL)
+      if (next_position < end && (next = read_ahead_get (&read_ahead, &next_index, error)) == NULL)
+        goto out;
+      /* The first block runs its tracks alone; from then on the helpers run the next block's
+       * tracks while this thread mixes, meters and writes this one (the first process primes
+       * the automation the tracks read). */
+      if (pool.n_threads > 0 && position == job->start)
         {
-          if (read_ahead.error)
-            g_propagate_error (error, g_steal_pointer (&read_ahead.error));
-          else
-            g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "reading ahead stopped early");
-          goto out;
+          track_pool_start_block (&pool, state, position, n);
+          track_pool_finish_block (&pool);
         }
+      if (pool.n_threads > 0 && next != NULL && position > job->start)
+        track_pool_start_block (&pool, next, next_position, next_n);
       if (job->n_stems > 0 && (stem_block = stem_writer_take (&stem_writer, state)) == NULL)
         break;   /* the writer failed: its error is collected below */
-      if (pool.n_threads > 0)
-        track_pool_run (&pool, state, position, n);
       strata_graph_process (graph, state, position, n, block);
-      position += n;
       if (job->n_stems > 0)
         stem_writer_push (&stem_writer, state, stem_block, n);
       n -= skip;
-      if (n == 0)
-        {
-          read_ahead_release (&read_ahead, index);
-          continue;
-        }
-
       if (job->meter)
         ebur128_add_frames_float (job->meter, out, n);
       if (job->peak)
@@ -959,11 +984,20 @@ render_pass (Job *job, const char *extension, GError **error)
                        job->options->output, g_strerror (saved));
           goto out;
         }
-      if (job->master.file && !writer_write (&job->master, out, n, error))
+      if (n > 0 && job->master.file && !writer_write (&job->master, out, n, error))
         goto out;
       read_ahead_release (&read_ahead, index);
+      if (pool.n_threads > 0 && next != NULL)
+        {
+          if (position == job->start)
+            track_pool_start_block (&pool, next, next_position, next_n);
+          track_pool_finish_block (&pool);
+        }
+      state = next;
+      index = next_index;
+      position = next_position;
       report_progress (job, share * (double) (position - job->start)
-                                   / (double) (job->end + latency - job->start));
+                                   / (double) (end - job->start));
     }
   ok = TRUE;
 
