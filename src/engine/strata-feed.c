@@ -115,12 +115,32 @@ read_pcm (StrataClipReader *reader, guint8 *raw, float *out, guint n, guint chan
   gsize samples = bytes > 0 ? (gsize) bytes / reader->raw_bytes : 0;
 
   if (reader->raw_bytes == 3)
-    for (gsize i = 0; i < samples; i++)
-      {
-        const guint8 *b = raw + 3 * i;
-        gint32 v = (gint32) ((guint32) b[0] << 8 | (guint32) b[1] << 16 | (guint32) b[2] << 24);
-        out[i] = (float) (v >> 8) * (1.0f / 8388608.0f);
-      }
+    {
+      gsize i = 0;
+
+      /* Four samples from three little-endian words, then one at a time. */
+      for (; i + 4 <= samples; i += 4)
+        {
+          guint32 w0, w1, w2;
+
+          memcpy (&w0, raw + 3 * i, 4);
+          memcpy (&w1, raw + 3 * i + 4, 4);
+          memcpy (&w2, raw + 3 * i + 8, 4);
+          w0 = GUINT32_FROM_LE (w0);
+          w1 = GUINT32_FROM_LE (w1);
+          w2 = GUINT32_FROM_LE (w2);
+          out[i] = (float) ((gint32) (w0 << 8) >> 8) * (1.0f / 8388608.0f);
+          out[i + 1] = (float) ((gint32) ((w0 >> 24 | w1 << 8) << 8) >> 8) * (1.0f / 8388608.0f);
+          out[i + 2] = (float) ((gint32) ((w1 >> 16 | w2 << 16) << 8) >> 8) * (1.0f / 8388608.0f);
+          out[i + 3] = (float) ((gint32) w2 >> 8) * (1.0f / 8388608.0f);
+        }
+      for (; i < samples; i++)
+        {
+          const guint8 *b = raw + 3 * i;
+          gint32 v = (gint32) ((guint32) b[0] << 8 | (guint32) b[1] << 16 | (guint32) b[2] << 24);
+          out[i] = (float) (v >> 8) * (1.0f / 8388608.0f);
+        }
+    }
   else
     for (gsize i = 0; i < samples; i++)
       {
