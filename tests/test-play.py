@@ -32,7 +32,9 @@
 # involved, at quanta 64 and 256; at 64 several per 15 s). That is not a property of
 # strata-play, so the comparisons below never use a tolerance: they classify every difference.
 # A difference that is exactly a whole number of graph periods of silence and/or skipped audio,
-# starting on a period boundary, after which the capture is again bit exact, is a dropout; the
+# starting on a period boundary, after which the capture is again bit exact, is a dropout; so
+# is a capture that starts a whole number of periods (the engine's or the graph's) into the
+# range, which is what a stream linked late by the session manager gives. The
 # attempt is then repeated (at most ATTEMPTS times). Anything else (one wrong sample, a shift
 # that is not whole periods, a click one frame off) fails at once. For takes, a click missing
 # while all the others sit exactly on their frames is a dropout; a click off its frame is one
