@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "strata-export-dialog.h"
+#include "strata-ui.h"
 
 struct _StrataExportDialog
 {
@@ -28,7 +29,6 @@ struct _StrataExportDialog
   GtkWidget            *cancel_button;
   GtkWidget            *export_button;
   GtkWidget            *error_group;
-  GtkWidget            *error_label;
   GtkWidget            *range_checks[3];
   GtkWidget            *format_row;
   GtkWidget            *name_row;
@@ -180,13 +180,6 @@ is_rendering (StrataExportDialog *self)
 }
 
 static void
-show_error (StrataExportDialog *self, const char *message)
-{
-  gtk_label_set_text (GTK_LABEL (self->error_label), message);
-  gtk_widget_set_visible (self->error_group, message != NULL);
-}
-
-static void
 show_page (StrataExportDialog *self, const char *page)
 {
   gboolean settings = g_str_equal (page, "settings");
@@ -302,14 +295,15 @@ render_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   show_page (self, "settings");
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    show_error (self, _("The export was cancelled; no file was written."));
+    strata_ui_error_group_show (self->error_group,
+                                _("The export was cancelled; no file was written."));
   else
     {
       /* Name the file, unless the render's message already does. */
       g_autofree char *message = strstr (error->message, self->target) != NULL
         ? g_strdup_printf (_("Could not export: %s"), error->message)
         : g_strdup_printf (_("Could not export “%s”: %s"), self->target, error->message);
-      show_error (self, message);
+      strata_ui_error_group_show (self->error_group, message);
     }
 }
 
@@ -367,7 +361,7 @@ export_cb (GtkWidget *widget, const char *action, GVariant *param)
     return;
   if (!strata_export_dialog_get_options (self, &options, &error))
     {
-      show_error (self, error->message);
+      strata_ui_error_group_show (self->error_group, error->message);
       return;
     }
   if (!confirm_replace (self, options.output))
@@ -375,7 +369,7 @@ export_cb (GtkWidget *widget, const char *action, GVariant *param)
       strata_render_options_clear (&options);
       return;
     }
-  show_error (self, NULL);
+  strata_ui_error_group_show (self->error_group, NULL);
   g_free (self->target);
   self->target = g_strdup (options.output != NULL ? options.output : options.stems_dir);
   self->cancellable = g_cancellable_new ();
@@ -492,16 +486,7 @@ build_settings (StrataExportDialog *self)
   const char *unavailable[] = { NULL, _("The song has no loop range"),
                                 _("Select clips in the arranger first") };
 
-  self->error_group = adw_preferences_group_new ();
-  self->error_label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (self->error_label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->error_label), 0.0);
-  gtk_widget_add_css_class (self->error_label, "error");
-  gtk_widget_set_name (self->error_label, "error");
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->error_group), self->error_label);
-  gtk_widget_set_visible (self->error_group, FALSE);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
-                            ADW_PREFERENCES_GROUP (self->error_group));
+  self->error_group = strata_ui_error_group_new (page);
 
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Range"));

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "strata-snapshots-dialog.h"
+#include "strata-ui.h"
 #include "strata-store.h"
 
 struct _StrataSnapshotsDialog
@@ -20,7 +21,6 @@ struct _StrataSnapshotsDialog
 
   StrataSession *session;
   GtkWidget     *error_group;
-  GtkWidget     *error_label;
   GtkWidget     *name_row;
   GtkWidget     *list_group;
   GPtrArray     *rows;            /* the snapshot rows now in list_group */
@@ -41,13 +41,6 @@ static const char *
 project_path (StrataSnapshotsDialog *self)
 {
   return strata_project_get_path (strata_session_get_project (self->session));
-}
-
-static void
-show_error (StrataSnapshotsDialog *self, const char *message)
-{
-  gtk_label_set_text (GTK_LABEL (self->error_label), message);
-  gtk_widget_set_visible (self->error_group, message != NULL);
 }
 
 static GtkWidget *
@@ -87,7 +80,7 @@ refresh (StrataSnapshotsDialog *self)
     {
       g_autofree char *message = g_strdup_printf (_("Could not read the snapshots: %s"),
                                                   error->message);
-      show_error (self, message);
+      strata_ui_error_group_show (self->error_group, message);
       return;
     }
   for (guint i = 0; i < list->len; i++)
@@ -123,10 +116,10 @@ take_cb (GtkWidget *widget, const char *action, GVariant *param)
     {
       g_autofree char *message = g_strdup_printf (_("Could not take the snapshot “%s”: %s"),
                                                   name, error->message);
-      show_error (self, message);
+      strata_ui_error_group_show (self->error_group, message);
       return;
     }
-  show_error (self, NULL);
+  strata_ui_error_group_show (self->error_group, NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), "");
   refresh (self);
 }
@@ -146,12 +139,12 @@ restore_cb (GtkWidget *widget, const char *action, GVariant *param)
     {
       message = g_strdup_printf (_("Could not restore the snapshot “%s”: %s"), name,
                                  error->message);
-      show_error (self, message);
+      strata_ui_error_group_show (self->error_group, message);
       return;
     }
   if (strata_session_apply (self->session, command, NULL))
     {
-      show_error (self, NULL);
+      strata_ui_error_group_show (self->error_group, NULL);
       message = g_strdup_printf (_("Snapshot “%s” restored"), name);
       strata_session_toast (self->session, message, TRUE);
     }
@@ -180,16 +173,7 @@ build_list (StrataSnapshotsDialog *self)
   GtkWidget *group;
   GtkWidget *button;
 
-  self->error_group = adw_preferences_group_new ();
-  self->error_label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (self->error_label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->error_label), 0.0);
-  gtk_widget_add_css_class (self->error_label, "error");
-  gtk_widget_set_name (self->error_label, "error");
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->error_group), self->error_label);
-  gtk_widget_set_visible (self->error_group, FALSE);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
-                            ADW_PREFERENCES_GROUP (self->error_group));
+  self->error_group = strata_ui_error_group_new (page);
 
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("New Snapshot"));

@@ -3,12 +3,19 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gtk/gtk.h>
 
 G_BEGIN_DECLS
 
 /* Registers the UI's resources (templates, style, shortcuts window). The application calls it
  * at startup; widget tests call it after gtk_test_init() and adw_init(). */
 void strata_ui_init (void);
+
+/* A dialog's error line: a preferences group holding one wrapped label (styled "error", named
+ * "error" for tests), added to the AdwPreferencesPage `page` and hidden until
+ * strata_ui_error_group_show() gives it a message (NULL hides it again). */
+GtkWidget *strata_ui_error_group_new  (GtkWidget  *page);
+void       strata_ui_error_group_show (GtkWidget  *group,
+                                       const char *message);
 
 G_END_DECLS
