@@ -24,6 +24,17 @@ db_of_log2 (double log2_error)
   return 20.0 * log10 (2.0) * fabs (log2_error);
 }
 
+/* Keeps the worst error seen and where. */
+static void
+note_error (double err, double at, double *worst, double *worst_at)
+{
+  if (err > *worst)
+    {
+      *worst = err;
+      *worst_at = at;
+    }
+}
+
 static void
 test_log2 (void)
 {
@@ -31,15 +42,7 @@ test_log2 (void)
   gsize count = 0;
 
   for (double x = LEVEL_LO; x <= LEVEL_HI; x *= LEVEL_RATIO, count++)
-    {
-      double err = db_of_log2 (strata_fast_log2 (x) - log2 (x));
-
-      if (err > worst)
-        {
-          worst = err;
-          worst_at = x;
-        }
-    }
+    note_error (db_of_log2 (strata_fast_log2 (x) - log2 (x)), x, &worst, &worst_at);
   g_test_message ("log2: %" G_GSIZE_FORMAT " levels, worst %.3g dB at %g", count, worst,
                   worst_at);
   g_assert_cmpfloat (worst, <, MAX_ERROR_DB);
@@ -89,13 +92,7 @@ test_exp2 (void)
     {
       double db = i * 1e-4;
       double y = db / (20.0 * log10 (2.0));
-      double err = fabs (20.0 * log10 (strata_fast_exp2 (y) / exp2 (y)));
-
-      if (err > worst)
-        {
-          worst = err;
-          worst_at = db;
-        }
+      note_error (fabs (20.0 * log10 (strata_fast_exp2 (y) / exp2 (y))), db, &worst, &worst_at);
     }
   g_test_message ("exp2: %" G_GSIZE_FORMAT " gains, worst %.3g dB at %g dB", count, worst,
                   worst_at);
