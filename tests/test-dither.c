@@ -89,10 +89,9 @@ test_nan (void)
   g_assert_cmpint (quantize_one (-NAN, 16, 1), ==, 0);
 }
 
-/* 16 bits: code c is stored as c * 65536; undithered, halves round away from zero. */
-/* Many values at once (the vectorised path), half of them next to a rounding boundary, against
- * llround () (halves away from zero) of the exact product in double, clipped to the 24-bit
- * range. */
+/* Many values at once (the vectorised path), of every size, half of them next to a rounding
+ * boundary, against llround () (halves away from zero) of the exact product in double, clipped
+ * to the 24-bit range. */
 static void
 test_round_24_sweep (void)
 {
@@ -104,7 +103,9 @@ test_round_24_sweep (void)
 
   for (int i = 0; i < N; i++)
     {
-      double x = g_rand_double_range (rand, -1.1, 1.1);
+      /* Magnitudes spread evenly in octaves from 2^-30 to 1.1, so that small codes (where
+       * v + 0.5 in float would lose the low bits of v) are as common as large ones. */
+      double x = ldexp (g_rand_double_range (rand, -1.1, 1.1), -g_rand_int_range (rand, 0, 31));
       if (i % 2)   /* a half-code boundary, or one float either side of it */
         {
           double code = floor (ldexp (x, 23)) + 0.5;
@@ -127,6 +128,7 @@ test_round_24_sweep (void)
   g_rand_free (rand);
 }
 
+/* 16 bits: code c is stored as c * 65536; undithered, halves round away from zero. */
 static void
 test_round_16 (void)
 {
