@@ -39,53 +39,15 @@
 #define TONE_MAX_FRACTION 0.45                 /* of the sample rate */
 #define FLUSH 1e-20
 
-/* ---- glides ------------------------------------------------------------------------------- */
+/* ---- the shared instance ------------------------------------------------------------------ */
 
-/* Shared by the three effects: the rate, the glide length, whether a value set now applies at
- * once (nothing processed since create or reset) and whether any parameter is gliding. */
 typedef struct
 {
   StrataEffect parent;
   unsigned     channels;
   double       rate;
-  unsigned     ramp_frames;
-  int          fresh;
-  int          gliding;
+  StrataGlides glides;
 } ColorBase;
-
-static void
-ramp_set (ColorBase *base, StrataRamp *r, double target)
-{
-  strata_ramp_set (r, target, base->fresh ? 0 : base->ramp_frames);
-  base->gliding |= r->left > 0;
-}
-
-/* Every ramp one frame on: false when none was gliding (no value changed). */
-static inline int
-ramps_tick (ColorBase *base, StrataRamp *ramps, unsigned n)
-{
-  int left = 0;
-
-  if (!base->gliding)
-    return 0;
-  for (unsigned p = 0; p < n; p++)
-    {
-      strata_ramp_tick (&ramps[p]);
-      left |= ramps[p].left > 0;
-    }
-  base->gliding = left;
-  return 1;
-}
-
-/* After create or reset: no glide, and the next values apply at once. */
-static void
-base_settle (ColorBase *base, StrataRamp *ramps, unsigned n)
-{
-  for (unsigned p = 0; p < n; p++)
-    strata_ramp_init (&ramps[p], ramps[p].target);
-  base->gliding = 0;
-  base->fresh = 1;
-}
 
 static int
 base_init (ColorBase *base, const StrataEffectClass *klass, unsigned rate, unsigned channels)
@@ -95,8 +57,7 @@ base_init (ColorBase *base, const StrataEffectClass *klass, unsigned rate, unsig
   base->parent.klass = klass;
   base->channels = channels;
   base->rate = rate;
-  base->ramp_frames = strata_ramp_frames (rate);
-  base->fresh = 1;
+  strata_glides_init (&base->glides, rate);
   return 1;
 }
 
@@ -160,7 +121,7 @@ saturation_reset (StrataEffect *fx)
 {
   Saturation *self = (Saturation *) fx;
 
-  base_settle (&self->base, self->param, SAT_N_PARAMS);
+  strata_glides_settle (&self->base.glides, self->param, SAT_N_PARAMS);
   saturation_update (self);
 }
 
@@ -187,7 +148,7 @@ saturation_set_param (StrataEffect *fx, unsigned index, double value)
 
   if (index >= SAT_N_PARAMS)
     return;
-  ramp_set (&self->base, &self->param[index], value);
+  strata_glides_set (&self->base.glides, &self->param[index], value, 0);
   saturation_update (self);
 }
 
@@ -198,12 +159,12 @@ saturation_process (StrataEffect *fx, float *frames, size_t n_frames)
   unsigned channels = self->base.channels;
 
   if (n_frames > 0)
-    self->base.fresh = 0;
+    self->base.glides.fresh = 0;
   for (size_t i = 0; i < n_frames; i++)
     {
       float *frame = frames + i * channels;
 
-      if (ramps_tick (&self->base, self->param, SAT_N_PARAMS))
+      if (strata_glides_tick (&self->base.glides, self->param, SAT_N_PARAMS))
         saturation_update (self);
       for (unsigned c = 0; c < channels; c++)
         frame[c] = crossfade (frame[c], self->comp * fast_tanh (self->gain * frame[c]),
@@ -279,7 +240,7 @@ distortion_reset (StrataEffect *fx)
 {
   Distortion *self = (Distortion *) fx;
 
-  base_settle (&self->base, self->param, DIST_N_PARAMS);
+  strata_glides_settle (&self->base.glides, self->param, DIST_N_PARAMS);
   for (unsigned c = 0; c < MAX_CHANNELS; c++)
     self->x1[c] = self->y1[c] = 0.0;
   distortion_update (self);
@@ -308,7 +269,7 @@ distortion_set_param (StrataEffect *fx, unsigned index, double value)
 
   if (index >= DIST_N_PARAMS)
     return;
-  ramp_set (&self->base, &self->param[index], value);
+  strata_glides_set (&self->base.glides, &self->param[index], value, 0);
   distortion_update (self);
 }
 
@@ -319,12 +280,12 @@ distortion_process (StrataEffect *fx, float *frames, size_t n_frames)
   unsigned channels = self->base.channels;
 
   if (n_frames > 0)
-    self->base.fresh = 0;
+    self->base.glides.fresh = 0;
   for (size_t i = 0; i < n_frames; i++)
     {
       float *frame = frames + i * channels;
 
-      if (ramps_tick (&self->base, self->param, DIST_N_PARAMS))
+      if (strata_glides_tick (&self->base.glides, self->param, DIST_N_PARAMS))
         distortion_update (self);
       for (unsigned c = 0; c < channels; c++)
         {
@@ -422,7 +383,7 @@ waveshaper_reset (StrataEffect *fx)
 {
   Waveshaper *self = (Waveshaper *) fx;
 
-  base_settle (&self->base, self->param, WS_N_PARAMS);
+  strata_glides_settle (&self->base.glides, self->param, WS_N_PARAMS);
   self->drive = db_gain (self->param[WS_DRIVE].value);
 }
 
@@ -452,7 +413,7 @@ waveshaper_set_param (StrataEffect *fx, unsigned index, double value)
     self->curve = (int) value;
   else if (index < WS_N_PARAMS)
     {
-      ramp_set (&self->base, &self->param[index], value);
+      strata_glides_set (&self->base.glides, &self->param[index], value, 0);
       self->drive = db_gain (self->param[WS_DRIVE].value);
     }
 }
@@ -464,12 +425,12 @@ waveshaper_process (StrataEffect *fx, float *frames, size_t n_frames)
   unsigned channels = self->base.channels;
 
   if (n_frames > 0)
-    self->base.fresh = 0;
+    self->base.glides.fresh = 0;
   for (size_t i = 0; i < n_frames; i++)
     {
       float *frame = frames + i * channels;
 
-      if (ramps_tick (&self->base, self->param, WS_N_PARAMS))
+      if (strata_glides_tick (&self->base.glides, self->param, WS_N_PARAMS))
         self->drive = db_gain (self->param[WS_DRIVE].value);
       for (unsigned c = 0; c < channels; c++)
         frame[c] = crossfade (frame[c], waveshaper_curve (self->curve, self->drive * frame[c]),

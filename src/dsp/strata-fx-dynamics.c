@@ -76,15 +76,13 @@
 /* ---- parameters and glides ------------------------------------------------------------------ */
 
 /* What every effect here starts with: the parameters' current values (toggles too, which
- * never glide) and whether a value set now applies at once. */
+ * never glide) and their glides. */
 typedef struct
 {
   StrataEffect parent;
   unsigned     channels;
   double       rate;
-  unsigned     ramp_frames;
-  unsigned     gliding;         /* frames until every glide has ended */
-  int          fresh;           /* nothing processed since create or reset */
+  StrataGlides glides;
   StrataRamp   p[MAX_PARAMS];
 } Base;
 
@@ -96,8 +94,7 @@ base_init (Base *base, const StrataEffectClass *klass, unsigned rate, unsigned c
   base->parent.klass = klass;
   base->channels = channels;
   base->rate = rate;
-  base->ramp_frames = strata_ramp_frames (rate);
-  base->fresh = 1;
+  strata_glides_init (&base->glides, rate);
   for (unsigned i = 0; i < klass->n_params; i++)
     strata_ramp_init (&base->p[i], klass->params[i].def);
   return 1;
@@ -107,35 +104,23 @@ base_init (Base *base, const StrataEffectClass *klass, unsigned rate, unsigned c
 static int
 base_set (Base *base, unsigned index, double value)
 {
-  StrataRamp *r = &base->p[index];
-  int at_once = base->fresh || base->parent.klass->params[index].kind != STRATA_PARAM_CONTINUOUS;
+  const StrataParamDesc *desc = &base->parent.klass->params[index];
 
-  strata_ramp_set (r, value, at_once ? 0 : base->ramp_frames);
-  if (r->left == 0)
-    return 1;
-  base->gliding = base->ramp_frames;
-  return 0;
+  return strata_glides_set (&base->glides, &base->p[index], value,
+                            desc->kind != STRATA_PARAM_CONTINUOUS);
 }
 
 /* One frame on: true while gliding (some value changed). */
 static inline int
 base_tick (Base *base)
 {
-  if (base->gliding == 0)
-    return 0;
-  base->gliding--;
-  for (unsigned i = 0; i < base->parent.klass->n_params; i++)
-    strata_ramp_tick (&base->p[i]);
-  return 1;
+  return strata_glides_tick (&base->glides, base->p, base->parent.klass->n_params);
 }
 
 static void
 base_reset (Base *base)
 {
-  for (unsigned i = 0; i < base->parent.klass->n_params; i++)
-    strata_ramp_init (&base->p[i], base->p[i].target);
-  base->gliding = 0;
-  base->fresh = 1;
+  strata_glides_settle (&base->glides, base->p, base->parent.klass->n_params);
 }
 
 static void
@@ -440,7 +425,7 @@ dyn_process (StrataEffect *effect, float *frames, size_t n_frames)
   const unsigned channels = self->base.channels;
   double buf[DYN_CHUNK];
 
-  self->base.fresh = 0;
+  self->base.glides.fresh = 0;
   while (n_frames > 0)
     {
       size_t n = n_frames < DYN_CHUNK ? n_frames : DYN_CHUNK;
@@ -571,7 +556,7 @@ gate_set_param (StrataEffect *effect, unsigned index, double value)
   if (base_set (&self->base, index, value))
     {
       gate_update (self);
-      if (self->base.fresh)
+      if (self->base.glides.fresh)
         self->gain_db = self->range;   /* still closed */
     }
 }
@@ -582,7 +567,7 @@ gate_process (StrataEffect *effect, float *frames, size_t n_frames)
   Gate *self = (Gate *) effect;
   const unsigned channels = self->base.channels;
 
-  self->base.fresh = 0;
+  self->base.glides.fresh = 0;
   for (size_t n = 0; n < n_frames; n++)
     {
       float *frame = frames + n * channels;
@@ -816,7 +801,7 @@ limiter_set_param (StrataEffect *effect, unsigned index, double value)
       strata_ramp_init (&self->base.p[index], value);
       limiter_configure (self);
       limiter_update (self);
-      if (!self->base.fresh)
+      if (!self->base.glides.fresh)
         self->guard = self->latency + self->window;
     }
   else if (base_set (&self->base, index, value))
@@ -914,7 +899,7 @@ limiter_process (StrataEffect *effect, float *frames, size_t n_frames)
   Limiter *self = (Limiter *) effect;
   const unsigned channels = self->base.channels;
 
-  self->base.fresh = 0;
+  self->base.glides.fresh = 0;
   for (size_t n = 0; n < n_frames; n++)
     {
       float *frame = frames + n * channels;
@@ -1051,7 +1036,7 @@ utility_process (StrataEffect *effect, float *frames, size_t n_frames)
 {
   Utility *self = (Utility *) effect;
 
-  self->base.fresh = 0;
+  self->base.glides.fresh = 0;
   for (size_t n = 0; n < n_frames; n++)
     {
       if (base_tick (&self->base))

@@ -52,18 +52,6 @@ flush (double x)
   return fabs (x) < FLUSH ? 0.0 : x;
 }
 
-static void
-glide_set (StrataRamp *g, double value, bool at_once, unsigned ramp_frames)
-{
-  strata_ramp_set (g, value, at_once ? 0 : ramp_frames);
-}
-
-static void
-glide_snap (StrataRamp *g)
-{
-  strata_ramp_init (g, g->target);
-}
-
 /* A circular delay of `len` frames: read the oldest, then write over it. */
 typedef struct
 {
@@ -144,8 +132,8 @@ typedef struct
 typedef struct
 {
   StrataEffect parent;
-  unsigned rate, channels, ramp;
-  bool fresh;               /* no frame processed since create or reset */
+  unsigned rate, channels;
+  StrataGlides glides;
   StrataRamp p[FV_N_PARAMS];
   FreeverbSide side[2];
 } Freeverb;
@@ -176,8 +164,7 @@ freeverb_create (unsigned sample_rate, unsigned channels)
   self->parent.klass = &strata_fx_freeverb;
   self->rate = sample_rate;
   self->channels = channels;
-  self->ramp = strata_ramp_frames (sample_rate);
-  self->fresh = true;
+  strata_glides_init (&self->glides, sample_rate);
   for (unsigned p = 0; p < FV_N_PARAMS; p++)
     strata_ramp_init (&self->p[p], freeverb_params[p].def);
   for (unsigned s = 0; s < channels && s < 2; s++)
@@ -211,9 +198,7 @@ freeverb_reset (StrataEffect *fx)
       for (unsigned i = 0; i < FV_ALLPASSES; i++)
         line_clear (&self->side[s].allpasses[i]);
     }
-  for (unsigned p = 0; p < FV_N_PARAMS; p++)
-    glide_snap (&self->p[p]);
-  self->fresh = true;
+  strata_glides_settle (&self->glides, self->p, FV_N_PARAMS);
 }
 
 static void
@@ -222,7 +207,7 @@ freeverb_set_param (StrataEffect *fx, unsigned index, double value)
   Freeverb *self = (Freeverb *) fx;
 
   if (index < FV_N_PARAMS)
-    glide_set (&self->p[index], value, self->fresh, self->ramp);
+    strata_glides_set (&self->glides, &self->p[index], value, 0);
 }
 
 /* One side: the 8 combs in parallel, then the 4 allpasses in series. */
@@ -258,13 +243,12 @@ freeverb_process (StrataEffect *fx, float *frames, size_t n_frames)
   StrataRamp *p = self->p;
 
   if (n_frames > 0)
-    self->fresh = false;
+    self->glides.fresh = 0;
   for (size_t n = 0; n < n_frames; n++)
     {
       double feedback, damp, mix;
 
-      for (unsigned i = 0; i < FV_N_PARAMS; i++)
-        strata_ramp_tick (&p[i]);
+      strata_glides_tick (&self->glides, p, FV_N_PARAMS);
       feedback = p[FV_ROOM_SIZE].value * FV_SCALE_ROOM + FV_OFFSET_ROOM;
       damp = p[FV_DAMPING].value * FV_SCALE_DAMP;
       mix = p[FV_MIX].value;
@@ -365,10 +349,10 @@ static const double tap_right[N_LINES] = { 1, 1, -1, -1, 1, 1, -1, -1 };
 typedef struct
 {
   StrataEffect parent;
-  unsigned rate, channels, ramp;
+  unsigned rate, channels;
   unsigned phase;           /* frames since reset, modulo COEF_INTERVAL */
-  bool fresh;               /* no frame processed since create or reset */
   bool coef_dirty;
+  StrataGlides glides;
   StrataRamp p[FDN_N_PARAMS];
 
   float *pre;               /* predelay: mono input history */
@@ -455,8 +439,7 @@ fdn_create (const StrataEffectClass *klass,
   self->tuning = tuning;
   self->rate = rate;
   self->channels = channels;
-  self->ramp = strata_ramp_frames (rate);
-  self->fresh = true;
+  strata_glides_init (&self->glides, rate);
   for (unsigned p = 0; p < FDN_N_PARAMS; p++)
     strata_ramp_init (&self->p[p], klass->params[p].def);
   strata_ramp_init (&self->p[FDN_PREDELAY],
@@ -510,10 +493,8 @@ fdn_reset (StrataEffect *fx)
     line_clear (&self->lines[i]);
   memset (self->lp, 0, sizeof self->lp);
   memset (self->lp_in, 0, sizeof self->lp_in);
-  for (unsigned p = 0; p < FDN_N_PARAMS; p++)
-    glide_snap (&self->p[p]);
+  strata_glides_settle (&self->glides, self->p, FDN_N_PARAMS);
   self->phase = 0;
-  self->fresh = true;
   fdn_update_coefs (self);
 }
 
@@ -526,8 +507,8 @@ fdn_set_param (StrataEffect *fx, unsigned index, double value)
     return;
   if (index == FDN_PREDELAY)
     value = predelay_frames (value, self->rate);
-  glide_set (&self->p[index], value, self->fresh, self->ramp);
-  if (self->fresh)
+  strata_glides_set (&self->glides, &self->p[index], value, 0);
+  if (self->glides.fresh)
     fdn_update_coefs (self);
 }
 
@@ -610,17 +591,15 @@ fdn_process (StrataEffect *fx, float *frames, size_t n_frames)
   StrataRamp *p = self->p;
 
   if (n_frames > 0)
-    self->fresh = false;
+    self->glides.fresh = 0;
   for (size_t n = 0; n < n_frames; n++)
     {
       double l, r, mix;
 
-      strata_ramp_tick (&p[FDN_PREDELAY]);
-      strata_ramp_tick (&p[FDN_MIX]);
-      if (strata_ramp_tick (&p[FDN_DECAY]))
+      /* Only a moving decay or damping changes the loop coefficients. */
+      if (p[FDN_DECAY].left > 0 || p[FDN_DAMPING].left > 0)
         self->coef_dirty = true;
-      if (strata_ramp_tick (&p[FDN_DAMPING]))
-        self->coef_dirty = true;
+      strata_glides_tick (&self->glides, p, FDN_N_PARAMS);
       if (self->phase == 0 && self->coef_dirty)
         fdn_update_coefs (self);
       if (++self->phase == COEF_INTERVAL)

@@ -71,8 +71,7 @@ struct _TimeFx
   StrataEffect parent;
   unsigned     channels;
   double       rate;
-  unsigned     ramp_frames;
-  int          fresh;        /* nothing processed since create or reset: values apply at once */
+  StrataGlides glides;       /* ramp_frames is also the taps' crossfade */
   StrataRamp   param[MAX_PARAMS];
   int          tap_of[MAX_PARAMS];   /* the tap a time parameter sets, or -1 */
   void       (*update) (TimeFx *self);
@@ -86,12 +85,6 @@ struct _TimeFx
   double       tap_gain[N_TAPS][MAX_CHANNELS];    /* multitap */
   double       phase;                             /* chorus */
 };
-
-static void
-ramp_set (const TimeFx *self, StrataRamp *r, double target)
-{
-  strata_ramp_set (r, target, self->fresh ? 0 : self->ramp_frames);
-}
 
 static unsigned
 ms_to_frames (const TimeFx *self, double ms)
@@ -169,11 +162,7 @@ crossfade (float dry, double wet, double mix)
 static inline void
 tick (TimeFx *self, unsigned n_params)
 {
-  int changed = 0;
-
-  for (unsigned p = 0; p < n_params; p++)
-    changed |= strata_ramp_tick (&self->param[p]);
-  if (changed && self->update != NULL)
+  if (strata_glides_tick (&self->glides, self->param, n_params) && self->update != NULL)
     self->update (self);
 }
 
@@ -194,8 +183,7 @@ time_reset (StrataEffect *fx)
 
   memset (self->line, 0, (self->mask + 1) * self->line_channels * sizeof (float));
   self->pos = 0;
-  for (unsigned p = 0; p < self->parent.klass->n_params; p++)
-    strata_ramp_init (&self->param[p], self->param[p].target);
+  strata_glides_settle (&self->glides, self->param, self->parent.klass->n_params);
   for (unsigned t = 0; t < N_TAPS; t++)
     tap_snap (&self->tap[t]);
   for (unsigned c = 0; c < MAX_CHANNELS; c++)
@@ -203,7 +191,6 @@ time_reset (StrataEffect *fx)
   self->phase = 0.0;
   if (self->update != NULL)
     self->update (self);
-  self->fresh = 1;
 }
 
 static void
@@ -220,11 +207,11 @@ time_set_param (StrataEffect *fx, unsigned index, double value)
       /* Times do not glide: their tap crossfades. */
       strata_ramp_init (&self->param[index], value);
       self->tap[t].target = ms_to_frames (self, value);
-      if (self->fresh)
+      if (self->glides.fresh)
         tap_snap (&self->tap[t]);
       return;
     }
-  ramp_set (self, &self->param[index], value);
+  strata_glides_set (&self->glides, &self->param[index], value, 0);
   if (self->update != NULL)
     self->update (self);
 }
@@ -247,9 +234,9 @@ time_create (const StrataEffectClass *klass, unsigned rate, unsigned channels,
   self->parent.klass = klass;
   self->channels = channels;
   self->rate = rate;
-  self->ramp_frames = strata_ramp_frames (rate);
-  if (self->ramp_frames == 0)
-    self->ramp_frames = 1;
+  strata_glides_init (&self->glides, rate);
+  if (self->glides.ramp_frames == 0)
+    self->glides.ramp_frames = 1;
   self->update = update;
   self->line_channels = line_channels;
   need = (size_t) ceil (max_ms * rate / 1000.0) + extra + 1;
@@ -267,7 +254,6 @@ time_create (const StrataEffectClass *klass, unsigned rate, unsigned channels,
       self->tap_of[p] = -1;
       strata_ramp_init (&self->param[p], klass->params[p].def);
     }
-  self->fresh = 1;
   return self;
 }
 
@@ -350,14 +336,14 @@ delay_process (StrataEffect *fx, float *frames, size_t n_frames)
   unsigned channels = self->channels;
 
   if (n_frames > 0)
-    self->fresh = 0;
+    self->glides.fresh = 0;
   for (size_t i = 0; i < n_frames; i++)
     {
       float *frame = frames + i * channels;
       double w, fb, mix;
 
       tick (self, DELAY_N_PARAMS);
-      w = tap_begin (&self->tap[0], self->ramp_frames);
+      w = tap_begin (&self->tap[0], self->glides.ramp_frames);
       fb = self->param[DELAY_FEEDBACK].value;
       mix = self->param[DELAY_MIX].value;
       for (unsigned c = 0; c < channels; c++)
@@ -369,7 +355,7 @@ delay_process (StrataEffect *fx, float *frames, size_t n_frames)
           line_write (self, c, frame[c] + flush (fb * *y));
           frame[c] = crossfade (frame[c], wet, mix);
         }
-      tap_end (&self->tap[0], self->ramp_frames);
+      tap_end (&self->tap[0], self->glides.ramp_frames);
       self->pos = (self->pos + 1) & self->mask;
     }
 }
@@ -417,14 +403,14 @@ ping_pong_delay_process (StrataEffect *fx, float *frames, size_t n_frames)
   unsigned channels = self->channels;
 
   if (n_frames > 0)
-    self->fresh = 0;
+    self->glides.fresh = 0;
   for (size_t i = 0; i < n_frames; i++)
     {
       float *frame = frames + i * channels;
       double w, fb, mix;
 
       tick (self, PP_N_PARAMS);
-      w = tap_begin (&self->tap[0], self->ramp_frames);
+      w = tap_begin (&self->tap[0], self->glides.ramp_frames);
       fb = self->param[PP_FEEDBACK].value;
       mix = self->param[PP_MIX].value;
       if (channels == 2)
@@ -444,7 +430,7 @@ ping_pong_delay_process (StrataEffect *fx, float *frames, size_t n_frames)
           line_write (self, 0, frame[0] + flush (fb * wet));
           frame[0] = crossfade (frame[0], wet, mix);
         }
-      tap_end (&self->tap[0], self->ramp_frames);
+      tap_end (&self->tap[0], self->glides.ramp_frames);
       self->pos = (self->pos + 1) & self->mask;
     }
 }
@@ -523,7 +509,7 @@ multitap_delay_process (StrataEffect *fx, float *frames, size_t n_frames)
   unsigned channels = self->channels;
 
   if (n_frames > 0)
-    self->fresh = 0;
+    self->glides.fresh = 0;
   for (size_t i = 0; i < n_frames; i++)
     {
       float *frame = frames + i * channels;
@@ -535,12 +521,12 @@ multitap_delay_process (StrataEffect *fx, float *frames, size_t n_frames)
       line_write (self, 0, channels == 2 ? 0.5 * ((double) frame[0] + frame[1]) : frame[0]);
       for (unsigned t = 0; t < N_TAPS; t++)
         {
-          double w = tap_begin (&self->tap[t], self->ramp_frames);
+          double w = tap_begin (&self->tap[t], self->glides.ramp_frames);
           double v = tap_read (self, &self->tap[t], w, 0);
 
           for (unsigned c = 0; c < channels; c++)
             wet[c] += self->tap_gain[t][c] * v;
-          tap_end (&self->tap[t], self->ramp_frames);
+          tap_end (&self->tap[t], self->glides.ramp_frames);
         }
       for (unsigned c = 0; c < channels; c++)
         frame[c] = crossfade (frame[c], wet[c], mix);
@@ -612,7 +598,7 @@ chorus_process (StrataEffect *fx, float *frames, size_t n_frames)
   double frames_per_ms = self->rate / 1000.0;
 
   if (n_frames > 0)
-    self->fresh = 0;
+    self->glides.fresh = 0;
   for (size_t i = 0; i < n_frames; i++)
     {
       float *frame = frames + i * channels;
