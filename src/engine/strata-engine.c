@@ -22,6 +22,7 @@
 #include "strata-true-peak.h"
 
 #include <ebur128.h>
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -1290,9 +1291,11 @@ strata_engine_start (StrataEngine *self, const StrataEngineOptions *options, GEr
             g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, failures->str);
           break;
         }
-      g_string_append_printf (failures, "%s%s audio could not start: %s",
-                              failures->len ? "; " : "", strata_backend_kind_name (kind),
-                              local_error->message);
+      if (failures->len > 0)
+        g_string_append (failures, "; ");
+      /* TRANSLATORS: a backend's name as the command line spells it, then why it failed */
+      g_string_append_printf (failures, _("%s audio could not start: %s"),
+                              strata_backend_kind_name (kind), local_error->message);
       strata_backend_free (backend);
     }
   if (self->backend == NULL)
@@ -1617,7 +1620,7 @@ strata_engine_record (StrataEngine *self, GError **error)
   if (self->project == NULL || self->backend == NULL)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
-                   "cannot record: no project or no audio is running");
+                   _("cannot record: no project or no audio is running"));
       return FALSE;
     }
   armed = armed_tracks (self);
@@ -1683,7 +1686,7 @@ strata_engine_finish_recording (StrataEngine *self, GError **error)
   if (self->record_state == STRATA_RECORDER_STOPPING)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
-                   "audio stopped before the recording could finish");
+                   _("audio stopped before the recording could finish"));
       return FALSE;
     }
   if (self->record_error != NULL)
@@ -1816,7 +1819,7 @@ finish_recording_takes (StrataEngine *self)
       if (!add_takes (self, take, regions, added, group, &error))
         {
           /* The take file stays in the media folder, to be recovered. */
-          g_autofree char *message = g_strdup_printf ("the take in '%s' could not be added: %s",
+          g_autofree char *message = g_strdup_printf (_("the take in '%s' could not be added: %s"),
                                                       take->path, error->message);
           record_failed (self, message);
           g_clear_error (&error);
@@ -1991,7 +1994,7 @@ strata_engine_measure_latency (StrataEngine *self, gint64 *calibration, GError *
       || self->record_state == STRATA_RECORDER_STOPPING)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
-                   "latency can be measured only while audio runs and the transport is stopped");
+                   _("latency can be measured only while audio runs and the transport is stopped"));
       return FALSE;
     }
   atomic_store (&self->rt_measured, -2);
@@ -2006,8 +2009,8 @@ strata_engine_measure_latency (StrataEngine *self, gint64 *calibration, GError *
   if (measured < 0)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE,
-                   "the click did not come back: connect the output to the input (a loopback "
-                   "cable, or record the output device's monitor) and try again");
+                   _("the click did not come back: connect the output to the input (a loopback "
+                     "cable, or record the output device's monitor) and try again"));
       return FALSE;
     }
   *calibration = measured - (strata_engine_get_round_trip (self) - self->calibration);

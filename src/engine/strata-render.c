@@ -24,6 +24,7 @@
 
 #include <ebur128.h>
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <sndfile.h>
@@ -139,7 +140,7 @@ format_for (const char *path, guint bits, GError **error)
   else
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "%s: the output must end in .wav or .flac", path);
+                   _("%s: the output must end in .wav or .flac"), path);
       return 0;
     }
   if (bits == 16)
@@ -149,8 +150,10 @@ format_for (const char *path, guint bits, GError **error)
   if (bits == 32 && major == SF_FORMAT_WAV)
     return major | SF_FORMAT_FLOAT;
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-               "%s: %s cannot hold %u-bit %s samples", path, major == SF_FORMAT_WAV ? "WAV" : "FLAC",
-               bits, bits == 32 ? "float" : "integer");
+               /* TRANSLATORS: the file, WAV or FLAC, a bit depth, then "float" or "integer" */
+               _("%s: %s cannot hold %u-bit %s samples"), path,
+               major == SF_FORMAT_WAV ? "WAV" : "FLAC", bits,
+               bits == 32 ? _("float") : _("integer"));
   return 0;
 }
 
@@ -177,7 +180,7 @@ writer_open (Writer *w, const char *path, guint bits, guint rate, gboolean measu
   if (w->file == NULL)
     {
       int saved = errno;
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot write: %s", path,
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("%s: cannot write: %s"), path,
                    saved ? g_strerror (saved) : sf_strerror (NULL));
       return FALSE;
     }
@@ -278,7 +281,7 @@ writer_write (Writer *w, const float *frames, guint n, GError **error)
     }
   if (written != (sf_count_t) n)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot write: %s", w->path,
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("%s: cannot write: %s"), w->path,
                    sf_strerror (w->file));
       return FALSE;
     }
@@ -316,7 +319,7 @@ writer_close (Writer *w, const char *comment, GError **error)
   w->file = NULL;
   if (failed)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot write: %s", w->path,
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("%s: cannot write: %s"), w->path,
                    sf_error_number (failed));
       return FALSE;
     }
@@ -329,7 +332,7 @@ writer_commit (Writer *w, GError **error)
   if (g_rename (w->tmp_path, w->path) != 0)
     {
       int saved = errno;
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot write: %s", w->path,
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("%s: cannot write: %s"), w->path,
                    g_strerror (saved));
       return FALSE;
     }
@@ -550,7 +553,7 @@ read_ahead_get (ReadAhead *ra, gint *index, GError **error)
       if (ra->error)
         g_propagate_error (error, g_steal_pointer (&ra->error));
       else
-        g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "reading ahead stopped early");
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("reading ahead stopped early"));
     }
   return state;
 }
@@ -890,7 +893,7 @@ render_pass (Job *job, const char *extension, GError **error)
       if (g_mkdir_with_parents (job->options->stems_dir, 0755) != 0)
         {
           int saved = errno;
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot create: %s",
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("%s: cannot create: %s"),
                        job->options->stems_dir, g_strerror (saved));
           goto out;
         }
@@ -912,7 +915,7 @@ render_pass (Job *job, const char *extension, GError **error)
       if (fd < 0 || (job->float_file = fdopen (fd, "w+b")) == NULL)
         {
           int saved = errno;
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot write: %s", dir,
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("%s: cannot write: %s"), dir,
                        g_strerror (saved));
           goto out;
         }
@@ -980,7 +983,7 @@ render_pass (Job *job, const char *extension, GError **error)
       if (job->float_file && fwrite (out, sizeof (float) * 2, n, job->float_file) != n)
         {
           int saved = errno;
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot write: %s",
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("%s: cannot write: %s"),
                        job->options->output, g_strerror (saved));
           goto out;
         }
@@ -1034,7 +1037,7 @@ normalize_pass (Job *job, double gain_db, gboolean limit, double ceiling_db, dou
       if (limiter == NULL)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                       "no limiter for a %g dBTP ceiling at %u Hz", ceiling_db, rate);
+                       _("no limiter for a %g dBTP ceiling at %u Hz"), ceiling_db, rate);
           return FALSE;
         }
       latency = skip = strata_limiter_latency (limiter);
@@ -1053,7 +1056,7 @@ normalize_pass (Job *job, double gain_db, gboolean limit, double ceiling_db, dou
           n = (guint) MIN ((gint64) BLOCK, total - done);
           if (fread (block, sizeof (float) * 2, n, job->float_file) != n)
             {
-              g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot read back: %s",
+              g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("%s: cannot read back: %s"),
                            job->float_path, g_strerror (errno));
               goto out;
             }
@@ -1338,13 +1341,14 @@ strata_render_graph (const StrataGraph *graph, const StrataRenderOptions *option
 
   if (options->output == NULL && options->stems_dir == NULL)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, "nothing to write: give an output");
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
+                   _("nothing to write: give an output"));
       return NULL;
     }
   if (options->normalize && options->output == NULL)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "loudness normalisation applies to the master: give an output");
+                   _("loudness normalisation applies to the master: give an output"));
       return NULL;
     }
   if (options->output && format_for (options->output, options->bit_depth, error) == 0)
@@ -1357,8 +1361,9 @@ strata_render_graph (const StrataGraph *graph, const StrataRenderOptions *option
   if (job.end <= job.start)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "the range %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT " is empty", job.start,
-                   job.end);
+                   /* xgettext cannot see through G_GINT64_FORMAT: long long prints the same */
+                   _("the range %lld..%lld is empty"), (long long) job.start,
+                   (long long) job.end);
       return NULL;
     }
 
