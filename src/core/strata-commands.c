@@ -6,10 +6,12 @@
 #include "strata-commands.h"
 #include "strata-error.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdio.h>
 
-#define FMT G_GINT64_FORMAT
+/* Frames print as %lld from a (long long): xgettext cannot read a message that G_GINT64_FORMAT
+ * splits in pieces. */
 
 static StrataCommand *
 add_clip_command (StrataTrack *track, StrataClip *clip, gboolean add)
@@ -44,7 +46,7 @@ check_free (StrataProject *project, StrataTrack *track, gint64 start, gint64 end
   if (start < 0)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "a clip cannot start before the beginning of the song");
+                   _("a clip cannot start before the beginning of the song"));
       return FALSE;
     }
   for (guint i = 0; i < g_list_model_get_n_items (clips); i++)
@@ -56,8 +58,8 @@ check_free (StrataProject *project, StrataTrack *track, gint64 start, gint64 end
         {
           g_autofree char *name = strata_project_describe_clip (project, other);
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                       "frames %" FMT "..%" FMT " overlap %s on track '%s'", start, end, name,
-                       strata_strip_get_name (STRATA_STRIP (track)));
+                       _("frames %lld..%lld overlap %s on track '%s'"), (long long) start,
+                       (long long) end, name, strata_strip_get_name (STRATA_STRIP (track)));
           return FALSE;
         }
     }
@@ -84,7 +86,7 @@ strata_commands_add_clip (StrataProject *project, StrataTrack *track, StrataClip
       > strata_source_get_frames (source))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "the clip runs past the end of media '%s'", strata_source_get_name (source));
+                   _("the clip runs past the end of media '%s'"), strata_source_get_name (source));
       return NULL;
     }
   if (!check_free (project, track, strata_clip_get_start (clip), strata_clip_get_end (clip),
@@ -153,7 +155,7 @@ strata_commands_move_clips (StrataProject *project, StrataClip **clips, guint n_
       if (target_pos < 0 || target_pos >= n_tracks)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                       "there is no track to move the clip to");
+                       _("there is no track to move the clip to"));
           return NULL;
         }
       g_ptr_array_add (origins, origin);
@@ -175,7 +177,7 @@ strata_commands_move_clips (StrataProject *project, StrataClip **clips, guint n_
             && start < strata_clip_get_end (clips[j]) + delta)
           {
             g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                         "two of the moved clips would overlap on track '%s'",
+                         _("two of the moved clips would overlap on track '%s'"),
                          strata_strip_get_name (targets->pdata[i]));
             return NULL;
           }
@@ -208,13 +210,13 @@ strata_commands_trim_clip_start (StrataProject *project, StrataClip *clip, gint6
   if (source_start < 0)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "the clip cannot start before the beginning of its media");
+                   _("the clip cannot start before the beginning of its media"));
       return NULL;
     }
   if (length < 1 || length < strata_clip_get_fade_out (clip))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "the clip would be shorter than its fade-out");
+                   _("the clip would be shorter than its fade-out"));
       return NULL;
     }
   if (delta < 0 && !check_free (project, track, new_start, strata_clip_get_start (clip), NULL, 0,
@@ -244,14 +246,14 @@ strata_commands_trim_clip_end (StrataProject *project, StrataClip *clip, gint64 
   if (length < 1 || length < strata_clip_get_fade_in (clip))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "the clip would be shorter than its fade-in");
+                   _("the clip would be shorter than its fade-in"));
       return NULL;
     }
   if (strata_clip_get_source_start (clip) + length
       > strata_source_get_frames (strata_clip_get_source (clip)))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "the clip cannot extend past the end of its media");
+                   _("the clip cannot extend past the end of its media"));
       return NULL;
     }
   if (new_end > strata_clip_get_end (clip)
@@ -275,8 +277,9 @@ strata_commands_set_fades (StrataProject *project, StrataClip *clip, gint64 fade
   if (fade_in < 0 || fade_out < 0 || fade_in + fade_out > strata_clip_get_length (clip))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "fades of %" FMT " and %" FMT " frames do not fit a clip of %" FMT,
-                   fade_in, fade_out, strata_clip_get_length (clip));
+                   _("fades of %lld and %lld frames do not fit a clip of %lld"),
+                   (long long) fade_in, (long long) fade_out,
+                   (long long) strata_clip_get_length (clip));
       return NULL;
     }
   group = strata_group_command_new ("Change Fades");
@@ -301,8 +304,8 @@ strata_commands_split_clip (StrataProject *project, StrataClip *clip, gint64 fra
   if (frame <= start || frame >= end)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "frame %" FMT " is not inside the clip (%" FMT "..%" FMT ")", frame, start,
-                   end);
+                   _("frame %lld is not inside the clip (%lld..%lld)"), (long long) frame,
+                   (long long) start, (long long) end);
       return NULL;
     }
 
@@ -343,7 +346,8 @@ strata_commands_join_clips (StrataProject *project, StrataClip **clips, guint n_
   g_return_val_if_fail (STRATA_IS_PROJECT (project), NULL);
   if (n_clips < 2)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, "select two clips or more to join");
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
+                   _("select two clips or more to join"));
       return NULL;
     }
 
@@ -359,7 +363,7 @@ strata_commands_join_clips (StrataProject *project, StrataClip **clips, guint n_
              != strata_clip_get_start (sorted[i]) - strata_clip_get_start (first))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                       "only clips on one track that continue the same recording can be joined");
+                       _("only clips on one track that continue the same recording can be joined"));
           return NULL;
         }
     }
@@ -559,7 +563,7 @@ strata_commands_set_volume (StrataProject *project, StrataStrip *strip, gdouble 
   if (!(volume_db >= -144.0 && volume_db <= 12.0) && !(isinf (volume_db) && volume_db < 0))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "volume %g dB is outside -144..+12 dB", volume_db);
+                   _("volume %g dB is outside -144..+12 dB"), volume_db);
       return NULL;
     }
   command = strata_property_command_new_value (strip, "volume-db", volume_db);
@@ -576,7 +580,7 @@ strata_commands_set_pan (StrataProject *project, StrataStrip *strip, gdouble pan
 
   if (!(pan >= -1.0 && pan <= 1.0))
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, "pan %g is outside -1..+1", pan);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, _("pan %g is outside -1..+1"), pan);
       return NULL;
     }
   command = strata_property_command_new_value (strip, "pan", pan);
@@ -609,13 +613,13 @@ strata_commands_add_send (StrataProject *project, StrataStrip *strip, const char
   if (g_strcmp0 (bus_id, "master") == 0)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "a send goes to a bus, not the master");
+                   _("a send goes to a bus, not the master"));
       return NULL;
     }
   if (!(level_db >= -144.0 && level_db <= 12.0) && !(isinf (level_db) && level_db < 0))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "send level %g dB is outside -144..+12 dB", level_db);
+                   _("send level %g dB is outside -144..+12 dB"), level_db);
       return NULL;
     }
   if (!strata_project_check_routing (project, strata_strip_get_id (strip), bus_id, error))
@@ -765,7 +769,7 @@ strata_commands_set_insert_param (StrataProject *project, StrataInsert *insert,
 
   if (index < 0)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, "'%s' is not a parameter of %s",
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, _("'%s' is not a parameter of %s"),
                    name, strata_insert_get_kind (insert));
       return NULL;
     }
@@ -832,7 +836,7 @@ check_insert_point (StrataStrip *strip, const char *param, gdouble value, GError
   if (klass == NULL || (p = strata_effect_param_index (klass, name)) < 0)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "'%s' is not a parameter of insert %d", name, index);
+                   _("'%s' is not a parameter of insert %d"), name, index);
       return FALSE;
     }
   if (!strata_param_check_value (&klass->params[p], value, &local_error))
@@ -857,7 +861,8 @@ check_point (const char *param, gint64 frame, gdouble value, GError **error)
     ok = value == 0.0 || value == 1.0;
   if (!ok)
     g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                 "%g at frame %" FMT " is not a valid point for %s", value, frame, param);
+                 _("%g at frame %lld is not a valid point for %s"), value, (long long) frame,
+                 param);
   return ok;
 }
 
@@ -901,7 +906,7 @@ strata_commands_add_point (StrataProject *project, StrataStrip *strip, const cha
           || (guint) insert >= g_list_model_get_n_items (strata_strip_get_inserts (strip))))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "'%s' is not a parameter of '%s' that can be automated", param,
+                   _("'%s' is not a parameter of '%s' that can be automated"), param,
                    strata_strip_get_name (strip));
       return NULL;
     }
@@ -973,7 +978,7 @@ strata_commands_set_tempo (StrataProject *project, gint32 bar, gdouble bpm, guin
 
   if (numerator > 255 || denominator > 255)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, "%u/%u is not a time signature",
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, _("%u/%u is not a time signature"),
                    numerator, denominator);
       return NULL;
     }
@@ -999,7 +1004,7 @@ strata_commands_remove_tempo (StrataProject *project, gint32 bar, GError **error
         return strata_tempo_command_new (map, (gpointer) segments->data, segments->len, error);
       }
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_NOT_FOUND,
-               "no tempo change to remove at bar %d", bar);
+               _("no tempo change to remove at bar %d"), bar);
   return NULL;
 }
 
@@ -1043,8 +1048,10 @@ set_range (StrataProject *project, const char *what, gint64 start, gint64 end,
   if (start < 0 || end <= start)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "the %s range must end after it starts (%" FMT "..%" FMT ")", what, start,
-                   end);
+                   g_str_equal (what, "loop")
+                     ? _("the loop range must end after it starts (%lld..%lld)")
+                     : _("the punch range must end after it starts (%lld..%lld)"),
+                   (long long) start, (long long) end);
       return NULL;
     }
   group = strata_group_command_new (label);
@@ -1227,7 +1234,8 @@ strata_commands_set_active_take (StrataProject *project, StrataTrack *track, Str
   if (!g_list_store_find (G_LIST_STORE (strata_track_get_takes (track)), take, NULL))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_NOT_FOUND,
-                   "the take is not on track '%s'", strata_strip_get_name (STRATA_STRIP (track)));
+                   _("the take is not on track '%s'"),
+                   strata_strip_get_name (STRATA_STRIP (track)));
       return NULL;
     }
   group = strata_group_command_new ("Switch Take");
@@ -1331,7 +1339,7 @@ strata_commands_apply_bus_presets (StrataProject *project, GError **error)
       if (existing != NULL && !STRATA_IS_BUS (existing))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                       "the %s bus cannot be made: a track has the id '%s'", presets[p].name,
+                       _("the %s bus cannot be made: a track has the id '%s'"), presets[p].name,
                        presets[p].id);
           ok = FALSE;
           break;

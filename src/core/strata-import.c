@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <gst/app/gstappsink.h>
@@ -78,7 +79,7 @@ ensure_gst (GError **error)
     }
   if (!ok)
     g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA,
-                 "GStreamer is not available: %s", message);
+                 _("GStreamer is not available: %s"), message);
   return ok;
 }
 
@@ -171,14 +172,14 @@ decoder_init (Decoder     *dec,
       if (decodebin != NULL)
         gst_object_unref (gst_object_ref_sink (decodebin));
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA,
-                   "the GStreamer elements filesrc, queue2 and decodebin are missing");
+                   _("the GStreamer elements filesrc, queue2 and decodebin are missing"));
       return FALSE;
     }
   g_object_set (src, "location", path, "blocksize", 65536, NULL);
   gst_bin_add_many (GST_BIN (pipeline), src, queue, decodebin, NULL);
   if (!gst_element_link_many (src, queue, decodebin, NULL))
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA, "cannot build the decoder");
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA, _("cannot build the decoder"));
       return FALSE;
     }
   dec->decodebin = decodebin;
@@ -203,16 +204,16 @@ set_error_from_message (GError    **error,
           || gerr->code == GST_STREAM_ERROR_WRONG_TYPE
           || gerr->code == GST_STREAM_ERROR_CODEC_NOT_FOUND))
     g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA,
-                 "not an audio file (or a format no installed decoder reads)");
+                 _("not an audio file (or a format no installed decoder reads)"));
   else if (gerr->domain == GST_CORE_ERROR && gerr->code == GST_CORE_ERROR_MISSING_PLUGIN)
     g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA,
-                 "no installed decoder reads this format");
+                 _("no installed decoder reads this format"));
   else if (gerr->domain == GST_RESOURCE_ERROR)
-    g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "cannot read the file: %s",
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("cannot read the file: %s"),
                  gerr->message);
   else
     g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA,
-                 "the audio data is corrupt or unsupported: %s", gerr->message);
+                 _("the audio data is corrupt or unsupported: %s"), gerr->message);
 }
 
 /* Input checks shared by probe and import. Messages name only the problem: the public
@@ -232,17 +233,17 @@ check_input_file (const char  *path,
     }
   if (S_ISDIR (st.st_mode))
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "it is a folder, not a file");
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("it is a folder, not a file"));
       return FALSE;
     }
   if (!S_ISREG (st.st_mode))
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "not a regular file");
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("not a regular file"));
       return FALSE;
     }
   if (st.st_size == 0)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA, "the file is empty");
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA, _("the file is empty"));
       return FALSE;
     }
   fd = g_open (path, O_RDONLY, 0);
@@ -312,7 +313,7 @@ probe_sndfile (const char  *path,
   if (truncated)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA,
-                   "the file is truncated (its audio data ends before its header says)");
+                   _("the file is truncated (its audio data ends before its header says)"));
       return FALSE;
     }
   if (sfinfo.channels <= 0 || sfinfo.samplerate <= 0 || sfinfo.frames < 0
@@ -350,7 +351,7 @@ probe_gst (const char  *path,
     {
       gst_object_unref (pipeline);
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA,
-                   "the GStreamer element fakesink is missing");
+                   _("the GStreamer element fakesink is missing"));
       return FALSE;
     }
   g_object_set (sink, "sync", FALSE, NULL);
@@ -371,7 +372,7 @@ probe_gst (const char  *path,
       if (now >= deadline)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA,
-                       "timed out while reading the file");
+                       _("timed out while reading the file"));
           decoder_clear (&dec);
           return FALSE;
         }
@@ -396,7 +397,7 @@ probe_gst (const char  *path,
   if (!dec.linked || caps == NULL || !gst_audio_info_from_caps (&ainfo, caps)
       || GST_AUDIO_INFO_RATE (&ainfo) <= 0 || GST_AUDIO_INFO_CHANNELS (&ainfo) <= 0)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA, "the file contains no audio");
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA, _("the file contains no audio"));
       decoder_clear (&dec);
       return FALSE;
     }
@@ -451,19 +452,19 @@ strata_media_probe (const char  *path,
 
   if (!probe_internal (path, &info, error))
     {
-      g_prefix_error (error, "cannot read '%s': ", path);
+      g_prefix_error (error, _("cannot read '%s': "), path);
       return FALSE;
     }
   if (info.frames < 0)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA,
-                   "cannot read '%s': the length of the audio is unknown", path);
+                   _("cannot read '%s': the length of the audio is unknown"), path);
       return FALSE;
     }
   if (info.frames == 0)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA,
-                   "cannot read '%s': the file contains no audio frames", path);
+                   _("cannot read '%s': the file contains no audio frames"), path);
       return FALSE;
     }
   if (channels != NULL)
@@ -552,7 +553,7 @@ import_open_output (Import   *imp,
     {
       int saved = errno;
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
-                   "cannot create a file in the media folder '%s': %s",
+                   _("cannot create a file in the media folder '%s': %s"),
                    imp->media_dir, g_strerror (saved));
       return FALSE;
     }
@@ -568,7 +569,7 @@ import_open_output (Import   *imp,
   if (imp->sf == NULL)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
-                   "cannot write to the media folder '%s': %s",
+                   _("cannot write to the media folder '%s': %s"),
                    imp->media_dir, sf_strerror (NULL));
       close (fd);
       return FALSE;
@@ -605,7 +606,7 @@ import_consume (Import       *imp,
   if (sf_writef_float (imp->sf, data, (sf_count_t) n_frames) != (sf_count_t) n_frames)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
-                   "cannot write to the media folder '%s': %s",
+                   _("cannot write to the media folder '%s': %s"),
                    imp->media_dir, sf_strerror (imp->sf));
       return FALSE;
     }
@@ -633,7 +634,7 @@ import_handle_sample (Import     *imp,
           || GST_AUDIO_INFO_CHANNELS (&ainfo) < 1 || GST_AUDIO_INFO_CHANNELS (&ainfo) > 2)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA,
-                       "the decoder produced an unexpected audio format");
+                       _("the decoder produced an unexpected audio format"));
           return FALSE;
         }
       if (!import_open_output (imp, (guint) GST_AUDIO_INFO_CHANNELS (&ainfo), error))
@@ -678,7 +679,7 @@ make_element (const char  *factory,
 
   if (e == NULL)
     g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA,
-                 "the GStreamer element %s is missing", factory);
+                 _("the GStreamer element %s is missing"), factory);
   return e;
 }
 
@@ -725,7 +726,7 @@ import_decode (Import  *imp,
                 "emit-signals", FALSE, NULL);
   if (!gst_element_link_many (convert, resample, filter, sink, NULL))
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA, "cannot build the decoder");
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA, _("cannot build the decoder"));
       goto out;
     }
   if (!decoder_init (&dec, imp->path, pipeline, convert, error))
@@ -766,7 +767,7 @@ import_decode (Import  *imp,
       if (g_get_monotonic_time () - last_activity > STALL_TIMEOUT_US)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA,
-                       "the decoder stopped responding");
+                       _("the decoder stopped responding"));
           goto out;
         }
     }
@@ -794,7 +795,7 @@ import_run (Import  *imp,
     return NULL;
   if (info.frames == 0)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA, "the file contains no audio frames");
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA, _("the file contains no audio frames"));
       return NULL;
     }
   imp->expected = info.frames < 0 ? -1
@@ -804,7 +805,8 @@ import_run (Import  *imp,
       || !g_file_test (imp->media_dir, G_FILE_TEST_IS_DIR))
     {
       int saved = errno;
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "cannot create the media folder '%s': %s",
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
+                   _("cannot create the media folder '%s': %s"),
                    imp->media_dir, g_strerror (saved));
       return NULL;
     }
@@ -815,14 +817,14 @@ import_run (Import  *imp,
 
   if (imp->written == 0)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA, "the file contains no audio frames");
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA, _("the file contains no audio frames"));
       return NULL;
     }
   if (imp->expected >= 0
       && (gdouble) (imp->expected - imp->written) > TRUNCATION_TOLERANCE * imp->rate)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA,
-                   "the file is truncated or corrupt (decoded %.2f s of %.2f s)",
+                   _("the file is truncated or corrupt (decoded %.2f s of %.2f s)"),
                    (gdouble) imp->written / imp->rate, (gdouble) imp->expected / imp->rate);
       return NULL;
     }
@@ -833,7 +835,7 @@ import_run (Import  *imp,
     {
       imp->sf = NULL;
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
-                   "cannot write to the media folder '%s'", imp->media_dir);
+                   _("cannot write to the media folder '%s'"), imp->media_dir);
       return NULL;
     }
   imp->sf = NULL;
@@ -861,7 +863,7 @@ import_run (Import  *imp,
       if (g_rename (imp->tmp_path, media_path) != 0)
         {
           int saved = errno;
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "cannot store '%s': %s",
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("cannot store '%s': %s"),
                        media_path, g_strerror (saved));
           if (wrote_peaks)
             g_unlink (peaks_path);
@@ -924,7 +926,7 @@ strata_import_file (const char          *path,
   if (result == NULL)
     {
       if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_prefix_error (&local_error, "cannot import '%s': ", path);
+        g_prefix_error (&local_error, _("cannot import '%s': "), path);
       g_propagate_error (error, local_error);
     }
   return result;

@@ -7,6 +7,7 @@
 #include "strata-error.h"
 #include "strata-props-private.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 struct _StrataInsert
@@ -145,7 +146,8 @@ join_names (const char *const *names, guint n)
   GString *s = g_string_new (NULL);
 
   for (guint i = 0; i < n; i++)
-    g_string_append_printf (s, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
+    /* TRANSLATORS: what stands before the last of a list of names, as in "a, b or c" */
+    g_string_append_printf (s, "%s%s", i == 0 ? "" : i + 1 == n ? _(" or ") : ", ", names[i]);
   return g_string_free (s, FALSE);
 }
 
@@ -175,12 +177,12 @@ strata_param_check_value (const StrataParamDesc *param, double value, GError **e
 {
   if (param->kind != STRATA_PARAM_CONTINUOUS && value != floor (value))
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, "%g is not a whole number", value);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, _("%g is not a whole number"), value);
       return FALSE;
     }
   if (!(value >= param->min && value <= param->max))
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, "%g is out of range %g..%g",
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, _("%g is out of range %g..%g"),
                    value, param->min, param->max);
       return FALSE;
     }
@@ -201,7 +203,7 @@ strata_param_from_variant (const StrataParamDesc *param, GVariant *stored, doubl
     case STRATA_PARAM_TOGGLE:
       if (!g_variant_is_of_type (stored, G_VARIANT_TYPE_BOOLEAN))
         {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "expected true or false");
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, _("expected true or false"));
           return FALSE;
         }
       *value = g_variant_get_boolean (stored) ? 1.0 : 0.0;
@@ -219,17 +221,17 @@ strata_param_from_variant (const StrataParamDesc *param, GVariant *stored, doubl
               return TRUE;
             }
           list = strata_param_choices_list (param);
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, "'%s' is not %s", name, list);
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, _("'%s' is not %s"), name, list);
           return FALSE;
         }
       {
         g_autofree char *list = strata_param_choices_list (param);
-        g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "expected one of %s as a string",
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, _("expected one of %s as a string"),
                      list);
         return FALSE;
       }
     }
-  g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "expected a number");
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, _("expected a number"));
   return FALSE;
 }
 

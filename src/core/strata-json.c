@@ -12,6 +12,7 @@
 #include "strata-error.h"
 #include "strata-import.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -962,7 +963,7 @@ strata_json_load_node (JsonNode *root_node, StrataMediaFunc media_func, gpointer
 
   if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "the project is not a JSON object");
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, _("the project is not a JSON object"));
       return NULL;
     }
   root = json_node_get_object (root_node);
@@ -1028,20 +1029,20 @@ strata_json_probe_media (const char *id, const char *path, guint project_rate,
   if (!strata_media_probe (resolved, channels, &file_frames, &file_rate, &local_error))
     {
       /* The probe names the resolved file; the message quotes the path as written instead. */
-      g_autofree char *probe_prefix = g_strdup_printf ("cannot read '%s': ", resolved);
+      g_autofree char *probe_prefix = g_strdup_printf (_("cannot read '%s': "), resolved);
       const char *reason = local_error->message;
 
       if (g_str_has_prefix (reason, probe_prefix))
         reason += strlen (probe_prefix);
       g_set_error (error, STRATA_ERROR, local_error->domain == STRATA_ERROR ? local_error->code
                                                                           : STRATA_ERROR_MEDIA,
-                   "cannot open '%s': %s", path, reason);
+                   _("cannot open '%s': %s"), path, reason);
       return FALSE;
     }
   if (*channels > 2)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA,
-                   "'%s' has %u channels; Strata plays mono and stereo media", path, *channels);
+                   _("'%s' has %u channels; Strata plays mono and stereo media"), path, *channels);
       return FALSE;
     }
   /* Resampled media keeps round (frames * rate / file_rate) frames. */
@@ -1060,7 +1061,7 @@ strata_json_load_data (const char *data, gssize length, const char *base_dir, GE
 
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "not valid JSON: %s",
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, _("not valid JSON: %s"),
                    local_error->message);
       return NULL;
     }

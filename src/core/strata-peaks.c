@@ -28,6 +28,7 @@
 
 #include <errno.h>
 #include <float.h>
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 #include <glib/gstdio.h>
@@ -464,7 +465,7 @@ strata_peaks_save (StrataPeaks  *peaks,
                                  G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
-                   "cannot write peak file '%s': %s", path, local_error->message);
+                   _("cannot write peak file '%s': %s"), path, local_error->message);
       return FALSE;
     }
   return TRUE;
@@ -476,7 +477,7 @@ peaks_corrupt (GError    **error,
                const char *problem)
 {
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA,
-               "cannot load peak file '%s': %s", path, problem);
+               _("cannot load peak file '%s': %s"), path, problem);
   return NULL;
 }
 
@@ -501,29 +502,29 @@ strata_peaks_load (const char  *path,
     {
       int saved = errno;
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
-                   "cannot load peak file '%s': %s", path, g_strerror (saved));
+                   _("cannot load peak file '%s': %s"), path, g_strerror (saved));
       return NULL;
     }
   if (!S_ISREG (st.st_mode))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
-                   "cannot load peak file '%s': not a regular file", path);
+                   _("cannot load peak file '%s': not a regular file"), path);
       return NULL;
     }
   if ((guint64) st.st_size > PEAKS_MAX_FILE)
-    return peaks_corrupt (error, path, "file is too large");
+    return peaks_corrupt (error, path, _("file is too large"));
 
   if (!g_file_get_contents (path, (char **) &buf, &size, &local_error))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
-                   "cannot load peak file '%s': %s", path, local_error->message);
+                   _("cannot load peak file '%s': %s"), path, local_error->message);
       return NULL;
     }
 
   if (size < PEAKS_HEADER_SIZE)
-    return peaks_corrupt (error, path, "file is truncated");
+    return peaks_corrupt (error, path, _("file is truncated"));
   if (memcmp (buf, PEAKS_MAGIC, 8) != 0)
-    return peaks_corrupt (error, path, "not a Strata peak file");
+    return peaks_corrupt (error, path, _("not a Strata peak file"));
 
   version = get_u32 (buf + 8);
   channels = get_u32 (buf + 12);
@@ -534,35 +535,35 @@ strata_peaks_load (const char  *path,
   reserved = get_u32 (buf + 36);
 
   if (version != PEAKS_VERSION)
-    return peaks_corrupt (error, path, "unsupported version");
+    return peaks_corrupt (error, path, _("unsupported version"));
   if (reserved != 0)
-    return peaks_corrupt (error, path, "invalid header");
+    return peaks_corrupt (error, path, _("invalid header"));
   if (channels == 0 || channels > PEAKS_MAX_CHANNELS)
-    return peaks_corrupt (error, path, "invalid channel count");
+    return peaks_corrupt (error, path, _("invalid channel count"));
   if (base != STRATA_PEAKS_BASE_FRAMES || factor != PEAKS_LEVEL_FACTOR)
-    return peaks_corrupt (error, path, "unsupported block size");
+    return peaks_corrupt (error, path, _("unsupported block size"));
   /* Bounded so that the size arithmetic below cannot overflow. */
   if (frames > ((guint64) 1 << 50))
-    return peaks_corrupt (error, path, "invalid frame count");
+    return peaks_corrupt (error, path, _("invalid frame count"));
   if (n_levels != peaks_level_count ((gint64) frames))
-    return peaks_corrupt (error, path, "invalid level count");
+    return peaks_corrupt (error, path, _("invalid level count"));
 
   for (guint l = 0; l < n_levels; l++)
     {
       gsize n = peaks_count ((gint64) frames, l);
       if (n > PEAKS_MAX_FILE)
-        return peaks_corrupt (error, path, "invalid frame count");
+        return peaks_corrupt (error, path, _("invalid frame count"));
       expected += n * channels * 2 * sizeof (float);
       if (expected > PEAKS_MAX_FILE)
-        return peaks_corrupt (error, path, "invalid frame count");
+        return peaks_corrupt (error, path, _("invalid frame count"));
     }
   if (size < expected)
-    return peaks_corrupt (error, path, "file is truncated");
+    return peaks_corrupt (error, path, _("file is truncated"));
   if (size > expected)
-    return peaks_corrupt (error, path, "file has trailing data");
+    return peaks_corrupt (error, path, _("file has trailing data"));
   if (fnv1a64 (buf + PEAKS_HEADER_SIZE, size - PEAKS_HEADER_SIZE, FNV_OFFSET)
       != get_u64 (buf + 40))
-    return peaks_corrupt (error, path, "checksum mismatch (file is corrupted)");
+    return peaks_corrupt (error, path, _("checksum mismatch (file is corrupted)"));
 
   peaks = g_new0 (StrataPeaks, 1);
   peaks->channels = channels;
@@ -584,7 +585,7 @@ strata_peaks_load (const char  *path,
           if (!isfinite (lo) || !isfinite (hi) || lo > hi)
             {
               strata_peaks_free (peaks);
-              return peaks_corrupt (error, path, "invalid peak values");
+              return peaks_corrupt (error, path, _("invalid peak values"));
             }
         }
     }

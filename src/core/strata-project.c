@@ -8,6 +8,7 @@
 #include "strata-files.h"
 #include "strata-props-private.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -356,7 +357,7 @@ strata_project_describe_clip (StrataProject *self, StrataClip *clip)
 
   track = strata_timeline_find_clip (strata_project_get_timeline (self), clip, &track_pos);
   if (track == NULL || !strata_track_find_clip (track, clip, &clip_pos))
-    return g_strdup ("clip");
+    return g_strdup (_("clip"));
   return g_strdup_printf ("tracks[%u].clips[%u]", track_pos, clip_pos);
 }
 
@@ -407,24 +408,24 @@ strata_project_check_routing (StrataProject *self, const char *strip_id, const c
   if (g_strcmp0 (strip_id, "master") == 0)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "the master has no output and no sends");
+                   _("the master has no output and no sends"));
       return FALSE;
     }
   if (target == NULL)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, "must go to a bus or the master");
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, _("must go to a bus or the master"));
       return FALSE;
     }
   if (!g_str_equal (target, "master") && strata_project_find_bus (self, target) == NULL)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_NOT_FOUND, "no bus with id '%s'", target);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_NOT_FOUND, _("no bus with id '%s'"), target);
       return FALSE;
     }
   seen = g_hash_table_new (g_str_hash, g_str_equal);
   path = g_string_new (strip_id);
   if (routing_reaches (self, target, strip_id, seen, path))
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, "routing cycle: %s", path->str);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, _("routing cycle: %s"), path->str);
       return FALSE;
     }
   return TRUE;
@@ -441,13 +442,13 @@ validate_strip (StrataProject *self, StrataStrip *strip, const char *where, GErr
   if (!(volume >= -144.0 && volume <= 12.0) && !(isinf (volume) && volume < 0))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "%s.volume_db: %g is outside [-144, 12]", where, volume);
+                   _("%s.volume_db: %g is outside [-144, 12]"), where, volume);
       return FALSE;
     }
   if (!(STRATA_IS_BUS (strip) && strata_bus_is_master (STRATA_BUS (strip)))
       && !strata_project_check_routing (self, strata_strip_get_id (strip), output, &local_error))
     {
-      g_set_error (error, STRATA_ERROR, local_error->code, "%s.output: %s", where,
+      g_set_error (error, STRATA_ERROR, local_error->code, _("%s.output: %s"), where,
                    local_error->message);
       return FALSE;
     }
@@ -459,7 +460,7 @@ validate_strip (StrataProject *self, StrataStrip *strip, const char *where, GErr
       if (g_str_equal (bus, "master") ||
           !strata_project_check_routing (self, strata_strip_get_id (strip), bus, &local_error))
         {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, "%s.sends[%u].bus: %s",
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, _("%s.sends[%u].bus: %s"),
                        where, i, local_error ? local_error->message
                                              : "a send goes to a bus, not the master");
           return FALSE;
@@ -483,19 +484,21 @@ validate_clips (StrataProject *self, StrataTrack *track, guint t, GError **error
       if (strata_clip_get_source_start (clip) + length > strata_source_get_frames (source))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                       "tracks[%u].clips[%u]: source_start + length (%" G_GINT64_FORMAT
-                       ") is past the end of media '%s' (%" G_GINT64_FORMAT " frames)",
-                       t, i, strata_clip_get_source_start (clip) + length,
-                       strata_source_get_id (source), strata_source_get_frames (source));
+                       _("tracks[%u].clips[%u]: source_start + length (%lld) is past the end "
+                         "of media '%s' (%lld frames)"),
+                       t, i, (long long) (strata_clip_get_source_start (clip) + length),
+                       strata_source_get_id (source),
+                       (long long) strata_source_get_frames (source));
           return FALSE;
         }
       if (strata_clip_get_fade_in (clip) + strata_clip_get_fade_out (clip) > length)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                       "tracks[%u].clips[%u]: fade_in + fade_out (%" G_GINT64_FORMAT
-                       ") is longer than the clip (%" G_GINT64_FORMAT ")", t, i,
-                       strata_clip_get_fade_in (clip) + strata_clip_get_fade_out (clip),
-                       length);
+                       _("tracks[%u].clips[%u]: fade_in + fade_out (%lld) is longer than the "
+                         "clip (%lld)"), t, i,
+                       (long long) (strata_clip_get_fade_in (clip)
+                                    + strata_clip_get_fade_out (clip)),
+                       (long long) length);
           return FALSE;
         }
       if (i > 0)
@@ -504,12 +507,13 @@ validate_clips (StrataProject *self, StrataTrack *track, guint t, GError **error
           if (strata_clip_get_end (prev) > strata_clip_get_start (clip))
             {
               g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                           "tracks[%u].clips[%u] overlaps tracks[%u].clips[%u] on track '%s' "
-                           "(frames %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT " and %"
-                           G_GINT64_FORMAT "..%" G_GINT64_FORMAT ")",
+                           _("tracks[%u].clips[%u] overlaps tracks[%u].clips[%u] on track '%s' "
+                             "(frames %lld..%lld and %lld..%lld)"),
                            t, i, t, i - 1, strata_strip_get_name (STRATA_STRIP (track)),
-                           strata_clip_get_start (clip), strata_clip_get_end (clip),
-                           strata_clip_get_start (prev), strata_clip_get_end (prev));
+                           (long long) strata_clip_get_start (clip),
+                           (long long) strata_clip_get_end (clip),
+                           (long long) strata_clip_get_start (prev),
+                           (long long) strata_clip_get_end (prev));
               return FALSE;
             }
         }

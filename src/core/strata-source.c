@@ -8,6 +8,7 @@
 #include "strata-error.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <stdlib.h>
 
 struct _StrataSource
@@ -233,7 +234,7 @@ strata_media_resolve_path (const char *base_dir, const char *path, GError **erro
   if (*path == '\0' || !g_str_has_prefix (resolved, prefix))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PATH_ESCAPE,
-                   "media path '%s' leads outside the folder '%s'", path, base_dir);
+                   _("media path '%s' leads outside the folder '%s'"), path, base_dir);
       return NULL;
     }
   return g_steal_pointer (&resolved);

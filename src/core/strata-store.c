@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
 #include <sqlite3.h>
@@ -117,7 +118,7 @@ db_open (const char *path, gboolean create, GError **error)
 
   if (sqlite3_open_v2 (path, &db, flags, NULL) != SQLITE_OK)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot open: %s", path,
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("%s: cannot open: %s"), path,
                    db ? sqlite3_errmsg (db) : "out of memory");
       sqlite3_close (db);
       return NULL;
@@ -126,7 +127,7 @@ db_open (const char *path, gboolean create, GError **error)
   version = db_user_version (db);
   if (version < 0)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "%s: not a Strata project (%s)",
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, _("%s: not a Strata project (%s)"),
                    path, sqlite3_errmsg (db));
       sqlite3_close (db);
       return NULL;
@@ -134,7 +135,7 @@ db_open (const char *path, gboolean create, GError **error)
   if (version > STRATA_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_VERSION,
-                   "%s: written by a newer Strata (file version %d, this one reads up to %d)",
+                   _("%s: written by a newer Strata (file version %d, this one reads up to %d)"),
                    path, version, STRATA_STORE_SCHEMA_VERSION);
       sqlite3_close (db);
       return NULL;
@@ -143,7 +144,7 @@ db_open (const char *path, gboolean create, GError **error)
    * journal to WAL rewrites the header of another application's database). */
   if (version == 0 && !create)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "%s: not a Strata project", path);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, _("%s: not a Strata project"), path);
       sqlite3_close (db);
       return NULL;
     }
@@ -361,7 +362,7 @@ docs_save (Docs *docs, const char *path, GError **error)
   if (ok && g_rename (tmp, path) != 0)
     {
       int saved_errno = errno;
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot write: %s", path,
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("%s: cannot write: %s"), path,
                    g_strerror (saved_errno));
       ok = FALSE;
     }
@@ -391,7 +392,7 @@ copy_file (const char *from, const char *to, GError **error)
   target = g_file_new_for_path (to);
   if (!g_file_copy (source, target, G_FILE_COPY_NONE, NULL, NULL, NULL, &local_error))
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "cannot copy %s into %s: %s", from, to,
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("cannot copy %s into %s: %s"), from, to,
                    local_error->message);
       return FALSE;
     }
@@ -458,7 +459,7 @@ gather_media (StrataProject *project, const char *media_dir, GError **error)
       if (g_mkdir_with_parents (target_dir, 0755) != 0 || !copy_file (file, target, error))
         {
           if (error && *error == NULL)
-            g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot create: %s",
+            g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("%s: cannot create: %s"),
                          target_dir, g_strerror (errno));
           return FALSE;
         }
@@ -486,7 +487,7 @@ strata_store_save (StrataProject *project, const char *path, GError **error)
     g_autofree char *folder = g_path_get_dirname (path);
     if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
       {
-        g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot save: no folder %s",
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("%s: cannot save: no folder %s"),
                      path, folder);
         return FALSE;
       }
@@ -494,7 +495,8 @@ strata_store_save (StrataProject *project, const char *path, GError **error)
   if (g_mkdir_with_parents (media_dir, 0755) != 0)
     {
       int saved_errno = errno;
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: cannot create the media folder: %s",
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
+                   _("%s: cannot create the media folder: %s"),
                    media_dir, g_strerror (saved_errno));
       return FALSE;
     }
@@ -537,7 +539,7 @@ store_media_cb (const char *id, const char *path, guint project_rate, char **fil
     {
       g_clear_pointer (file_path, g_free);
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                   "the record of media '%s' is damaged", id);
+                   _("the record of media '%s' is damaged"), id);
       return FALSE;
     }
   *channels = (guint) n_channels;
@@ -612,7 +614,7 @@ read_document (sqlite3 *db, const char *path, GError **error)
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) || media == NULL
       || !JSON_NODE_HOLDS_ARRAY (media))
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "%s: the project record is missing",
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, _("%s: the project record is missing"),
                    path);
       goto fail;
     }
@@ -638,7 +640,7 @@ read_document (sqlite3 *db, const char *path, GError **error)
   return g_steal_pointer (&root);
 
 parse_error:
-  g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, "%s: a record is damaged: %s", path,
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE, _("%s: a record is damaged: %s"), path,
                local_error ? local_error->message : "empty");
   goto fail;
 db_error:
@@ -661,7 +663,7 @@ load_file (const char *file, const char *path, GError **error)
 
   if (!g_file_test (file, G_FILE_TEST_IS_REGULAR))
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: no such project file", file);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("%s: no such project file"), file);
       return NULL;
     }
   if ((db = db_open (file, FALSE, error)) == NULL)
@@ -704,7 +706,7 @@ strata_store_load_autosave (const char *path, GError **error)
   g_return_val_if_fail (path != NULL, NULL);
   if (!g_file_test (autosave, G_FILE_TEST_IS_REGULAR))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s: no autosave", path);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("%s: no autosave"), path);
       return NULL;
     }
   project = load_file (autosave, path, error);
@@ -748,7 +750,7 @@ require_path (StrataProject *project, GError **error)
 
   if (path == NULL)
     g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE,
-                 "save the project before using snapshots");
+                 _("save the project before using snapshots"));
   return path;
 }
 
@@ -767,7 +769,7 @@ strata_store_save_snapshot (StrataProject *project, const char *name, GError **e
     return FALSE;
   if (name == NULL || *name == '\0')
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, "a snapshot needs a name");
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID, _("a snapshot needs a name"));
       return FALSE;
     }
   docs = docs_new (project, strata_project_get_media_dir (project));
@@ -850,10 +852,11 @@ strata_store_restore_snapshot (StrataProject *project, const char *name, GError 
   if (root == NULL)
     {
       g_set_error (error, STRATA_ERROR, local_error ? STRATA_ERROR_PARSE : STRATA_ERROR_NOT_FOUND,
-                   "%s: %s snapshot '%s'", path, local_error ? "damaged" : "no", name);
+                   local_error ? _("%s: damaged snapshot '%s'") : _("%s: no snapshot '%s'"), path,
+                   name);
       return NULL;
     }
-  where = g_strdup_printf ("%s (snapshot '%s')", path, name);
+  where = g_strdup_printf (_("%s (snapshot '%s')"), path, name);
   content = load_document (root, where, strata_project_get_media_dir (project), error);
   if (content == NULL)
     return NULL;
@@ -926,7 +929,7 @@ strata_store_autosave_async (StrataProject *project, GCancellable *cancellable,
   if (path == NULL)
     {
       g_task_return_new_error (task, STRATA_ERROR, STRATA_ERROR_STATE,
-                               "the project has not been saved yet");
+                               _("the project has not been saved yet"));
       return;
     }
   job = g_new0 (AutosaveJob, 1);

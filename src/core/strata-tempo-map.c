@@ -17,6 +17,7 @@
 #include "strata-tempo-map.h"
 #include "strata-error.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 #define MICRO_PER_BPM      G_GINT64_CONSTANT (1000000)
@@ -210,7 +211,7 @@ validate_segments (const StrataTempoSegment  *segments,
   if (n_segments == 0)
     {
       g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                           "tempo_map: must have at least one segment");
+                           _("tempo_map: must have at least one segment"));
       return FALSE;
     }
 
@@ -222,39 +223,39 @@ validate_segments (const StrataTempoSegment  *segments,
       if (i == 0 && s->bar != 1)
         {
           g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                               "tempo_map[0].at: the first segment must be at 1.1.0");
+                               _("tempo_map[0].at: the first segment must be at 1.1.0"));
           return FALSE;
         }
       if (i > 0 && s->bar <= segments[i - 1].bar)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                       "tempo_map[%u].at: must be at a later bar than tempo_map[%u] (bar %d)",
+                       _("tempo_map[%u].at: must be at a later bar than tempo_map[%u] (bar %d)"),
                        i, i - 1, segments[i - 1].bar);
           return FALSE;
         }
       if (!(s->bpm > 0.0 && s->bpm <= 999.0))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                       "tempo_map[%u].bpm: must be in (0, 999]", i);
+                       _("tempo_map[%u].bpm: must be in (0, 999]"), i);
           return FALSE;
         }
       seg.ubpm = (gint64) llround (s->bpm * (double) MICRO_PER_BPM);
       if (seg.ubpm < 1)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                       "tempo_map[%u].bpm: must be at least 0.000001", i);
+                       _("tempo_map[%u].bpm: must be at least 0.000001"), i);
           return FALSE;
         }
       if (s->numerator < 1 || s->numerator > 32)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                       "tempo_map[%u].time_signature: numerator must be between 1 and 32", i);
+                       _("tempo_map[%u].time_signature: numerator must be between 1 and 32"), i);
           return FALSE;
         }
       if (!valid_denominator (s->denominator))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                       "tempo_map[%u].time_signature: denominator must be 1, 2, 4, 8, 16 or 32",
+                       _("tempo_map[%u].time_signature: denominator must be 1, 2, 4, 8, 16 or 32"),
                        i);
           return FALSE;
         }
@@ -615,7 +616,7 @@ strata_tempo_map_check_bbt (StrataTempoMap   *self,
 
   if (bbt->bar < 1)
     {
-      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_INVALID, "bar must be >= 1");
+      g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_INVALID, _("bar must be >= 1"));
       return FALSE;
     }
 
@@ -623,14 +624,14 @@ strata_tempo_map_check_bbt (StrataTempoMap   *self,
   if (bbt->beat < 1 || bbt->beat > seg->pub.numerator)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "beat must be between 1 and %u", seg->pub.numerator);
+                   _("beat must be between 1 and %u"), seg->pub.numerator);
       return FALSE;
     }
 
   if (bbt->tick < 0 || bbt->tick >= STRATA_TICKS_PER_BEAT)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_INVALID,
-                   "tick must be between 0 and %d", STRATA_TICKS_PER_BEAT - 1);
+                   _("tick must be between 0 and %d"), STRATA_TICKS_PER_BEAT - 1);
       return FALSE;
     }
 
@@ -667,7 +668,7 @@ strata_tempo_map_parse_position (StrataTempoMap  *self,
       || *p != '\0')
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                   "'%s' is not a position (BAR.BEAT.TICK)", text);
+                   _("'%s' is not a position (BAR.BEAT.TICK)"), text);
       return FALSE;
     }
 

@@ -13,6 +13,7 @@
 #include "strata-error.h"
 #include "strata-ring.h"
 
+#include <glib/gi18n-lib.h>
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
@@ -59,8 +60,10 @@ make_device (const char *const *factories, const char *device, GError **error)
       return e;
     }
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE,
-               "no GStreamer audio %s element is installed (%s, %s or %s)",
-               factories == sinks ? "output" : "input", factories[0], factories[1], factories[2]);
+               factories == sinks
+                 ? _("no GStreamer audio output element is installed (%s, %s or %s)")
+                 : _("no GStreamer audio input element is installed (%s, %s or %s)"),
+               factories[0], factories[1], factories[2]);
   return NULL;
 }
 
@@ -122,7 +125,7 @@ on_bus (GstBus *bus, GstMessage *message, gpointer data)
       g_autofree char *text = NULL;
 
       gst_message_parse_error (message, &error, NULL);
-      text = g_strdup_printf ("GStreamer audio stopped: %s", error->message);
+      text = g_strdup_printf (_("GStreamer audio stopped: %s"), error->message);
       g->lost = TRUE;
       g->backend->lost (g->backend->user_data, text);
     }
@@ -174,7 +177,8 @@ gst_backend_open (StrataBackend *backend, GError **error)
   gst_bin_add_many (GST_BIN (g->output), g->appsrc, convert, resample, sink, NULL);
   if (!gst_element_link_many (g->appsrc, convert, resample, sink, NULL))
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE, "the GStreamer output cannot be built");
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE,
+                   _("the GStreamer output cannot be built"));
       return FALSE;
     }
   watch_bus (g, g->output, 0);
@@ -196,7 +200,8 @@ gst_backend_open (StrataBackend *backend, GError **error)
       gst_bin_add_many (GST_BIN (g->input), src, c2, r2, g->appsink, NULL);
       if (!gst_element_link_many (src, c2, r2, g->appsink, NULL))
         {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE, "the GStreamer input cannot be built");
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE,
+                       _("the GStreamer input cannot be built"));
           return FALSE;
         }
       watch_bus (g, g->input, 1);
@@ -216,7 +221,7 @@ play (GstElement *pipeline, gint *latency, guint rate, GError **error)
   if (ret == GST_STATE_CHANGE_FAILURE || ret == GST_STATE_CHANGE_ASYNC)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE,
-                   "the GStreamer audio device did not start");
+                   _("the GStreamer audio device did not start"));
       return FALSE;
     }
   query = gst_query_new_latency ();
@@ -327,7 +332,7 @@ strata_backend_gstreamer_devices (GError **error)
   if (!gst_device_monitor_start (monitor))
     {
       g_object_unref (monitor);
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE, "GStreamer cannot list devices");
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE, _("GStreamer cannot list devices"));
       return NULL;
     }
   devices = g_ptr_array_new_with_free_func ((GDestroyNotify) strata_audio_device_free);

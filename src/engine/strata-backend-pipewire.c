@@ -14,6 +14,7 @@
 #include "strata-error.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <pipewire/pipewire.h>
 #include <pipewire/filter.h>
 #include <spa/param/latency-utils.h>
@@ -149,8 +150,8 @@ on_state_changed (void *data, enum pw_filter_state old, enum pw_filter_state sta
 
   if (state == PW_FILTER_STATE_ERROR)
     {
-      g_autofree char *message = g_strdup_printf ("PipeWire stopped the audio: %s",
-                                                  error ? error : "unknown error");
+      g_autofree char *message = g_strdup_printf (_("PipeWire stopped the audio: %s"),
+                                                  error ? error : _("unknown error"));
       lose (pw, message);
     }
   pw_thread_loop_signal (pw->loop, FALSE);
@@ -230,8 +231,8 @@ on_global_remove (void *data, uint32_t id)
   PipeWire *pw = data;
 
   if (id == pw->output_node || id == pw->input_node)
-    lose (pw, id == pw->output_node ? "the audio output device went away"
-                                    : "the audio input device went away");
+    lose (pw, id == pw->output_node ? _("the audio output device went away")
+                                    : _("the audio input device went away"));
   for (guint i = 0; i < pw->nodes->len; i++)
     if (((NodeInfo *) pw->nodes->pdata[i])->id == id)
       g_ptr_array_remove_index_fast (pw->nodes, i--);
@@ -264,7 +265,7 @@ on_core_error (void *data, uint32_t id, int seq, int res, const char *message)
   PipeWire *pw = data;
 
   if (id == PW_ID_CORE && res == -EPIPE)
-    lose (pw, "the PipeWire server went away");
+    lose (pw, _("the PipeWire server went away"));
   pw_thread_loop_signal (pw->loop, FALSE);
 }
 
@@ -389,9 +390,10 @@ link_devices (PipeWire *pw, GError **error)
     {
       if (config->output_device)
         g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE,
-                     "no PipeWire output device named '%s'", config->output_device);
+                     _("no PipeWire output device named '%s'"), config->output_device);
       else
-        g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE, "PipeWire has no audio output device");
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE,
+                     _("PipeWire has no audio output device"));
       return FALSE;
     }
   pw->output_node = out->id;
@@ -402,7 +404,7 @@ link_devices (PipeWire *pw, GError **error)
       if (mine == NULL || theirs == NULL || !link_ports (pw, mine->id, theirs->id))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE,
-                       "cannot connect to the output device '%s'", out->name);
+                       _("cannot connect to the output device '%s'"), out->name);
           return FALSE;
         }
     }
@@ -414,7 +416,7 @@ link_devices (PipeWire *pw, GError **error)
       if (in == NULL && config->input_device != NULL)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE,
-                       "no PipeWire input device named '%s'", config->input_device);
+                       _("no PipeWire input device named '%s'"), config->input_device);
           return FALSE;
         }
       if (in == NULL)
@@ -429,7 +431,7 @@ link_devices (PipeWire *pw, GError **error)
           if (mine == NULL || theirs == NULL || !link_ports (pw, theirs->id, mine->id))
             {
               g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE,
-                           "cannot connect to the input device '%s'", in->name);
+                           _("cannot connect to the input device '%s'"), in->name);
               return FALSE;
             }
         }
@@ -469,7 +471,8 @@ pw_connect (StrataBackend *backend, const char *thread, struct pw_properties *co
   pw->context = pw_context_new (pw_thread_loop_get_loop (pw->loop), context_props, 0);
   if (pw->context == NULL || pw_thread_loop_start (pw->loop) < 0)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE, "PipeWire could not start a client");
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE,
+                   _("PipeWire could not start a client"));
       return NULL;
     }
   pw_thread_loop_lock (pw->loop);
@@ -478,7 +481,7 @@ pw_connect (StrataBackend *backend, const char *thread, struct pw_properties *co
     {
       pw_thread_loop_unlock (pw->loop);
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE,
-                   "no PipeWire server is running (%s)", g_strerror (errno));
+                   _("no PipeWire server is running (%s)"), g_strerror (errno));
       return NULL;
     }
   pw_core_add_listener (pw->core, &pw->core_listener, &core_events, pw);
@@ -527,7 +530,7 @@ pw_open (StrataBackend *backend, GError **error)
       pw->in_ports[1] = add_port (pw, PW_DIRECTION_INPUT, "in_FR", "FR");
     }
   if (pw_filter_connect (pw->filter, PW_FILTER_FLAG_RT_PROCESS, NULL, 0) < 0)
-    g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE, "PipeWire refused the audio node");
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE, _("PipeWire refused the audio node"));
   else
     {
       /* Wait until the server lists our node's ports, then link them. */
@@ -542,7 +545,7 @@ pw_open (StrataBackend *backend, GError **error)
         }
       if (pw->lost || g_get_monotonic_time () >= deadline)
         g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE,
-                     "the PipeWire server did not answer in time");
+                     _("the PipeWire server did not answer in time"));
       else
         ok = link_devices (pw, error);
     }
@@ -649,7 +652,7 @@ strata_backend_pipewire_devices (GError **error)
         }
       else
         g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE,
-                     "the PipeWire server did not answer in time");
+                     _("the PipeWire server did not answer in time"));
       pw_thread_loop_unlock (pw->loop);
     }
   pw_close (&backend);

@@ -10,6 +10,7 @@
 #include "strata-backend.h"
 #include "strata-error.h"
 
+#include <glib/gi18n-lib.h>
 #include <sndfile.h>
 #include <string.h>
 #include <time.h>
@@ -172,7 +173,7 @@ dummy_open (StrataBackend *backend, GError **error)
       d->file = sf_open (backend->config.dummy_file, SFM_WRITE, &info);
       if (d->file == NULL)
         {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "cannot write '%s': %s",
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("cannot write '%s': %s"),
                        backend->config.dummy_file, sf_strerror (NULL));
           return FALSE;
         }

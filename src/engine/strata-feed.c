@@ -10,6 +10,7 @@
 #include "strata-error.h"
 #include "strata-import.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 void
@@ -46,7 +47,7 @@ strata_feed_init (StrataFeed *feed, const StrataGraph *graph, guint max_block,
 
       if (source->file_path == NULL)
         {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA, "media '%s' has no file",
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA, _("media '%s' has no file"),
                        source->id);
           return FALSE;
         }
@@ -64,7 +65,7 @@ strata_feed_init (StrataFeed *feed, const StrataGraph *graph, guint max_block,
                                     &local_error);
       if (decoded == NULL)
         {
-          g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "media '%s': ",
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error), _("media '%s': "),
                                       source->id);
           return FALSE;
         }
@@ -89,7 +90,7 @@ feed_reader (StrataFeed *feed, const StrataClipSpan *span, GError **error)
   reader.file = sf_open (feed->paths[span->source], SFM_READ, &info);
   if (reader.file == NULL)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA, "cannot read media '%s': %s",
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA, _("cannot read media '%s': %s"),
                    strata_graph_get_source (feed->graph, span->source)->id, sf_strerror (NULL));
       return NULL;
     }

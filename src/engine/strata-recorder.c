@@ -8,6 +8,7 @@
 #include "strata-error.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sndfile.h>
@@ -15,7 +16,9 @@
 
 /* ---- the state machine -------------------------------------------------------------------- */
 
-static const char *state_names[] = { "idle", "armed", "recording", "stopping" };
+/* The names are also the recorder's words in logs and tests: only the error message translates
+ * them. */
+static const char *state_names[] = { N_("idle"), N_("armed"), N_("recording"), N_("stopping") };
 
 const char *
 strata_recorder_state_name (StrataRecorderState state)
@@ -34,37 +37,37 @@ strata_recorder_transition (StrataRecorderState state, StrataRecorderEvent event
     case STRATA_RECORDER_ARM:
     case STRATA_RECORDER_DISARM:
       if (state == STRATA_RECORDER_RECORDING || state == STRATA_RECORDER_STOPPING)
-        why = "tracks cannot be armed or disarmed while a recording is running or stopping";
+        why = _("tracks cannot be armed or disarmed while a recording is running or stopping");
       else
         *next = n_armed > 0 ? STRATA_RECORDER_ARMED : STRATA_RECORDER_IDLE;
       break;
     case STRATA_RECORDER_RECORD:
       if (state == STRATA_RECORDER_IDLE)
-        why = "no track is armed for recording";
+        why = _("no track is armed for recording");
       else if (state != STRATA_RECORDER_ARMED)
-        why = "a recording is already running";
+        why = _("a recording is already running");
       else
         *next = STRATA_RECORDER_RECORDING;
       break;
     case STRATA_RECORDER_STOP:
       if (state == STRATA_RECORDER_STOPPING)
-        why = "the recording is already stopping";
+        why = _("the recording is already stopping");
       else if (state != STRATA_RECORDER_RECORDING)
-        why = "nothing is being recorded";
+        why = _("nothing is being recorded");
       else
         *next = STRATA_RECORDER_STOPPING;
       break;
     case STRATA_RECORDER_FINISHED:
       if (state != STRATA_RECORDER_STOPPING)
-        why = "no recording is stopping";
+        why = _("no recording is stopping");
       else
         *next = n_armed > 0 ? STRATA_RECORDER_ARMED : STRATA_RECORDER_IDLE;
       break;
     }
   if (why != NULL)
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE, "%s (the recorder is %s)", why,
-                   state_names[state]);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_STATE, _("%s (the recorder is %s)"), why,
+                   _(state_names[state]));
       return FALSE;
     }
   return TRUE;
@@ -174,7 +177,7 @@ write_sidecar (const StrataTakeFile *take, guint rate, gint64 placement, GError 
   if (g_rename (tmp, path) != 0)
     {
       int saved = errno;
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "cannot write '%s': %s", path,
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("cannot write '%s': %s"), path,
                    g_strerror (saved));
       return FALSE;
     }
@@ -187,8 +190,8 @@ fail (StrataRecorder *rec, const char *path, const char *why)
   g_mutex_lock (&rec->lock);
   if (rec->error == NULL)
     rec->error = g_error_new (STRATA_ERROR, STRATA_ERROR_IO,
-                              "recording stopped: cannot write '%s': %s; everything recorded "
-                              "until then is kept", path, why);
+                              _("recording stopped: cannot write '%s': %s; everything recorded "
+                                "until then is kept"), path, why);
   g_mutex_unlock (&rec->lock);
 }
 
@@ -268,7 +271,7 @@ strata_recorder_start (const char *media_dir, guint rate, GPtrArray *takes, Stra
       rec->open[t].file = sf_open (take->path, SFM_WRITE, &info);
       if (rec->open[t].file == NULL)
         {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "cannot record into '%s': %s",
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("cannot record into '%s': %s"),
                        take->path, sf_strerror (NULL));
           strata_recorder_free (rec);
           return NULL;
