@@ -206,6 +206,190 @@ test_autosave_offered (void)
   remove_tree (dir);
 }
 
+/* Runs the main loop until `path` exists (an autosave written off the main thread). */
+static void
+wait_for_file (const char *path)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!g_file_test (path, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+static StrataWindow *
+open_window (GFile *file)
+{
+  StrataWindow *window = strata_window_new (NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (strata_window_open_file (window, file, NULL));
+  spin (50);
+  return window;
+}
+
+/* Closing asks about unsaved changes: Cancel keeps the window and the changes, Discard closes
+ * it and drops the autosave this window wrote; a project undone back to what was saved closes
+ * without a question and leaves no autosave to offer back. An autosave from an earlier run
+ * that the user put off ("Not Now") is kept by a clean close. */
+static void
+test_close_and_autosave (void)
+{
+  g_autoptr(StrataProject) project = load_demo ();
+  g_autofree char *dir = g_dir_make_tmp ("strata-window-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "Song.strata", NULL);
+  g_autofree char *autosave = strata_store_autosave_path (path);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  StrataWindow *window;
+  StrataProject *shown;
+  AdwMessageDialog *dialog;
+  guint before = n_tracks (project);
+
+  g_assert_true (strata_store_save (project, path, &error));
+  g_assert_no_error (error);
+
+  /* Nothing to autosave while clean. */
+  window = open_window (file);
+  shown = strata_session_get_project (strata_window_get_session (window));
+  g_assert_false (strata_window_autosave (window));
+
+  /* Edit, autosave, undo back to clean, close: no question, no autosave left. */
+  strata_project_push (shown, strata_commands_add_track (shown, 1, "Idea", 0, NULL));
+  g_assert_true (strata_window_autosave (window));
+  wait_for_file (autosave);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "undo", NULL);
+  g_assert_false (strata_project_get_dirty (shown));
+  g_object_ref (window);
+  gtk_window_close (GTK_WINDOW (window));
+  spin (50);
+  g_assert_null (find_message (window));
+  g_assert_false (g_file_test (autosave, G_FILE_TEST_EXISTS));
+  g_assert_finalize_object (window);
+
+  /* Edit and close: asked. Cancel keeps everything; Discard closes and drops the autosave. */
+  window = open_window (file);
+  shown = strata_session_get_project (strata_window_get_session (window));
+  strata_project_push (shown, strata_commands_add_track (shown, 1, "Idea", 0, NULL));
+  g_assert_true (strata_window_autosave (window));
+  wait_for_file (autosave);
+  gtk_window_close (GTK_WINDOW (window));
+  spin (50);
+  dialog = find_message (window);
+  g_assert_nonnull (dialog);
+  g_assert_true (adw_message_dialog_has_response (dialog, "save"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "discard"));
+  adw_message_dialog_response (dialog, "cancel");
+  spin (50);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_cmpuint (n_tracks (shown), ==, before + 1);
+  g_assert_true (g_file_test (autosave, G_FILE_TEST_EXISTS));
+
+  g_object_ref (window);
+  gtk_window_close (GTK_WINDOW (window));
+  spin (50);
+  dialog = find_message (window);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "discard");
+  spin (50);
+  g_assert_false (g_file_test (autosave, G_FILE_TEST_EXISTS));
+  g_assert_finalize_object (window);
+
+  /* An autosave from a run that stopped without saving, put off with Not Now, outlives a
+   * clean close: it is offered again next time. */
+  strata_project_set_path (project, path);
+  strata_project_push (project, strata_commands_add_track (project, 2, "Late idea", 0, NULL));
+  {
+    gboolean done = FALSE;
+
+    strata_store_autosave_async (project, NULL, autosaved_cb, &done);
+    while (!done)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  window = open_window (file);
+  g_assert_true (has_dialog (window));
+  g_object_ref (window);
+  gtk_window_close (GTK_WINDOW (window));
+  spin (50);
+  g_assert_null (find_message (window));
+  g_assert_finalize_object (window);
+  g_assert_true (g_file_test (autosave, G_FILE_TEST_EXISTS));
+  remove_tree (dir);
+}
+
+/* The tempo popover edits the segment it opened on: what is typed stays while the playhead
+ * moves, and Apply sets it in one undo step. */
+static void
+test_tempo_edit (void)
+{
+  StrataWindow *window = strata_window_new (NULL);
+  g_autoptr(StrataProject) project = load_demo ();
+  StrataSession *session;
+  StrataTempoMap *map;
+  const StrataTempoSegment *seg;
+  GtkSpinButton *bpm;
+  GtkEditable *metre;
+  double old_bpm;
+  guint old_num;
+
+  gtk_window_present (GTK_WINDOW (window));
+  strata_window_set_project (window, project);
+  session = strata_window_get_session (window);
+  map = strata_session_get_tempo_map (session);
+  seg = strata_tempo_map_segment_at_frame (map, 0);
+  old_bpm = seg->bpm;
+  old_num = seg->numerator;
+  g_assert_cmpfloat (old_bpm, !=, 90.0);
+  bpm = child (window, "bpm_spin");
+  metre = child (window, "metre_entry");
+
+  gtk_menu_button_popup (child (window, "tempo_button"));
+  spin (50);
+  g_assert_cmpfloat (gtk_spin_button_get_value (bpm), ==, old_bpm);
+  gtk_spin_button_set_value (bpm, 90.0);
+  gtk_editable_set_text (metre, "3/4");
+  for (gint64 frame = 1000; frame < 200000; frame += 48000)
+    {
+      strata_session_locate (session, frame);
+      spin (20);
+    }
+  g_assert_cmpfloat (gtk_spin_button_get_value (bpm), ==, 90.0);
+  g_assert_cmpstr (gtk_editable_get_text (metre), ==, "3/4");
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "apply-tempo", NULL);
+  spin (50);
+  map = strata_session_get_tempo_map (session);
+  seg = strata_tempo_map_segment_at_frame (map, 0);
+  g_assert_cmpfloat (seg->bpm, ==, 90.0);
+  g_assert_cmpuint (seg->numerator, ==, 3);
+  g_assert_cmpuint (seg->denominator, ==, 4);
+  g_assert_cmpstr (gtk_menu_button_get_label (child (window, "tempo_button")), ==,
+                   "90 BPM  3/4");
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "undo", NULL);
+  spin (50);
+  seg = strata_tempo_map_segment_at_frame (strata_session_get_tempo_map (session), 0);
+  g_assert_cmpfloat (seg->bpm, ==, old_bpm);
+  g_assert_cmpuint (seg->numerator, ==, old_num);
+  destroy_window (window);
+}
+
+/* Open Demo opens the demo untitled, named after the project, so Save asks where to keep it
+ * and the installed copy is never written. */
+static void
+test_demo_untitled (void)
+{
+  StrataWindow *window = strata_window_new (NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "open-demo", NULL);
+  spin (50);
+  g_assert_nonnull (strata_window_get_session (window));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Strata Demo — Strata");
+  g_assert_false (strata_window_autosave (window));
+  destroy_window (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -217,5 +401,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-window/position-and-snap", test_position_and_snap);
   g_test_add_func ("/ui-window/bad-file-keeps-project", test_bad_file_keeps_project);
   g_test_add_func ("/ui-window/autosave-offered", test_autosave_offered);
+  g_test_add_func ("/ui-window/close-and-autosave", test_close_and_autosave);
+  g_test_add_func ("/ui-window/tempo-edit", test_tempo_edit);
+  g_test_add_func ("/ui-window/demo-untitled", test_demo_untitled);
   return g_test_run ();
 }

@@ -32,6 +32,7 @@ struct _StrataWindow
   GtkMenuButton       *tempo_button;
   GtkSpinButton       *bpm_spin;
   GtkEntry            *metre_entry;
+  gint32               tempo_bar;       /* the bar whose segment the tempo popover edits */
   GtkMenuButton       *snap_button;
   GtkButton           *play_button;
   GtkToggleButton     *record_button;
@@ -47,6 +48,7 @@ struct _StrataWindow
   GtkWidget           *mix_view;
   gboolean             position_as_time;
   guint                autosave_id;
+  gboolean             autosaved;       /* an autosave of this project was started here */
   GCancellable        *autosave_cancellable;
 };
 
@@ -171,12 +173,30 @@ update_position (StrataWindow *self)
   gtk_label_set_label (self->position_label, text);
 }
 
+/* The tempo popover's fields follow the segment at the playhead while it is closed, and keep
+ * what is typed while it is open and the playhead moves on: Apply edits the segment it opened
+ * on. */
+static void
+update_tempo_fields (StrataWindow *self)
+{
+  const StrataTempoSegment *seg;
+  g_autofree char *metre = NULL;
+
+  if (self->session == NULL)
+    return;
+  seg = strata_tempo_map_segment_at_frame (strata_session_get_tempo_map (self->session),
+                                           strata_session_get_position (self->session));
+  self->tempo_bar = seg->bar;
+  gtk_spin_button_set_value (self->bpm_spin, seg->bpm);
+  metre = g_strdup_printf ("%u/%u", seg->numerator, seg->denominator);
+  gtk_editable_set_text (GTK_EDITABLE (self->metre_entry), metre);
+}
+
 static void
 update_tempo (StrataWindow *self)
 {
   const StrataTempoSegment *seg;
   g_autofree char *label = NULL;
-  g_autofree char *metre = NULL;
 
   if (self->session == NULL)
     return;
@@ -184,10 +204,12 @@ update_tempo (StrataWindow *self)
                                            strata_session_get_position (self->session));
   /* Translators: tempo in beats per minute and the time signature, e.g. "120 BPM  4/4". */
   label = g_strdup_printf (_("%g BPM  %u/%u"), seg->bpm, seg->numerator, seg->denominator);
+  if (g_strcmp0 (label, gtk_menu_button_get_label (self->tempo_button)) == 0
+      && seg->bar == self->tempo_bar)
+    return;
   gtk_menu_button_set_label (self->tempo_button, label);
-  gtk_spin_button_set_value (self->bpm_spin, seg->bpm);
-  metre = g_strdup_printf ("%u/%u", seg->numerator, seg->denominator);
-  gtk_editable_set_text (GTK_EDITABLE (self->metre_entry), metre);
+  if (!gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (self->tempo_button))))
+    update_tempo_fields (self);
 }
 
 static void
@@ -391,18 +413,30 @@ autosave_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     g_warning ("autosave: %s", error->message);
 }
 
+/* Starts an autosave when the saved project has unsaved changes; the window does this on its
+ * interval. An untitled or JSON project has no .strata file to put an autosave beside. */
+gboolean
+strata_window_autosave (StrataWindow *self)
+{
+  StrataProject *project;
+
+  g_return_val_if_fail (STRATA_IS_WINDOW (self), FALSE);
+
+  if (self->session == NULL || self->file == NULL)
+    return FALSE;
+  project = strata_session_get_project (self->session);
+  if (!strata_project_get_dirty (project)
+      || !g_str_has_suffix (strata_project_get_path (project) ?: "", ".strata"))
+    return FALSE;
+  self->autosaved = TRUE;
+  strata_store_autosave_async (project, self->autosave_cancellable, autosave_done_cb, NULL);
+  return TRUE;
+}
+
 static gboolean
 autosave_cb (gpointer user_data)
 {
-  StrataWindow *self = user_data;
-  StrataProject *project;
-
-  if (self->session == NULL || self->file == NULL)
-    return G_SOURCE_CONTINUE;
-  project = strata_session_get_project (self->session);
-  if (strata_project_get_dirty (project)
-      && g_str_has_suffix (strata_project_get_path (project) ?: "", ".strata"))
-    strata_store_autosave_async (project, self->autosave_cancellable, autosave_done_cb, NULL);
+  strata_window_autosave (user_data);
   return G_SOURCE_CONTINUE;
 }
 
@@ -446,6 +480,7 @@ strata_window_set_project (StrataWindow *self, StrataProject *project)
   if (self->engine != NULL)
     strata_engine_stop (self->engine);
   g_clear_object (&self->session);
+  self->autosaved = FALSE;
 
   if (!ensure_engine (self, strata_project_get_sample_rate (project), &error))
     {
@@ -507,6 +542,10 @@ strata_window_get_help_page (StrataWindow *self)
   g_return_val_if_fail (STRATA_IS_WINDOW (self), NULL);
   if (self->session == NULL)
     return NULL;
+  /* Armed or recording, the page is about recording whichever view shows. */
+  if (self->engine != NULL
+      && strata_engine_get_record_state (self->engine) != STRATA_RECORDER_IDLE)
+    return "recording";
   page = adw_view_stack_get_visible_child_name (self->view_stack);
   return g_strcmp0 (page, "mix") == 0 ? "mixing" : "arranging";
 }
@@ -628,6 +667,7 @@ recover_response_cb (AdwMessageDialog *dialog, const char *response, gpointer us
   file = g_file_new_for_path (path);
   g_set_object (&self->file, file);
   strata_window_set_project (self, project);
+  self->autosaved = TRUE;  /* its changes are this window's now */
 }
 
 void
@@ -778,6 +818,30 @@ save (StrataWindow *self, SavedFunc then)
 }
 
 /* Asking before unsaved changes go: runs `then` after Save or Discard, nothing on Cancel. */
+/* The project is left as it is on disk (its changes discarded, or undone back to what was
+ * saved): an autosave this window wrote beside it holds nothing to offer back at the next
+ * start. One it did not write is from an earlier run that stopped without saving, and stays
+ * until the user restores it or saves. Pending autosaves are cancelled first so none lands
+ * afterwards. */
+static void
+forget_autosave (StrataWindow *self)
+{
+  const char *path = strata_project_get_path (strata_session_get_project (self->session));
+
+  if (!self->autosaved)
+    return;
+  self->autosaved = FALSE;
+  g_cancellable_cancel (self->autosave_cancellable);
+  g_clear_object (&self->autosave_cancellable);
+  self->autosave_cancellable = g_cancellable_new ();
+  if (path != NULL && g_str_has_suffix (path, ".strata"))
+    {
+      g_autofree char *autosave = strata_store_autosave_path (path);
+
+      g_unlink (autosave);
+    }
+}
+
 static void
 unsaved_response_cb (AdwMessageDialog *dialog, const char *response, gpointer user_data)
 {
@@ -788,15 +852,7 @@ unsaved_response_cb (AdwMessageDialog *dialog, const char *response, gpointer us
     save (self, then);
   else if (g_str_equal (response, "discard"))
     {
-      /* Discarded changes are not offered back at the next start. */
-      const char *path = strata_project_get_path (strata_session_get_project (self->session));
-
-      if (path != NULL && g_str_has_suffix (path, ".strata"))
-        {
-          g_autofree char *autosave = strata_store_autosave_path (path);
-
-          g_unlink (autosave);
-        }
+      forget_autosave (self);
       then (self);
     }
 }
@@ -808,8 +864,14 @@ confirm_unsaved (StrataWindow *self, SavedFunc then)
   g_autofree char *name = NULL;
   g_autofree char *heading = NULL;
 
-  if (self->session == NULL || !strata_project_get_dirty (strata_session_get_project (self->session)))
+  if (self->session == NULL)
     {
+      then (self);
+      return;
+    }
+  if (!strata_project_get_dirty (strata_session_get_project (self->session)))
+    {
+      forget_autosave (self);
       then (self);
       return;
     }
@@ -897,7 +959,8 @@ static void
 open_demo_now (StrataWindow *self)
 {
   g_autofree char *path = strata_window_find_demo ();
-  g_autoptr(GFile) file = NULL;
+  g_autoptr(StrataProject) project = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (path == NULL)
     {
@@ -905,8 +968,16 @@ open_demo_now (StrataWindow *self)
                          _("The demo project is not installed with this copy of Strata."));
       return;
     }
-  file = g_file_new_for_path (path);
-  strata_window_open_file (self, file, NULL);
+  /* The demo opens like a template: untitled, so Save asks where to keep the user's version
+   * and the installed copy stays as it is. */
+  project = strata_json_load_file (path, &error);
+  if (project == NULL)
+    {
+      show_error_dialog (self, _("Could Not Open the Project"), error->message);
+      return;
+    }
+  g_clear_object (&self->file);
+  strata_window_set_project (self, project);
 }
 
 static void
@@ -1084,19 +1155,16 @@ apply_tempo_action (GSimpleAction *action, GVariant *param, gpointer widget)
 {
   StrataWindow *self = STRATA_WINDOW (widget);
   const char *metre = gtk_editable_get_text (GTK_EDITABLE (self->metre_entry));
-  StrataTempoMap *map = strata_session_get_tempo_map (self->session);
-  const StrataTempoSegment *seg;
   GError *error = NULL;
   StrataCommand *command;
   guint num = 0, den = 0;
 
-  seg = strata_tempo_map_segment_at_frame (map, strata_session_get_position (self->session));
   if (sscanf (metre, "%u/%u", &num, &den) != 2)
     {
       strata_window_show_toast (self, _("Write the time signature as beats/value, like 4/4"));
       return;
     }
-  command = strata_commands_set_tempo (strata_session_get_project (self->session), seg->bar,
+  command = strata_commands_set_tempo (strata_session_get_project (self->session), self->tempo_bar,
                                        gtk_spin_button_get_value (self->bpm_spin), num, den,
                                        &error);
   if (strata_session_apply (self->session, command, error))
@@ -1234,10 +1302,12 @@ strata_window_close_request (GtkWindow *window)
 {
   StrataWindow *self = STRATA_WINDOW (window);
 
+  save_size (self);
   if (self->session == NULL
       || !strata_project_get_dirty (strata_session_get_project (self->session)))
     {
-      save_size (self);
+      if (self->session != NULL)
+        forget_autosave (self);
       return GTK_WINDOW_CLASS (strata_window_parent_class)->close_request (window);
     }
   confirm_unsaved (self, (SavedFunc) gtk_window_destroy);
@@ -1303,6 +1373,7 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, tempo_button);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, bpm_spin);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, metre_entry);
+  gtk_widget_class_bind_template_callback (widget_class, update_tempo_fields);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, snap_button);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, play_button);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, record_button);

@@ -33,6 +33,9 @@ void           strata_window_show_toast   (StrataWindow   *self,
 /* Offers the changes autosaved for the project at `path` when they are newer than it. */
 void           strata_window_offer_recovery (StrataWindow *self,
                                              const char   *path);
+/* Starts an autosave of a saved project's unsaved changes (the window does this on its
+ * interval); FALSE when there is nothing to autosave. */
+gboolean       strata_window_autosave     (StrataWindow   *self);
 /* The most recent project left with an autosave newer than itself (a crash), or NULL. */
 char          *strata_window_find_crashed_project (void);
 /* The demo project's path, or NULL when it is not installed or built. */
