@@ -1182,7 +1182,7 @@ build (StrataChannelStrip *self)
   gtk_widget_set_halign (level, GTK_ALIGN_CENTER);
   gtk_widget_set_vexpand (level, TRUE);
   self->fader = strata_fader_new ();
-  describe (self->fader, _("Volume (double-click for 0 dB, Ctrl drags finely)"));
+  describe (self->fader, _("Volume (double-click or 0 for 0 dB, Ctrl drags finely)"));
   g_signal_connect_swapped (self->fader, "moved", G_CALLBACK (fader_moved_cb), self);
   gtk_box_append (GTK_BOX (level), self->fader);
   self->meter = strata_meter_widget_new ();

@@ -2098,11 +2098,6 @@ query_tooltip_cb (StrataClipCanvas *self, int x, int y, gboolean keyboard, GtkTo
 
 /* ---- actions -------------------------------------------------------------------------- */
 
-static gboolean
-can_act (StrataClipCanvas *self)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (self));
-}
 
 /* The clip of `track` under `frame`, or NULL. */
 static StrataClip *
@@ -2132,8 +2127,6 @@ split_action (GtkWidget *widget, const char *name, GVariant *param)
   guint n = selection->len;
   StrataClip **clips = (StrataClip **) selection->pdata;
 
-  if (!can_act (self))
-    return;
   for (guint i = 0; i < n; i++)
     if (strata_clip_get_start (clips[i]) < position && position < strata_clip_get_end (clips[i]))
       g_ptr_array_add (targets, clips[i]);
@@ -2176,8 +2169,6 @@ join_action (GtkWidget *widget, const char *name, GVariant *param)
   guint n = selection->len;
   StrataClip **clips = (StrataClip **) selection->pdata;
 
-  if (!can_act (self))
-    return;
   command = strata_commands_join_clips (strata_session_get_project (self->session), clips, n,
                                         &error);
   apply (self, command, error);
@@ -2223,8 +2214,6 @@ delete_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   StrataClipCanvas *self = STRATA_CLIP_CANVAS (widget);
 
-  if (!can_act (self))
-    return;
   if (self->selected_lane != NULL)
     {
       guint n;
@@ -2257,7 +2246,7 @@ duplicate_action (GtkWidget *widget, const char *name, GVariant *param)
   guint n = selection->len;
   StrataClip **clips = (StrataClip **) selection->pdata;
 
-  if (!can_act (self) || n == 0)
+  if (n == 0)
     return;
   originals = g_ptr_array_new_full (n, g_object_unref);
   for (guint i = 0; i < n; i++)
@@ -2302,7 +2291,7 @@ copy_action (GtkWidget *widget, const char *name, GVariant *param)
   guint n = selection->len;
   StrataClip **clips = (StrataClip **) selection->pdata;
 
-  if (!can_act (self) || n == 0)
+  if (n == 0)
     return;
   for (guint i = 0; i < n; i++)
     {
@@ -2325,8 +2314,6 @@ cut_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   StrataClipCanvas *self = STRATA_CLIP_CANVAS (widget);
 
-  if (!can_act (self))
-    return;
   copy_action (widget, name, param);
   delete_clips (self, _("Clip cut"), _("Clips cut"));
 }
@@ -2345,7 +2332,7 @@ paste_action (GtkWidget *widget, const char *name, GVariant *param)
   StrataClip **clips = (StrataClip **) selection->pdata;
   int target = n > 0 ? MAX (0, track_position (self, clips[0])) : 0;
 
-  if (!can_act (self) || self->clipboard->len == 0)
+  if (self->clipboard->len == 0)
     return;
   group = strata_group_command_new (_("Paste"));
   for (guint i = 0; i < self->clipboard->len; i++)
@@ -2385,8 +2372,6 @@ select_all_action (GtkWidget *widget, const char *name, GVariant *param)
   StrataClipCanvas *self = STRATA_CLIP_CANVAS (widget);
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (!can_act (self))
-    return;
   for (guint i = 0; i < g_list_model_get_n_items (self->tracks); i++)
     {
       GListModel *clips = strata_track_get_clips (track_nth (self, i));
@@ -2401,7 +2386,7 @@ select_all_action (GtkWidget *widget, const char *name, GVariant *param)
 static void
 zoom_to_fit_action (GtkWidget *widget, const char *name, GVariant *param)
 {
-  if (can_act (STRATA_CLIP_CANVAS (widget)))
+  if (gtk_widget_get_mapped (widget))
     strata_clip_canvas_zoom_to_fit (STRATA_CLIP_CANVAS (widget));
 }
 
@@ -2592,6 +2577,35 @@ strata_clip_canvas_size_allocate (GtkWidget *widget, int width, int height, int 
   configure_vadjustment (self, voffset (self));
 }
 
+/* The editing keys are global shortcuts, so they work wherever the focus is on the arrange
+ * page. While the canvas is not shown (the Mix page) its actions are off, and the keys go on
+ * to whatever has the focus there. */
+static const char *const edit_actions[] = {
+  "canvas.split", "canvas.join", "canvas.delete", "canvas.duplicate", "canvas.copy",
+  "canvas.cut", "canvas.paste", "canvas.select-all",
+};
+
+static void
+set_edit_actions_enabled (GtkWidget *widget, gboolean enabled)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (edit_actions); i++)
+    gtk_widget_action_set_enabled (widget, edit_actions[i], enabled);
+}
+
+static void
+strata_clip_canvas_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (strata_clip_canvas_parent_class)->map (widget);
+  set_edit_actions_enabled (widget, TRUE);
+}
+
+static void
+strata_clip_canvas_unmap (GtkWidget *widget)
+{
+  set_edit_actions_enabled (widget, FALSE);
+  GTK_WIDGET_CLASS (strata_clip_canvas_parent_class)->unmap (widget);
+}
+
 static void
 strata_clip_canvas_class_init (StrataClipCanvasClass *klass)
 {
@@ -2606,6 +2620,8 @@ strata_clip_canvas_class_init (StrataClipCanvasClass *klass)
   widget_class->snapshot = strata_clip_canvas_snapshot;
   widget_class->measure = strata_clip_canvas_measure;
   widget_class->size_allocate = strata_clip_canvas_size_allocate;
+  widget_class->map = strata_clip_canvas_map;
+  widget_class->unmap = strata_clip_canvas_unmap;
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, STRATA_TYPE_SESSION,
@@ -2648,6 +2664,7 @@ strata_clip_canvas_init (StrataClipCanvas *self)
   GtkEventController *motion = gtk_event_controller_motion_new ();
   GtkEventController *shortcuts = gtk_shortcut_controller_new ();
 
+  set_edit_actions_enabled (widget, FALSE);
   self->rows = g_array_new (FALSE, FALSE, sizeof (Row));
   g_array_set_clear_func (self->rows, (GDestroyNotify) row_clear);
   self->clip_models = g_ptr_array_new_with_free_func (g_object_unref);

@@ -150,7 +150,7 @@ nudge_binding_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
 }
 
 static gboolean
-home_binding_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
+reset_binding_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
 {
   user_set (STRATA_FADER (widget), 0.0, strata_fader_next_merge_key ());
   return TRUE;
@@ -378,8 +378,9 @@ strata_fader_class_init (StrataFaderClass *klass)
   add_nudge_binding (widget_class, GDK_KEY_Down, GDK_KEY_KP_Down, -NUDGE_DB);
   add_nudge_binding (widget_class, GDK_KEY_Page_Up, GDK_KEY_KP_Page_Up, PAGE_DB);
   add_nudge_binding (widget_class, GDK_KEY_Page_Down, GDK_KEY_KP_Page_Down, -PAGE_DB);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_Home, 0, home_binding_cb, NULL);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Home, 0, home_binding_cb, NULL);
+  /* 0 for 0 dB: Home and End belong to the transport wherever the focus is. */
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_0, 0, reset_binding_cb, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_0, 0, reset_binding_cb, NULL);
 
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_SLIDER);
   gtk_widget_class_set_css_name (widget_class, "fader");
