@@ -11,7 +11,10 @@
 #include <glib/gstdio.h>
 
 #include "strata-commands.h"
+#include "strata-engine.h"
+#include "strata-export-dialog.h"
 #include "strata-json.h"
+#include "strata-snapshots-dialog.h"
 #include "strata-store.h"
 #include "strata-test-ui.h"
 #include "strata-ui.h"
@@ -390,6 +393,44 @@ test_demo_untitled (void)
   destroy_window (window);
 }
 
+/* F1 opens the help page of what the user is doing: the view shown, recording while a track
+ * is armed, and a dialog's own page while it is in front. */
+static void
+test_help_pages (void)
+{
+  StrataWindow *window = strata_window_new (NULL);
+  g_autoptr(StrataProject) project = load_demo ();
+  StrataSession *session;
+  StrataEngine *engine;
+  g_autoptr(StrataTrack) track = NULL;
+  GtkWidget *dialog;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_null (strata_window_get_help_page (window));
+  strata_window_set_project (window, project);
+  session = strata_window_get_session (window);
+  g_assert_cmpstr (strata_window_get_help_page (window), ==, "arranging");
+  g_action_group_activate_action (G_ACTION_GROUP (window), "view", g_variant_new_string ("mix"));
+  g_assert_cmpstr (strata_window_get_help_page (window), ==, "mixing");
+
+  engine = strata_session_get_engine (session);
+  g_assert_nonnull (engine);
+  track = g_list_model_get_item (strata_timeline_get_tracks (strata_project_get_timeline (project)),
+                                 0);
+  g_assert_true (strata_engine_arm (engine, track, TRUE, NULL));
+  g_assert_cmpstr (strata_window_get_help_page (window), ==, "recording");
+  g_assert_true (strata_engine_arm (engine, track, FALSE, NULL));
+  g_assert_cmpstr (strata_window_get_help_page (window), ==, "mixing");
+
+  dialog = strata_export_dialog_new (GTK_WINDOW (window), session);
+  g_assert_cmpstr (strata_ui_dialog_help_page (GTK_WINDOW (dialog)), ==, "exporting");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  dialog = strata_snapshots_dialog_new (GTK_WINDOW (window), session);
+  g_assert_cmpstr (strata_ui_dialog_help_page (GTK_WINDOW (dialog)), ==, "projects-media");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  destroy_window (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -404,5 +445,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-window/close-and-autosave", test_close_and_autosave);
   g_test_add_func ("/ui-window/tempo-edit", test_tempo_edit);
   g_test_add_func ("/ui-window/demo-untitled", test_demo_untitled);
+  g_test_add_func ("/ui-window/help-pages", test_help_pages);
   return g_test_run ();
 }

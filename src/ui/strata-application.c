@@ -33,15 +33,21 @@ apply_color_scheme (StrataApplication *self)
                                       schemes[CLAMP (scheme, 0, 2)]);
 }
 
+/* The project window in front: the active one, or the one under the active dialog, or any;
+ * a new one when there is none. */
 static StrataWindow *
 active_window (StrataApplication *self)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
+  if (window != NULL && !STRATA_IS_WINDOW (window))
+    window = gtk_window_get_transient_for (window);
   if (STRATA_IS_WINDOW (window))
     return STRATA_WINDOW (window);
-  window = GTK_WINDOW (strata_window_new (GTK_APPLICATION (self)));
-  return STRATA_WINDOW (window);
+  for (GList *w = gtk_application_get_windows (GTK_APPLICATION (self)); w != NULL; w = w->next)
+    if (STRATA_IS_WINDOW (w->data))
+      return STRATA_WINDOW (w->data);
+  return strata_window_new (GTK_APPLICATION (self));
 }
 
 static void
@@ -79,13 +85,21 @@ static void
 help_action (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   StrataApplication *self = user_data;
+  GtkWindow *front = gtk_application_get_active_window (GTK_APPLICATION (self));
   StrataWindow *window = active_window (self);
-  const char *page = param != NULL ? g_variant_get_string (param, NULL)
-                                   : strata_window_get_help_page (window);
-  g_autofree char *uri = page != NULL && *page != '\0' ? g_strconcat ("help:strata/", page, NULL)
-                                                       : g_strdup ("help:strata");
+  const char *page;
+  g_autofree char *uri = NULL;
 
-  gtk_show_uri (GTK_WINDOW (window), uri, GDK_CURRENT_TIME);
+  /* F1 opens the page of what is in front: a dialog's, or the window's view. */
+  if (param != NULL)
+    page = g_variant_get_string (param, NULL);
+  else if (front != NULL && strata_ui_dialog_help_page (front) != NULL)
+    page = strata_ui_dialog_help_page (front);
+  else
+    page = strata_window_get_help_page (window);
+  uri = page != NULL && *page != '\0' ? g_strconcat ("help:strata/", page, NULL)
+                                      : g_strdup ("help:strata");
+  gtk_show_uri (front != NULL ? front : GTK_WINDOW (window), uri, GDK_CURRENT_TIME);
 }
 
 static void

@@ -759,6 +759,7 @@ strata_export_dialog_new (GtkWindow *parent, StrataSession *session)
 
   self = g_object_new (STRATA_TYPE_EXPORT_DIALOG, "transient-for", parent, "modal", TRUE,
                        NULL);
+  strata_ui_dialog_setup (GTK_WINDOW (self), parent, "exporting");
   self->session = g_object_ref (session);
   find_ranges (self);
 

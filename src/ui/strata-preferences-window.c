@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "strata-preferences-window.h"
+#include "strata-ui.h"
 
 struct _StrataPreferencesWindow
 {
@@ -412,6 +413,7 @@ strata_preferences_window_new (GtkWindow *parent, GSettings *settings, StrataEng
 
   self = g_object_new (STRATA_TYPE_PREFERENCES_WINDOW, "transient-for", parent, "modal", TRUE,
                        NULL);
+  strata_ui_dialog_setup (GTK_WINDOW (self), parent, "recording");
   self->settings = g_object_ref (settings);
   self->engine = engine != NULL ? g_object_ref (engine) : NULL;
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),

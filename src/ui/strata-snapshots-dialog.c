@@ -250,6 +250,7 @@ strata_snapshots_dialog_new (GtkWindow *parent, StrataSession *session)
 
   self = g_object_new (STRATA_TYPE_SNAPSHOTS_DIALOG, "transient-for", parent, "modal", TRUE,
                        NULL);
+  strata_ui_dialog_setup (GTK_WINDOW (self), parent, "projects-media");
   self->session = g_object_ref (session);
   path = project_path (self);
   gtk_box_append (GTK_BOX (box), adw_header_bar_new ());

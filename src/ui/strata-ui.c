@@ -45,3 +45,19 @@ strata_ui_error_group_show (GtkWidget *group, const char *message)
   gtk_label_set_text (GTK_LABEL (label), message);
   gtk_widget_set_visible (group, message != NULL);
 }
+
+void
+strata_ui_dialog_setup (GtkWindow *dialog, GtkWindow *parent, const char *help_page)
+{
+  g_return_if_fail (GTK_IS_WINDOW (dialog));
+
+  if (parent != NULL && gtk_window_get_application (parent) != NULL)
+    gtk_window_set_application (dialog, gtk_window_get_application (parent));
+  g_object_set_data (G_OBJECT (dialog), "strata-help-page", (gpointer) help_page);
+}
+
+const char *
+strata_ui_dialog_help_page (GtkWindow *dialog)
+{
+  return g_object_get_data (G_OBJECT (dialog), "strata-help-page");
+}

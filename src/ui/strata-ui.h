@@ -18,4 +18,12 @@ GtkWidget *strata_ui_error_group_new  (GtkWidget  *page);
 void       strata_ui_error_group_show (GtkWidget  *group,
                                        const char *message);
 
+/* A dialog of the application: it takes the application's shortcuts (F1, Ctrl+Q), and F1 over
+ * it opens help page `help_page` (a page of help/C without its extension). */
+void        strata_ui_dialog_setup      (GtkWindow  *dialog,
+                                         GtkWindow  *parent,
+                                         const char *help_page);
+/* The help page strata_ui_dialog_setup() gave `dialog`, or NULL. */
+const char *strata_ui_dialog_help_page  (GtkWindow  *dialog);
+
 G_END_DECLS
