@@ -20,6 +20,13 @@
 
 #include <stddef.h>
 
+/* Marks a descriptor string for translators (the file is in po/POTFILES.in) without GLib: the
+ * strings stay English here, in JSON and in automation; the UI translates them with _() where
+ * it shows them. The same definition as GLib's, so either header may come first. */
+#ifndef N_
+#define N_(String) (String)
+#endif
+
 #define STRATA_EFFECT_RAMP_MS   10.0
 #define STRATA_EFFECT_MAX_PARAMS 32
 

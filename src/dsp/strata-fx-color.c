@@ -89,7 +89,7 @@ db_gain (double db)
   return pow (10.0, db / 20.0);
 }
 
-#define MIX_PARAM { "mix", "Mix", "", STRATA_PARAM_CONTINUOUS, 0.0, 1.0, 1.0, NULL, \
+#define MIX_PARAM { "mix", N_("Mix"), "", STRATA_PARAM_CONTINUOUS, 0.0, 1.0, 1.0, NULL, \
                     STRATA_PARAM_LINEAR }
 
 /* ---- saturation ----------------------------------------------------------------------------- */
@@ -97,7 +97,7 @@ db_gain (double db)
 enum { SAT_DRIVE, SAT_MIX, SAT_N_PARAMS };
 
 static const StrataParamDesc saturation_params[SAT_N_PARAMS] = {
-  { "drive_db", "Drive", "dB", STRATA_PARAM_CONTINUOUS, 0.0, 36.0, 6.0, NULL,
+  { "drive_db", N_("Drive"), N_("dB"), STRATA_PARAM_CONTINUOUS, 0.0, 36.0, 6.0, NULL,
     STRATA_PARAM_LINEAR },
   MIX_PARAM,
 };
@@ -173,8 +173,8 @@ saturation_process (StrataEffect *fx, float *frames, size_t n_frames)
 }
 
 const StrataEffectClass strata_fx_saturation = {
-  "saturation", "Saturation",
-  "Soft clipping (tanh) that adds odd harmonics, its level compensated at -30 dBFS.",
+  "saturation", N_("Saturation"),
+  N_("Soft clipping (tanh) that adds odd harmonics, its level compensated at -30 dBFS."),
   saturation_params, SAT_N_PARAMS,
   saturation_create, color_destroy, saturation_reset, saturation_set_param,
   saturation_process, NULL, NULL,
@@ -185,11 +185,11 @@ const StrataEffectClass strata_fx_saturation = {
 enum { DIST_DRIVE, DIST_TONE, DIST_OUTPUT, DIST_MIX, DIST_N_PARAMS };
 
 static const StrataParamDesc distortion_params[DIST_N_PARAMS] = {
-  { "drive_db", "Drive", "dB", STRATA_PARAM_CONTINUOUS, 0.0, 48.0, 20.0, NULL,
+  { "drive_db", N_("Drive"), N_("dB"), STRATA_PARAM_CONTINUOUS, 0.0, 48.0, 20.0, NULL,
     STRATA_PARAM_LINEAR },
-  { "tone", "Tone", "Hz", STRATA_PARAM_CONTINUOUS, 200.0, 20000.0, 4000.0, NULL,
+  { "tone", N_("Tone"), N_("Hz"), STRATA_PARAM_CONTINUOUS, 200.0, 20000.0, 4000.0, NULL,
     STRATA_PARAM_LOG },
-  { "output_db", "Output", "dB", STRATA_PARAM_CONTINUOUS, -48.0, 12.0, -6.0, NULL,
+  { "output_db", N_("Output"), N_("dB"), STRATA_PARAM_CONTINUOUS, -48.0, 12.0, -6.0, NULL,
     STRATA_PARAM_LINEAR },
   MIX_PARAM,
 };
@@ -317,8 +317,8 @@ distortion_tail (const StrataEffect *fx)
 }
 
 const StrataEffectClass strata_fx_distortion = {
-  "distortion", "Distortion",
-  "Clipping with a short soft knee, followed by a tone low-pass and an output level.",
+  "distortion", N_("Distortion"),
+  N_("Clipping with a short soft knee, followed by a tone low-pass and an output level."),
   distortion_params, DIST_N_PARAMS,
   distortion_create, color_destroy, distortion_reset, distortion_set_param,
   distortion_process, NULL, distortion_tail,
@@ -330,13 +330,14 @@ enum { CURVE_TANH, CURVE_ATAN, CURVE_CUBIC, CURVE_HARD_CLIP, CURVE_FOLD };
 enum { WS_CURVE, WS_DRIVE, WS_MIX, WS_N_PARAMS };
 
 static const char *const waveshaper_curves[] = {
-  "tanh", "atan", "cubic", "hard_clip", "fold", NULL,
+  /* TRANSLATORS: a choice as the project file spells it; shown with '_' as a space */
+  N_("tanh"), N_("atan"), N_("cubic"), N_("hard_clip"), N_("fold"), NULL,
 };
 
 static const StrataParamDesc waveshaper_params[WS_N_PARAMS] = {
-  { "curve", "Curve", "", STRATA_PARAM_CHOICE, 0.0, 4.0, 0.0, waveshaper_curves,
+  { "curve", N_("Curve"), "", STRATA_PARAM_CHOICE, 0.0, 4.0, 0.0, waveshaper_curves,
     STRATA_PARAM_LINEAR },
-  { "drive_db", "Drive", "dB", STRATA_PARAM_CONTINUOUS, -24.0, 36.0, 0.0, NULL,
+  { "drive_db", N_("Drive"), N_("dB"), STRATA_PARAM_CONTINUOUS, -24.0, 36.0, 0.0, NULL,
     STRATA_PARAM_LINEAR },
   MIX_PARAM,
 };
@@ -439,8 +440,8 @@ waveshaper_process (StrataEffect *fx, float *frames, size_t n_frames)
 }
 
 const StrataEffectClass strata_fx_waveshaper = {
-  "waveshaper", "Waveshaper",
-  "A static curve (tanh, atan, cubic, hard clip or fold) applied to the driven signal.",
+  "waveshaper", N_("Waveshaper"),
+  N_("A static curve (tanh, atan, cubic, hard clip or fold) applied to the driven signal."),
   waveshaper_params, WS_N_PARAMS,
   waveshaper_create, color_destroy, waveshaper_reset, waveshaper_set_param,
   waveshaper_process, NULL, NULL,

@@ -185,19 +185,19 @@ enum { DYN_THRESHOLD, DYN_RATIO, DYN_ATTACK, DYN_RELEASE, DYN_KNEE, DYN_MAKEUP, 
 #define EXP_N_PARAMS DYN_KNEE
 
 static const StrataParamDesc compressor_params[DYN_N_PARAMS] = {
-  CONT ("threshold_db", "Threshold", "dB", -60.0, 0.0, -18.0, STRATA_PARAM_LINEAR),
-  CONT ("ratio", "Ratio", ":1", 1.0, 50.0, 4.0, STRATA_PARAM_LOG),
-  CONT ("attack_ms", "Attack", "ms", 0.0, 500.0, 10.0, STRATA_PARAM_LOG),
-  CONT ("release_ms", "Release", "ms", 1.0, 5000.0, 100.0, STRATA_PARAM_LOG),
-  CONT ("knee_db", "Knee", "dB", 0.0, 24.0, 0.0, STRATA_PARAM_LINEAR),
-  CONT ("makeup_db", "Makeup", "dB", 0.0, 36.0, 0.0, STRATA_PARAM_LINEAR),
+  CONT ("threshold_db", N_("Threshold"), N_("dB"), -60.0, 0.0, -18.0, STRATA_PARAM_LINEAR),
+  CONT ("ratio", N_("Ratio"), N_(":1"), 1.0, 50.0, 4.0, STRATA_PARAM_LOG),
+  CONT ("attack_ms", N_("Attack"), N_("ms"), 0.0, 500.0, 10.0, STRATA_PARAM_LOG),
+  CONT ("release_ms", N_("Release"), N_("ms"), 1.0, 5000.0, 100.0, STRATA_PARAM_LOG),
+  CONT ("knee_db", N_("Knee"), N_("dB"), 0.0, 24.0, 0.0, STRATA_PARAM_LINEAR),
+  CONT ("makeup_db", N_("Makeup"), N_("dB"), 0.0, 36.0, 0.0, STRATA_PARAM_LINEAR),
 };
 
 static const StrataParamDesc expander_params[EXP_N_PARAMS] = {
-  CONT ("threshold_db", "Threshold", "dB", -90.0, 0.0, -40.0, STRATA_PARAM_LINEAR),
-  CONT ("ratio", "Ratio", ":1", 1.0, 20.0, 2.0, STRATA_PARAM_LOG),
-  CONT ("attack_ms", "Attack", "ms", 0.0, 500.0, 5.0, STRATA_PARAM_LOG),
-  CONT ("release_ms", "Release", "ms", 1.0, 5000.0, 100.0, STRATA_PARAM_LOG),
+  CONT ("threshold_db", N_("Threshold"), N_("dB"), -90.0, 0.0, -40.0, STRATA_PARAM_LINEAR),
+  CONT ("ratio", N_("Ratio"), N_(":1"), 1.0, 20.0, 2.0, STRATA_PARAM_LOG),
+  CONT ("attack_ms", N_("Attack"), N_("ms"), 0.0, 500.0, 5.0, STRATA_PARAM_LOG),
+  CONT ("release_ms", N_("Release"), N_("ms"), 1.0, 5000.0, 100.0, STRATA_PARAM_LOG),
 };
 
 typedef struct
@@ -472,15 +472,15 @@ expander_create (unsigned rate, unsigned channels)
 }
 
 const StrataEffectClass strata_fx_compressor = {
-  "compressor", "Compressor",
-  "Lowers the level above the threshold by the ratio, with a soft knee and makeup gain.",
+  "compressor", N_("Compressor"),
+  N_("Lowers the level above the threshold by the ratio, with a soft knee and makeup gain."),
   compressor_params, DYN_N_PARAMS,
   compressor_create, base_destroy, dyn_reset, dyn_set_param, dyn_process, NULL, dyn_tail,
 };
 
 const StrataEffectClass strata_fx_expander = {
-  "expander", "Expander",
-  "Lowers the level below the threshold by the ratio, so quiet noise gets quieter.",
+  "expander", N_("Expander"),
+  N_("Lowers the level below the threshold by the ratio, so quiet noise gets quieter."),
   expander_params, EXP_N_PARAMS,
   expander_create, base_destroy, dyn_reset, dyn_set_param, dyn_process, NULL, dyn_tail,
 };
@@ -490,11 +490,11 @@ const StrataEffectClass strata_fx_expander = {
 enum { GATE_THRESHOLD, GATE_ATTACK, GATE_HOLD, GATE_RELEASE, GATE_RANGE, GATE_N_PARAMS };
 
 static const StrataParamDesc gate_params[GATE_N_PARAMS] = {
-  CONT ("threshold_db", "Threshold", "dB", -100.0, 0.0, -50.0, STRATA_PARAM_LINEAR),
-  CONT ("attack_ms", "Attack", "ms", 0.0, 500.0, 1.0, STRATA_PARAM_LOG),
-  CONT ("hold_ms", "Hold", "ms", 0.0, 2000.0, 20.0, STRATA_PARAM_LOG),
-  CONT ("release_ms", "Release", "ms", 1.0, 5000.0, 100.0, STRATA_PARAM_LOG),
-  CONT ("range_db", "Range", "dB", -120.0, 0.0, -80.0, STRATA_PARAM_LINEAR),
+  CONT ("threshold_db", N_("Threshold"), N_("dB"), -100.0, 0.0, -50.0, STRATA_PARAM_LINEAR),
+  CONT ("attack_ms", N_("Attack"), N_("ms"), 0.0, 500.0, 1.0, STRATA_PARAM_LOG),
+  CONT ("hold_ms", N_("Hold"), N_("ms"), 0.0, 2000.0, 20.0, STRATA_PARAM_LOG),
+  CONT ("release_ms", N_("Release"), N_("ms"), 1.0, 5000.0, 100.0, STRATA_PARAM_LOG),
+  CONT ("range_db", N_("Range"), N_("dB"), -120.0, 0.0, -80.0, STRATA_PARAM_LINEAR),
 };
 
 typedef struct
@@ -607,8 +607,8 @@ gate_tail (const StrataEffect *effect)
 }
 
 const StrataEffectClass strata_fx_gate = {
-  "gate", "Gate",
-  "Attenuates the signal by the range while it stays below the threshold.",
+  "gate", N_("Gate"),
+  N_("Attenuates the signal by the range while it stays below the threshold."),
   gate_params, GATE_N_PARAMS,
   gate_create, base_destroy, gate_reset, gate_set_param, gate_process, NULL, gate_tail,
 };
@@ -618,11 +618,11 @@ const StrataEffectClass strata_fx_gate = {
 enum { LIM_CEILING, LIM_RELEASE, LIM_LOOKAHEAD, LIM_TRUE_PEAK, LIM_N_PARAMS };
 
 static const StrataParamDesc limiter_params[LIM_N_PARAMS] = {
-  CONT ("ceiling_db", "Ceiling", "dB", -30.0, 0.0, -1.0, STRATA_PARAM_LINEAR),
-  CONT ("release_ms", "Release", "ms", 1.0, 5000.0, 50.0, STRATA_PARAM_LOG),
-  CONT ("lookahead_ms", "Look-ahead", "ms", LIMITER_MIN_MS, LIMITER_MAX_MS, 5.0,
+  CONT ("ceiling_db", N_("Ceiling"), N_("dB"), -30.0, 0.0, -1.0, STRATA_PARAM_LINEAR),
+  CONT ("release_ms", N_("Release"), N_("ms"), 1.0, 5000.0, 50.0, STRATA_PARAM_LOG),
+  CONT ("lookahead_ms", N_("Look-ahead"), N_("ms"), LIMITER_MIN_MS, LIMITER_MAX_MS, 5.0,
         STRATA_PARAM_LINEAR),
-  TOGGLE ("true_peak", "True peak", 1.0),
+  TOGGLE ("true_peak", N_("True peak"), 1.0),
 };
 
 typedef struct
@@ -960,8 +960,8 @@ limiter_tail (const StrataEffect *effect)
 }
 
 const StrataEffectClass strata_fx_limiter = {
-  "limiter", "Limiter",
-  "Keeps the peaks under the ceiling, looking ahead so that nothing clips (adds latency).",
+  "limiter", N_("Limiter"),
+  N_("Keeps the peaks under the ceiling, looking ahead so that nothing clips (adds latency)."),
   limiter_params, LIM_N_PARAMS,
   limiter_create, limiter_destroy, limiter_reset, limiter_set_param, limiter_process,
   limiter_latency, limiter_tail,
@@ -972,11 +972,11 @@ const StrataEffectClass strata_fx_limiter = {
 enum { UTIL_GAIN, UTIL_INVERT_LEFT, UTIL_INVERT_RIGHT, UTIL_WIDTH, UTIL_MONO, UTIL_N_PARAMS };
 
 static const StrataParamDesc utility_params[UTIL_N_PARAMS] = {
-  CONT ("gain_db", "Gain", "dB", -96.0, 24.0, 0.0, STRATA_PARAM_LINEAR),
-  TOGGLE ("invert_left", "Invert left", 0.0),
-  TOGGLE ("invert_right", "Invert right", 0.0),
-  CONT ("width", "Width", "", 0.0, 2.0, 1.0, STRATA_PARAM_LINEAR),
-  TOGGLE ("mono", "Mono", 0.0),
+  CONT ("gain_db", N_("Gain"), N_("dB"), -96.0, 24.0, 0.0, STRATA_PARAM_LINEAR),
+  TOGGLE ("invert_left", N_("Invert left"), 0.0),
+  TOGGLE ("invert_right", N_("Invert right"), 0.0),
+  CONT ("width", N_("Width"), "", 0.0, 2.0, 1.0, STRATA_PARAM_LINEAR),
+  TOGGLE ("mono", N_("Mono"), 0.0),
 };
 
 typedef struct
@@ -1055,8 +1055,8 @@ utility_process (StrataEffect *effect, float *frames, size_t n_frames)
 }
 
 const StrataEffectClass strata_fx_utility = {
-  "utility", "Utility",
-  "Gain, polarity inversion per channel, stereo width and mono sum.",
+  "utility", N_("Utility"),
+  N_("Gain, polarity inversion per channel, stereo width and mono sum."),
   utility_params, UTIL_N_PARAMS,
   utility_create, base_destroy, utility_reset, utility_set_param, utility_process, NULL, NULL,
 };

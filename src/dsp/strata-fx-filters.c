@@ -94,14 +94,17 @@ typedef struct
 } Biquads;
 
 static const char *const eq_types[] = {
-  "off", "peak", "low_shelf", "high_shelf", "low_cut", "high_cut", "notch", NULL,
+  /* TRANSLATORS: a choice as the project file spells it; shown with '_' as a space */
+  N_("off"), N_("peak"), N_("low_shelf"), N_("high_shelf"), N_("low_cut"), N_("high_cut"),
+  N_("notch"), NULL,
 };
 static const BiquadType eq_type_map[] = {
   BQ_OFF, BQ_PEAK, BQ_LOW_SHELF, BQ_HIGH_SHELF, BQ_HIGH_PASS, BQ_LOW_PASS, BQ_NOTCH,
 };
 
 static const char *const filter_modes[] = {
-  "low_pass", "high_pass", "band_pass", "notch", NULL,
+  /* TRANSLATORS: a choice as the project file spells it; shown with '_' as a space */
+  N_("low_pass"), N_("high_pass"), N_("band_pass"), N_("notch"), NULL,
 };
 static const BiquadType filter_mode_map[] = {
   BQ_LOW_PASS, BQ_HIGH_PASS, BQ_BAND_PASS, BQ_NOTCH,
@@ -111,42 +114,50 @@ static const BiquadType filter_mode_map[] = {
   { name, label, "", STRATA_PARAM_CHOICE, 0, (sizeof choices / sizeof choices[0]) - 2, def, \
     choices, STRATA_PARAM_LINEAR }
 #define FREQ_PARAM(name, label, def) \
-  { name, label, "Hz", STRATA_PARAM_CONTINUOUS, 20, 20000, def, NULL, STRATA_PARAM_LOG }
+  { name, label, N_("Hz"), STRATA_PARAM_CONTINUOUS, 20, 20000, def, NULL, STRATA_PARAM_LOG }
 #define GAIN_PARAM(name, label) \
-  { name, label, "dB", STRATA_PARAM_CONTINUOUS, -24, 24, 0, NULL, STRATA_PARAM_LINEAR }
+  { name, label, N_("dB"), STRATA_PARAM_CONTINUOUS, -24, 24, 0, NULL, STRATA_PARAM_LINEAR }
 #define Q_PARAM(name, label) \
   { name, label, "", STRATA_PARAM_CONTINUOUS, 0.1, 18, 0.707, NULL, STRATA_PARAM_LOG }
-#define EQ_BAND(n, freq) \
-  TYPE_PARAM ("b" #n "_type", "Band " #n " type", eq_types, 0), \
-  FREQ_PARAM ("b" #n "_freq", "Band " #n " frequency", freq), \
-  GAIN_PARAM ("b" #n "_gain_db", "Band " #n " gain"), \
-  Q_PARAM ("b" #n "_q", "Band " #n " Q")
+#define EQ_BAND(n, freq, type_label, freq_label, gain_label, q_label) \
+  TYPE_PARAM ("b" #n "_type", type_label, eq_types, 0), \
+  FREQ_PARAM ("b" #n "_freq", freq_label, freq), \
+  GAIN_PARAM ("b" #n "_gain_db", gain_label), \
+  Q_PARAM ("b" #n "_q", q_label)
 
+/* The labels are spelled out, not pasted from the band's number: xgettext reads each as one
+ * string. */
 static const StrataParamDesc eq_params[] = {
-  EQ_BAND (1, 80),
-  EQ_BAND (2, 250),
-  EQ_BAND (3, 800),
-  EQ_BAND (4, 2500),
-  EQ_BAND (5, 6000),
-  EQ_BAND (6, 12000),
+  EQ_BAND (1, 80, N_("Band 1 type"), N_("Band 1 frequency"), N_("Band 1 gain"),
+           N_("Band 1 Q")),
+  EQ_BAND (2, 250, N_("Band 2 type"), N_("Band 2 frequency"), N_("Band 2 gain"),
+           N_("Band 2 Q")),
+  EQ_BAND (3, 800, N_("Band 3 type"), N_("Band 3 frequency"), N_("Band 3 gain"),
+           N_("Band 3 Q")),
+  EQ_BAND (4, 2500, N_("Band 4 type"), N_("Band 4 frequency"), N_("Band 4 gain"),
+           N_("Band 4 Q")),
+  EQ_BAND (5, 6000, N_("Band 5 type"), N_("Band 5 frequency"), N_("Band 5 gain"),
+           N_("Band 5 Q")),
+  EQ_BAND (6, 12000, N_("Band 6 type"), N_("Band 6 frequency"), N_("Band 6 gain"),
+           N_("Band 6 Q")),
 };
 
 static const StrataParamDesc low_shelf_params[] = {
-  FREQ_PARAM ("freq", "Frequency", 100),
-  GAIN_PARAM ("gain_db", "Gain"),
-  Q_PARAM ("q", "Q"),
+  FREQ_PARAM ("freq", N_("Frequency"), 100),
+  GAIN_PARAM ("gain_db", N_("Gain")),
+  Q_PARAM ("q", N_("Q")),
 };
 
 static const StrataParamDesc high_shelf_params[] = {
-  FREQ_PARAM ("freq", "Frequency", 8000),
-  GAIN_PARAM ("gain_db", "Gain"),
-  Q_PARAM ("q", "Q"),
+  FREQ_PARAM ("freq", N_("Frequency"), 8000),
+  GAIN_PARAM ("gain_db", N_("Gain")),
+  Q_PARAM ("q", N_("Q")),
 };
 
 static const StrataParamDesc filter_params[] = {
-  TYPE_PARAM ("mode", "Mode", filter_modes, 0),
-  FREQ_PARAM ("freq", "Frequency", 1000),
-  Q_PARAM ("q", "Q"),
+  TYPE_PARAM ("mode", N_("Mode"), filter_modes, 0),
+  FREQ_PARAM ("freq", N_("Frequency"), 1000),
+  Q_PARAM ("q", N_("Q")),
 };
 
 static double
@@ -787,31 +798,31 @@ filter_create (unsigned sample_rate, unsigned channels)
 #define N_PARAMS(params) (sizeof params / sizeof params[0])
 
 const StrataEffectClass strata_fx_eq = {
-  "eq", "Equalizer",
-  "Six bands, each a peak, shelf, cut or notch filter.",
+  "eq", N_("Equalizer"),
+  N_("Six bands, each a peak, shelf, cut or notch filter."),
   eq_params, N_PARAMS (eq_params),
   eq_create, biquads_destroy, biquads_reset, eq_set_param, biquads_process, NULL, biquads_tail,
 };
 
 const StrataEffectClass strata_fx_low_shelf = {
-  "low_shelf", "Low Shelf",
-  "Raises or lowers everything below a frequency.",
+  "low_shelf", N_("Low Shelf"),
+  N_("Raises or lowers everything below a frequency."),
   low_shelf_params, N_PARAMS (low_shelf_params),
   low_shelf_create, biquads_destroy, biquads_reset, shelf_set_param, biquads_process, NULL,
   biquads_tail,
 };
 
 const StrataEffectClass strata_fx_high_shelf = {
-  "high_shelf", "High Shelf",
-  "Raises or lowers everything above a frequency.",
+  "high_shelf", N_("High Shelf"),
+  N_("Raises or lowers everything above a frequency."),
   high_shelf_params, N_PARAMS (high_shelf_params),
   high_shelf_create, biquads_destroy, biquads_reset, shelf_set_param, biquads_process, NULL,
   biquads_tail,
 };
 
 const StrataEffectClass strata_fx_filter = {
-  "filter", "Filter",
-  "A low-pass, high-pass, band-pass or notch filter.",
+  "filter", N_("Filter"),
+  N_("A low-pass, high-pass, band-pass or notch filter."),
   filter_params, N_PARAMS (filter_params),
   filter_create, biquads_destroy, biquads_reset, filter_set_param, biquads_process, NULL,
   biquads_tail,

@@ -116,10 +116,10 @@ static const unsigned fv_allpass_tuning[FV_ALLPASSES] = { 556, 441, 341, 225 };
 enum { FV_ROOM_SIZE, FV_DAMPING, FV_WIDTH, FV_MIX, FV_N_PARAMS };
 
 static const StrataParamDesc freeverb_params[FV_N_PARAMS] = {
-  { "room_size", "Room size", "", STRATA_PARAM_CONTINUOUS, 0.0, 1.0, 0.7, NULL, 0 },
-  { "damping", "Damping", "", STRATA_PARAM_CONTINUOUS, 0.0, 1.0, 0.5, NULL, 0 },
-  { "width", "Width", "", STRATA_PARAM_CONTINUOUS, 0.0, 1.0, 1.0, NULL, 0 },
-  { "mix", "Mix", "", STRATA_PARAM_CONTINUOUS, 0.0, 1.0, 0.25, NULL, 0 },
+  { "room_size", N_("Room size"), "", STRATA_PARAM_CONTINUOUS, 0.0, 1.0, 0.7, NULL, 0 },
+  { "damping", N_("Damping"), "", STRATA_PARAM_CONTINUOUS, 0.0, 1.0, 0.5, NULL, 0 },
+  { "width", N_("Width"), "", STRATA_PARAM_CONTINUOUS, 0.0, 1.0, 1.0, NULL, 0 },
+  { "mix", N_("Mix"), "", STRATA_PARAM_CONTINUOUS, 0.0, 1.0, 0.25, NULL, 0 },
 };
 
 typedef struct
@@ -293,8 +293,8 @@ freeverb_tail (const StrataEffect *fx)
 }
 
 const StrataEffectClass strata_fx_freeverb = {
-  "freeverb", "Freeverb",
-  "Jezar's Freeverb: eight damped combs and four allpasses per side.",
+  "freeverb", N_("Freeverb"),
+  N_("Jezar's Freeverb: eight damped combs and four allpasses per side."),
   freeverb_params, FV_N_PARAMS,
   freeverb_create, freeverb_destroy, freeverb_reset, freeverb_set_param,
   freeverb_process, NULL, freeverb_tail,
@@ -324,21 +324,23 @@ static const FdnTuning plate_tuning = {
 enum { FDN_DECAY, FDN_PREDELAY, FDN_DAMPING, FDN_MIX, FDN_N_PARAMS };
 
 static const StrataParamDesc hall_params[FDN_N_PARAMS] = {
-  { "decay_s", "Decay", "s", STRATA_PARAM_CONTINUOUS, 0.1, 20.0, 2.0, NULL, STRATA_PARAM_LOG },
-  { "predelay_ms", "Predelay", "ms", STRATA_PARAM_CONTINUOUS, 0.0, PREDELAY_MAX_MS, 20.0, NULL,
-    0 },
-  { "damping", "Damping", "Hz", STRATA_PARAM_CONTINUOUS, 500.0, 20000.0, 6000.0, NULL,
+  { "decay_s", N_("Decay"), N_("s"), STRATA_PARAM_CONTINUOUS, 0.1, 20.0, 2.0, NULL,
     STRATA_PARAM_LOG },
-  { "mix", "Mix", "", STRATA_PARAM_CONTINUOUS, 0.0, 1.0, 0.25, NULL, 0 },
+  { "predelay_ms", N_("Predelay"), N_("ms"), STRATA_PARAM_CONTINUOUS, 0.0, PREDELAY_MAX_MS, 20.0,
+    NULL, 0 },
+  { "damping", N_("Damping"), N_("Hz"), STRATA_PARAM_CONTINUOUS, 500.0, 20000.0, 6000.0, NULL,
+    STRATA_PARAM_LOG },
+  { "mix", N_("Mix"), "", STRATA_PARAM_CONTINUOUS, 0.0, 1.0, 0.25, NULL, 0 },
 };
 
 static const StrataParamDesc plate_params[FDN_N_PARAMS] = {
-  { "decay_s", "Decay", "s", STRATA_PARAM_CONTINUOUS, 0.1, 20.0, 1.5, NULL, STRATA_PARAM_LOG },
-  { "predelay_ms", "Predelay", "ms", STRATA_PARAM_CONTINUOUS, 0.0, PREDELAY_MAX_MS, 0.0, NULL,
-    0 },
-  { "damping", "Damping", "Hz", STRATA_PARAM_CONTINUOUS, 500.0, 20000.0, 8000.0, NULL,
+  { "decay_s", N_("Decay"), N_("s"), STRATA_PARAM_CONTINUOUS, 0.1, 20.0, 1.5, NULL,
     STRATA_PARAM_LOG },
-  { "mix", "Mix", "", STRATA_PARAM_CONTINUOUS, 0.0, 1.0, 0.25, NULL, 0 },
+  { "predelay_ms", N_("Predelay"), N_("ms"), STRATA_PARAM_CONTINUOUS, 0.0, PREDELAY_MAX_MS, 0.0,
+    NULL, 0 },
+  { "damping", N_("Damping"), N_("Hz"), STRATA_PARAM_CONTINUOUS, 500.0, 20000.0, 8000.0, NULL,
+    STRATA_PARAM_LOG },
+  { "mix", N_("Mix"), "", STRATA_PARAM_CONTINUOUS, 0.0, 1.0, 0.25, NULL, 0 },
 };
 
 /* Signs of the output taps: orthogonal, so the two sides are decorrelated. */
@@ -645,8 +647,9 @@ hall_reverb_create (unsigned sample_rate, unsigned channels)
 }
 
 const StrataEffectClass strata_fx_hall_reverb = {
-  "hall_reverb", "Hall reverb",
-  "A hall: a diffused feedback delay network whose RT60 below the damping frequency is the decay.",
+  "hall_reverb", N_("Hall reverb"),
+  N_("A hall: a diffused feedback delay network whose RT60 below the damping frequency is the "
+     "decay."),
   hall_params, FDN_N_PARAMS,
   hall_reverb_create, fdn_destroy, fdn_reset, fdn_set_param,
   fdn_process, NULL, fdn_tail,
@@ -659,8 +662,8 @@ plate_reverb_create (unsigned sample_rate, unsigned channels)
 }
 
 const StrataEffectClass strata_fx_plate_reverb = {
-  "plate_reverb", "Plate reverb",
-  "A plate: a denser, brighter feedback delay network with shorter lines than the hall.",
+  "plate_reverb", N_("Plate reverb"),
+  N_("A plate: a denser, brighter feedback delay network with shorter lines than the hall."),
   plate_params, FDN_N_PARAMS,
   plate_reverb_create, fdn_destroy, fdn_reset, fdn_set_param,
   fdn_process, NULL, fdn_tail,

@@ -288,11 +288,11 @@ feedback_tail (const TimeFx *self, unsigned fb_index)
   return time * (1.0 + log (pow (10.0, TAIL_DB / 20.0)) / log (g));
 }
 
-#define MIX_PARAM(def) { "mix", "Mix", "", STRATA_PARAM_CONTINUOUS, 0.0, 1.0, def, NULL, \
+#define MIX_PARAM(def) { "mix", N_("Mix"), "", STRATA_PARAM_CONTINUOUS, 0.0, 1.0, def, NULL, \
                          STRATA_PARAM_LINEAR }
-#define TIME_PARAM(name, label, def) { name, label, "ms", STRATA_PARAM_CONTINUOUS, 1.0, MAX_TIME_MS, \
-                                       def, NULL, STRATA_PARAM_LOG }
-#define FEEDBACK_PARAM(def) { "feedback", "Feedback", "", STRATA_PARAM_CONTINUOUS, 0.0, 0.95, \
+#define TIME_PARAM(name, label, def) { name, label, N_("ms"), STRATA_PARAM_CONTINUOUS, 1.0, \
+                                       MAX_TIME_MS, def, NULL, STRATA_PARAM_LOG }
+#define FEEDBACK_PARAM(def) { "feedback", N_("Feedback"), "", STRATA_PARAM_CONTINUOUS, 0.0, 0.95, \
                               def, NULL, STRATA_PARAM_LINEAR }
 
 /* ---- delay --------------------------------------------------------------------------------- */
@@ -300,10 +300,10 @@ feedback_tail (const TimeFx *self, unsigned fb_index)
 enum { DELAY_TIME, DELAY_FEEDBACK, DELAY_LOWPASS, DELAY_MIX, DELAY_N_PARAMS };
 
 static const StrataParamDesc delay_params[DELAY_N_PARAMS] = {
-  TIME_PARAM ("time_ms", "Time", 250.0),
+  TIME_PARAM ("time_ms", N_("Time"), 250.0),
   FEEDBACK_PARAM (0.3),
-  { "lowpass", "Low-pass", "Hz", STRATA_PARAM_CONTINUOUS, 20.0, LOWPASS_OFF, LOWPASS_OFF, NULL,
-    STRATA_PARAM_LOG },
+  { "lowpass", N_("Low-pass"), N_("Hz"), STRATA_PARAM_CONTINUOUS, 20.0, LOWPASS_OFF, LOWPASS_OFF,
+    NULL, STRATA_PARAM_LOG },
   MIX_PARAM (0.3),
 };
 
@@ -367,8 +367,8 @@ delay_tail (const StrataEffect *fx)
 }
 
 const StrataEffectClass strata_fx_delay = {
-  "delay", "Delay",
-  "Echoes at a set time, each repeat quieter by the feedback and darker by the low-pass.",
+  "delay", N_("Delay"),
+  N_("Echoes at a set time, each repeat quieter by the feedback and darker by the low-pass."),
   delay_params, DELAY_N_PARAMS,
   delay_create, time_destroy, time_reset, time_set_param,
   delay_process, NULL, delay_tail,
@@ -379,7 +379,7 @@ const StrataEffectClass strata_fx_delay = {
 enum { PP_TIME, PP_FEEDBACK, PP_MIX, PP_N_PARAMS };
 
 static const StrataParamDesc ping_pong_params[PP_N_PARAMS] = {
-  TIME_PARAM ("time_ms", "Time", 250.0),
+  TIME_PARAM ("time_ms", N_("Time"), 250.0),
   FEEDBACK_PARAM (0.4),
   MIX_PARAM (0.3),
 };
@@ -442,8 +442,8 @@ ping_pong_delay_tail (const StrataEffect *fx)
 }
 
 const StrataEffectClass strata_fx_ping_pong_delay = {
-  "ping_pong_delay", "Ping-pong delay",
-  "Echoes that alternate between left and right, each quieter by the feedback.",
+  "ping_pong_delay", N_("Ping-pong delay"),
+  N_("Echoes that alternate between left and right, each quieter by the feedback."),
   ping_pong_params, PP_N_PARAMS,
   ping_pong_delay_create, time_destroy, time_reset, time_set_param,
   ping_pong_delay_process, NULL, ping_pong_delay_tail,
@@ -455,18 +455,20 @@ enum { MT_TIME, MT_LEVEL, MT_PAN, MT_PER_TAP };
 #define MT_MIX (N_TAPS * MT_PER_TAP)
 #define MT_N_PARAMS (MT_MIX + 1)
 
-#define TAP_PARAMS(n, time, level) \
-  TIME_PARAM ("t" #n "_time_ms", "Tap " #n " time", time), \
-  { "t" #n "_level_db", "Tap " #n " level", "dB", STRATA_PARAM_CONTINUOUS, -96.0, 6.0, level, \
+#define TAP_PARAMS(n, time, level, time_label, level_label, pan_label) \
+  TIME_PARAM ("t" #n "_time_ms", time_label, time), \
+  { "t" #n "_level_db", level_label, N_("dB"), STRATA_PARAM_CONTINUOUS, -96.0, 6.0, level, \
     NULL, STRATA_PARAM_LINEAR }, \
-  { "t" #n "_pan", "Tap " #n " pan", "", STRATA_PARAM_CONTINUOUS, -1.0, 1.0, 0.0, NULL, \
+  { "t" #n "_pan", pan_label, "", STRATA_PARAM_CONTINUOUS, -1.0, 1.0, 0.0, NULL, \
     STRATA_PARAM_LINEAR }
 
+/* The labels are spelled out, not pasted from the tap's number: xgettext reads each as one
+ * string. */
 static const StrataParamDesc multitap_params[MT_N_PARAMS] = {
-  TAP_PARAMS (1, 125.0, -6.0),
-  TAP_PARAMS (2, 250.0, -9.0),
-  TAP_PARAMS (3, 375.0, -12.0),
-  TAP_PARAMS (4, 500.0, -15.0),
+  TAP_PARAMS (1, 125.0, -6.0, N_("Tap 1 time"), N_("Tap 1 level"), N_("Tap 1 pan")),
+  TAP_PARAMS (2, 250.0, -9.0, N_("Tap 2 time"), N_("Tap 2 level"), N_("Tap 2 pan")),
+  TAP_PARAMS (3, 375.0, -12.0, N_("Tap 3 time"), N_("Tap 3 level"), N_("Tap 3 pan")),
+  TAP_PARAMS (4, 500.0, -15.0, N_("Tap 4 time"), N_("Tap 4 level"), N_("Tap 4 pan")),
   MIX_PARAM (0.3),
 };
 
@@ -547,8 +549,8 @@ multitap_delay_tail (const StrataEffect *fx)
 }
 
 const StrataEffectClass strata_fx_multitap_delay = {
-  "multitap_delay", "Multitap delay",
-  "Four echoes, each with its own time, level and pan.",
+  "multitap_delay", N_("Multitap delay"),
+  N_("Four echoes, each with its own time, level and pan."),
   multitap_params, MT_N_PARAMS,
   multitap_delay_create, time_destroy, time_reset, time_set_param,
   multitap_delay_process, NULL, multitap_delay_tail,
@@ -561,11 +563,11 @@ enum { CHORUS_RATE, CHORUS_DEPTH, CHORUS_DELAY, CHORUS_MIX, CHORUS_N_PARAMS };
 #define CHORUS_MAX_MS (50.0 + 10.0)
 
 static const StrataParamDesc chorus_params[CHORUS_N_PARAMS] = {
-  { "rate_hz", "Rate", "Hz", STRATA_PARAM_CONTINUOUS, 0.01, 10.0, 0.8, NULL,
+  { "rate_hz", N_("Rate"), N_("Hz"), STRATA_PARAM_CONTINUOUS, 0.01, 10.0, 0.8, NULL,
     STRATA_PARAM_LOG },
-  { "depth_ms", "Depth", "ms", STRATA_PARAM_CONTINUOUS, 0.0, 10.0, 3.0, NULL,
+  { "depth_ms", N_("Depth"), N_("ms"), STRATA_PARAM_CONTINUOUS, 0.0, 10.0, 3.0, NULL,
     STRATA_PARAM_LINEAR },
-  { "delay_ms", "Delay", "ms", STRATA_PARAM_CONTINUOUS, 1.0, 50.0, 12.0, NULL,
+  { "delay_ms", N_("Delay"), N_("ms"), STRATA_PARAM_CONTINUOUS, 1.0, 50.0, 12.0, NULL,
     STRATA_PARAM_LOG },
   MIX_PARAM (0.5),
 };
@@ -643,8 +645,8 @@ chorus_tail (const StrataEffect *fx)
 }
 
 const StrataEffectClass strata_fx_chorus = {
-  "chorus", "Chorus",
-  "Thickens the sound with a copy whose delay a slow sine sweeps.",
+  "chorus", N_("Chorus"),
+  N_("Thickens the sound with a copy whose delay a slow sine sweeps."),
   chorus_params, CHORUS_N_PARAMS,
   chorus_create, time_destroy, time_reset, time_set_param,
   chorus_process, NULL, chorus_tail,
