@@ -1026,9 +1026,10 @@ strata_json_probe_media (const char *id, const char *path, guint project_rate,
 
   if (resolved == NULL)
     return FALSE;
+  /* The probe names the resolved file; the message quotes the path as written instead (the
+   * prefix is translated as the probe translates it). */
   if (!strata_media_probe (resolved, channels, &file_frames, &file_rate, &local_error))
     {
-      /* The probe names the resolved file; the message quotes the path as written instead. */
       g_autofree char *probe_prefix = g_strdup_printf (_("cannot read '%s': "), resolved);
       const char *reason = local_error->message;
 

@@ -16,10 +16,12 @@
 
 /* ---- the state machine -------------------------------------------------------------------- */
 
-/* The names are also the recorder's words in logs and tests: only the error message translates
- * them. */
-static const char *state_names[] = { N_("idle"), N_("armed"), N_("recording"), N_("stopping") };
+static const char *state_names[] = {
+  /* TRANSLATORS: a recorder state, as in "(the recorder is idle)" */
+  N_("idle"), N_("armed"), N_("recording"), N_("stopping"),
+};
 
+/* The English name, for logs and tests: only the error message translates it. */
 const char *
 strata_recorder_state_name (StrataRecorderState state)
 {
