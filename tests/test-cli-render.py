@@ -318,6 +318,20 @@ def t_stems(run, d):
     render_ok(run, '-q', '--stems', 'out/only-stems', 'song.json')
     got = files_under(os.path.join(d, 'out/only-stems'))
     check(got == expected, '--stems without -o: %s, expected %s' % (got, expected))
+    # One kind only: the bus stem alone, or the tracks alone, each the same audio as above.
+    for kinds, names in (('buses', ['Drums-drums.wav']),
+                         ('tracks', ['Drums-t3.wav', 'Kick.wav', 'Pad.wav'])):
+        out, _ = render_ok(run, '--plan', '--stems', 'out/' + kinds, '--stem-kinds', kinds,
+                           'song.json')
+        planned = sorted(os.path.basename(s['file']) for s in json.loads(out)['stems'])
+        check(planned == names, '--stem-kinds %s plans %s, expected %s' % (kinds, planned, names))
+        render_ok(run, '-q', '--bit-depth', '32f', '--stems', 'out/' + kinds, '--stem-kinds',
+                  kinds, 'song.json')
+        got = files_under(os.path.join(d, 'out', kinds))
+        check(got == names, '--stem-kinds %s writes %s, expected %s' % (kinds, got, names))
+        for name in names:
+            alone = samples(read_wav(os.path.join(d, 'out', kinds, name)))
+            check(alone == samples(stems[name]), '%s differs from the all-stems render' % name)
 
 
 @test('--start/--end in frames: frames == end - start, samples equal the full render\'s')
@@ -558,6 +572,10 @@ USAGE = [
     ('--true-peak without --loudness', ['--true-peak', '-1', '-o', 'out/m.wav', 'song.json'],
      r'--true-peak'),
     ('nothing to do', ['song.json'], r'-o|--output|nothing'),
+    ('--stem-kinds drums', ['--stem-kinds', 'drums', '--stems', 'out/s', 'song.json'],
+     r'--stem-kinds'),
+    ('--stem-kinds without --stems', ['--stem-kinds', 'buses', '-o', 'out/m.wav', 'song.json'],
+     r'--stem-kinds'),
     ('--start abc', ['--start', 'abc', '-o', 'out/m.wav', 'song.json'], r'--start'),
     ('--start 1.x.0', ['--start', '1.x.0', '-o', 'out/m.wav', 'song.json'], r'--start'),
     ('--start 0.1.0 (bar 0)', ['--start', '0.1.0', '-o', 'out/m.wav', 'song.json'], r'--start'),

@@ -143,10 +143,28 @@ test_export_defaults (void)
   g_assert_true (g_str_has_suffix (options.output, DEMO_NAME ".flac"));
   g_assert_cmpuint (options.bit_depth, ==, 16);
   g_assert_cmpstr (options.stems_dir, ==, stems);
+  g_assert_true (options.track_stems && options.bus_stems);
   g_assert_true (options.normalize);
   g_assert_cmpfloat (options.target_lufs, ==, -16.0);
   g_assert_cmpfloat (options.true_peak_dbtp, ==, -1.0);
   strata_render_options_clear (&options);
+
+  /* Stems of the buses only, or the tracks only; the choice is off without stems. */
+  g_assert_true (gtk_widget_get_sensitive (named (dialog, "stem-kinds")));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (named (dialog, "stem-kinds")), 2);
+  g_assert_true (strata_export_dialog_get_options (STRATA_EXPORT_DIALOG (dialog), &options,
+                                                   &error));
+  g_assert_true (!options.track_stems && options.bus_stems);
+  strata_render_options_clear (&options);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (named (dialog, "stem-kinds")), 1);
+  g_assert_true (strata_export_dialog_get_options (STRATA_EXPORT_DIALOG (dialog), &options,
+                                                   &error));
+  g_assert_true (options.track_stems && !options.bus_stems);
+  strata_render_options_clear (&options);
+  gtk_switch_set_active (GTK_SWITCH (named (dialog, "stems")), FALSE);
+  g_assert_false (gtk_widget_get_sensitive (named (dialog, "stem-kinds")));
+  gtk_switch_set_active (GTK_SWITCH (named (dialog, "stems")), TRUE);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (named (dialog, "stem-kinds")), 0);
 
   /* No name: refused with a message, no options. */
   gtk_editable_set_text (GTK_EDITABLE (named (dialog, "name")), "  ");

@@ -68,7 +68,7 @@ main (int argc, char *argv[])
 {
   g_autofree char *output = NULL, *convert = NULL, *stems = NULL, *report_path = NULL;
   g_autofree char *bit_depth = NULL, *start = NULL, *end = NULL, *loudness = NULL;
-  g_autofree char *true_peak = NULL;
+  g_autofree char *true_peak = NULL, *stem_kinds = NULL;
   gboolean plan = FALSE, no_cache = FALSE;
   g_auto(GStrv) args = NULL;
   g_autoptr(GOptionContext) context = NULL;
@@ -87,6 +87,9 @@ main (int argc, char *argv[])
     { "end", 0, 0, G_OPTION_ARG_STRING, &end, N_("End of the range (exclusive)"), N_("POS") },
     { "stems", 0, 0, G_OPTION_ARG_FILENAME, &stems,
       N_("Also write one file per bus and per track into DIR"), N_("DIR") },
+    { "stem-kinds", 0, 0, G_OPTION_ARG_STRING, &stem_kinds,
+      N_("Which stems --stems writes: tracks, buses or tracks,buses (the default)"),
+      N_("KINDS") },
     { "loudness", 0, 0, G_OPTION_ARG_STRING, &loudness,
       N_("Normalise the master's integrated loudness to LUFS"), N_("LUFS") },
     { "true-peak", 0, 0, G_OPTION_ARG_STRING, &true_peak,
@@ -142,6 +145,18 @@ main (int argc, char *argv[])
       if (!parse_number (true_peak, &options.true_peak_dbtp) || options.true_peak_dbtp > 0
           || options.true_peak_dbtp < -20)
         return fail (2, _("--true-peak must be a level in dBTP between -20 and 0"));
+    }
+  if (stem_kinds)
+    {
+      g_auto(GStrv) kinds = g_strsplit (stem_kinds, ",", -1);
+
+      if (!stems)
+        return fail (2, _("--stem-kinds goes with --stems"));
+      options.track_stems = g_strv_contains ((const char *const *) kinds, "tracks");
+      options.bus_stems = g_strv_contains ((const char *const *) kinds, "buses");
+      if (g_strv_length (kinds) != (guint) options.track_stems + (guint) options.bus_stems
+          || g_strv_length (kinds) == 0)
+        return fail (2, _("--stem-kinds must be tracks, buses or tracks,buses"));
     }
   if (!plan && !convert && !output && !stems)
     return fail (2, _("nothing to do: give -o FILE, --stems DIR, --plan or --convert FILE"));

@@ -42,6 +42,8 @@ strata_render_options_init (StrataRenderOptions *options)
   memset (options, 0, sizeof *options);
   options->bit_depth = 24;
   options->true_peak_dbtp = -1.0;
+  options->track_stems = TRUE;
+  options->bus_stems = TRUE;
 }
 
 void
@@ -412,12 +414,13 @@ safe_file_name (const char *name)
 }
 
 /* Stem files are named after their track or bus; names that occur twice get the id appended
- * ("Drums-t1.wav", "Drums-drums.wav"). */
-static char **
-stem_paths (const StrataGraph *graph, const char *dir, const char *extension)
+ * ("Drums-t1.wav", "Drums-drums.wav"). One path per stem of the graph, NULL for a stem of a
+ * kind the options leave out; NULL without stems. */
+static GPtrArray *
+stem_paths (const StrataGraph *graph, const StrataRenderOptions *options, const char *extension)
 {
   guint n = strata_graph_get_n_stems (graph);
-  char **paths = g_new0 (char *, n + 1);
+  GPtrArray *paths;
   g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint i = 0; i < n; i++)
@@ -426,11 +429,20 @@ stem_paths (const StrataGraph *graph, const char *dir, const char *extension)
       guint count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, safe));
       g_hash_table_replace (counts, safe, GUINT_TO_POINTER (count + 1));
     }
+  if (options->stems_dir == NULL)
+    return NULL;
+  paths = g_ptr_array_new_full (n, g_free);
   for (guint i = 0; i < n; i++)
     {
       const StrataGraphStem *stem = strata_graph_get_stem (graph, i);
       g_autofree char *safe = safe_file_name (stem->name);
       g_autofree char *file = NULL;
+
+      if (!(stem->kind == STRATA_STEM_TRACK ? options->track_stems : options->bus_stems))
+        {
+          g_ptr_array_add (paths, NULL);
+          continue;
+        }
 
       if (GPOINTER_TO_UINT (g_hash_table_lookup (counts, safe)) > 1)
         {
@@ -439,7 +451,7 @@ stem_paths (const StrataGraph *graph, const char *dir, const char *extension)
         }
       else
         file = g_strdup_printf ("%s%s", safe, extension);
-      paths[i] = g_build_filename (dir, file, NULL);
+      g_ptr_array_add (paths, g_build_filename (options->stems_dir, file, NULL));
     }
   return paths;
 }
@@ -786,7 +798,7 @@ stem_writer_start (StemWriter *sw, Job *job)
   for (guint i = 0; i < job->n_stems; i++)
     {
       sw->skip[i] = strata_graph_get_stem (job->graph, i)->latency;
-      sw->left[i] = job->end - job->start;
+      sw->left[i] = job->stems[i].path != NULL ? job->end - job->start : 0;  /* left out */
     }
   sw->empty = g_async_queue_new ();
   for (guint b = 0; b < STEM_BLOCKS; b++)
@@ -873,7 +885,7 @@ render_pass (Job *job, const char *extension, GError **error)
   guint rate = strata_graph_get_sample_rate (graph);
   g_autofree float *block = g_new (float, BLOCK * 2);
   guint latency = strata_graph_get_latency (graph);
-  g_auto(GStrv) stems = NULL;
+  g_autoptr(GPtrArray) stems = NULL;
   StrataFeed feed = { 0 };
   StemWriter stem_writer = { 0 };
   ReadAhead read_ahead = { 0 };
@@ -897,12 +909,13 @@ render_pass (Job *job, const char *extension, GError **error)
                        job->options->stems_dir, g_strerror (saved));
           goto out;
         }
-      stems = stem_paths (graph, job->options->stems_dir, extension);
-      job->n_stems = strata_graph_get_n_stems (graph);
+      stems = stem_paths (graph, job->options, extension);
+      job->n_stems = stems->len;
       job->stems = g_new0 (Writer, job->n_stems);
       for (guint i = 0; i < job->n_stems; i++)
-        if (!writer_open (&job->stems[i], stems[i], job->options->bit_depth, rate, FALSE,
-                          job->tags, error))
+        if (stems->pdata[i] != NULL
+            && !writer_open (&job->stems[i], stems->pdata[i], job->options->bit_depth, rate,
+                             FALSE, job->tags, error))
           goto out;
     }
   if (job->options->normalize)
@@ -1198,8 +1211,9 @@ cache_key (const StrataGraph *graph, const StrataRenderOptions *options, gint64 
       g_checksum_update (sum, (const guchar *) identity, -1);
     }
   opts = g_strdup_printf ("|range:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT "|out:%s|bits:%u"
-                          "|stems:%d|norm:%d:%.6f:%.6f", start, end, ext ? ext : "-",
-                          options->bit_depth, options->stems_dir != NULL, options->normalize,
+                          "|stems:%d:%d:%d|norm:%d:%.6f:%.6f", start, end, ext ? ext : "-",
+                          options->bit_depth, options->stems_dir != NULL, options->track_stems,
+                          options->bus_stems, options->normalize,
                           options->target_lufs, options->true_peak_dbtp);
   g_checksum_update (sum, (const guchar *) opts, -1);
   return g_strdup (g_checksum_get_string (sum));
@@ -1242,9 +1256,11 @@ planned_files (const StrataGraph *graph, const StrataRenderOptions *options,
     g_ptr_array_add (files, g_strdup (options->output));
   if (options->stems_dir)
     {
-      g_auto(GStrv) stems = stem_paths (graph, options->stems_dir, extension);
-      for (guint i = 0; stems[i]; i++)
-        g_ptr_array_add (files, g_strdup (stems[i]));
+      g_autoptr(GPtrArray) stems = stem_paths (graph, options, extension);
+
+      for (guint i = 0; i < stems->len; i++)
+        if (stems->pdata[i] != NULL)
+          g_ptr_array_add (files, g_strdup (stems->pdata[i]));
     }
   return files;
 }
@@ -1409,7 +1425,7 @@ strata_render_graph (const StrataGraph *graph, const StrataRenderOptions *option
       return NULL;
     }
   for (guint i = 0; i < job.n_stems; i++)
-    if (!writer_close (&job.stems[i], comment, error))
+    if (job.stems[i].path != NULL && !writer_close (&job.stems[i], comment, error))
       {
         job_discard (&job);
         return NULL;
@@ -1426,6 +1442,8 @@ strata_render_graph (const StrataGraph *graph, const StrataRenderOptions *option
     }
   for (guint i = 0; i < job.n_stems; i++)
     {
+      if (job.stems[i].path == NULL)
+        continue;
       if (!writer_commit (&job.stems[i], error))
         {
           job_discard (&job);
@@ -1458,7 +1476,7 @@ strata_render_plan (StrataProject *project, const StrataRenderOptions *options, 
   JsonObject *range;
   JsonArray *stems;
   gint64 start, end;
-  g_auto(GStrv) paths = NULL;
+  g_autoptr(GPtrArray) paths = NULL;
 
   if (graph == NULL)
     return NULL;
@@ -1487,16 +1505,19 @@ strata_render_plan (StrataProject *project, const StrataRenderOptions *options, 
       json_object_set_double_member (object, "true_peak_dbtp", options->true_peak_dbtp);
     }
   stems = json_array_new ();
-  if (options->stems_dir)
-    paths = stem_paths (graph, options->stems_dir, stem_extension (options));
-  for (guint i = 0; paths && paths[i]; i++)
+  paths = stem_paths (graph, options, stem_extension (options));
+  for (guint i = 0; paths != NULL && i < paths->len; i++)
     {
       const StrataGraphStem *stem = strata_graph_get_stem (graph, i);
-      JsonObject *entry = json_object_new ();
+      JsonObject *entry;
+
+      if (paths->pdata[i] == NULL)
+        continue;
+      entry = json_object_new ();
       json_object_set_string_member (entry, "kind", stem->kind == STRATA_STEM_TRACK ? "track"
                                                                                     : "bus");
       json_object_set_string_member (entry, "id", stem->id);
-      json_object_set_string_member (entry, "file", paths[i]);
+      json_object_set_string_member (entry, "file", paths->pdata[i]);
       json_array_add_object_element (stems, entry);
     }
   json_object_set_array_member (object, "stems", stems);

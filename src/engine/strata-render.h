@@ -20,6 +20,8 @@ typedef struct
   gboolean has_end;
   gint64   end;
   char    *stems_dir;       /* NULL: no stems */
+  gboolean track_stems;     /* with stems_dir: a stem per track (default TRUE) ... */
+  gboolean bus_stems;       /* ... and per bus (default TRUE) */
   gboolean normalize;
   gdouble  target_lufs;
   gdouble  true_peak_dbtp;  /* ceiling; -1.0 by default with normalize */

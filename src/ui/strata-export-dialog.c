@@ -35,6 +35,7 @@ struct _StrataExportDialog
   GtkWidget            *folder_row;
   GtkWidget            *master_switch;
   GtkWidget            *stems_switch;
+  GtkWidget            *stem_kinds_row;  /* tracks and buses, tracks only, buses only */
   GtkWidget            *loudness_row;
   GtkWidget            *custom_row;
   GtkWidget            *custom_spin;
@@ -83,6 +84,10 @@ static const struct
   { N_("−23 LUFS (broadcast, EBU R128)"), -23.0 },
   { N_("Custom…"),                          0.0 },
 };
+
+/* The choices of "Stems Of", in order. */
+enum { STEMS_OF_ALL, STEMS_OF_TRACKS, STEMS_OF_BUSES };
+static const char *stem_kind_labels[] = { N_("Tracks and Buses"), N_("Tracks"), N_("Buses") };
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
@@ -201,6 +206,7 @@ update_sensitivity (StrataExportDialog *self)
   gtk_widget_set_sensitive (self->peak_row, master && loudness != STRATA_EXPORT_LOUDNESS_OFF);
   gtk_widget_set_visible (self->custom_row, loudness == STRATA_EXPORT_LOUDNESS_CUSTOM);
   gtk_widget_set_sensitive (self->custom_row, master);
+  gtk_widget_set_sensitive (self->stem_kinds_row, stems);
   gtk_widget_set_sensitive (self->export_button, master || stems);
 }
 
@@ -563,6 +569,10 @@ build_settings (StrataExportDialog *self)
                     _("One file per track and per bus, in a “stems” folder beside the master"),
                     self->stems_switch);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), self->stems_switch);
+  self->stem_kinds_row = combo_row_new (group, _("Stems Of"),
+                                        _("Which strips get a file of their own"),
+                                        stem_kind_labels, G_N_ELEMENTS (stem_kind_labels));
+  gtk_widget_set_name (self->stem_kinds_row, "stem-kinds");
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
 
   group = adw_preferences_group_new ();
@@ -851,7 +861,11 @@ strata_export_dialog_get_options (StrataExportDialog  *self,
       g_autofree char *stem = g_strndup (name, strlen (name) - strlen (extension));
       /* Translators: the folder of stems beside the master, from the master's name */
       g_autofree char *dir = g_strdup_printf (_("%s stems"), stem);
+      guint kinds = adw_combo_row_get_selected (ADW_COMBO_ROW (self->stem_kinds_row));
+
       options->stems_dir = g_build_filename (self->folder, dir, NULL);
+      options->track_stems = kinds != STEMS_OF_BUSES;
+      options->bus_stems = kinds != STEMS_OF_TRACKS;
     }
 
   range = selected_range (self);
