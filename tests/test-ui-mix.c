@@ -490,8 +490,12 @@ test_inserts (Fixture *f, gconstpointer data)
   g_assert_true (g_list_model_get_item (inserts, 1) == (gpointer) first);
   g_object_unref (first);
   row = find_child (strip, GTK_TYPE_BOX, "insert");
+  g_ptr_array_set_size (f->toasts, 0);
   g_signal_emit_by_name (gtk_widget_get_last_child (row), "clicked");
   g_assert_cmpuint (g_list_model_get_n_items (inserts), ==, 1);
+  /* A removed effect takes its settings with it: the toast offers them back. */
+  g_assert_cmpuint (f->toasts->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (f->toasts, 0), ==, "Effect removed");
   undo (f);
   g_assert_cmpuint (g_list_model_get_n_items (inserts), ==, 2);
 }

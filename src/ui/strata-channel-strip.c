@@ -487,10 +487,11 @@ insert_bypass_changed_cb (StrataInsert *insert, GParamSpec *pspec, GtkToggleButt
 static void
 insert_remove_cb (GtkButton *button, StrataChannelStrip *self)
 {
-  strata_session_apply (self->session,
-                        strata_commands_remove_insert (get_project (self), self->strip,
-                                                       row_insert (GTK_WIDGET (button))),
-                        NULL);
+  if (strata_session_apply (self->session,
+                            strata_commands_remove_insert (get_project (self), self->strip,
+                                                           row_insert (GTK_WIDGET (button))),
+                            NULL))
+    strata_session_toast (self->session, _("Effect removed"), TRUE);
 }
 
 static void
@@ -886,10 +887,11 @@ send_pre_toggled_cb (GtkToggleButton *button, StrataChannelStrip *self)
 static void
 send_remove_cb (GtkButton *button, StrataChannelStrip *self)
 {
-  strata_session_apply (self->session,
-                        strata_commands_remove_send (get_project (self), self->strip,
-                                                     widget_send (GTK_WIDGET (button))),
-                        NULL);
+  if (strata_session_apply (self->session,
+                            strata_commands_remove_send (get_project (self), self->strip,
+                                                         widget_send (GTK_WIDGET (button))),
+                            NULL))
+    strata_session_toast (self->session, _("Send removed"), TRUE);
 }
 
 static char *
