@@ -550,8 +550,12 @@ format_param (const StrataParamDesc *param, double value)
   int digits = size >= 100.0 || value == floor (value) ? 0 : size >= 10.0 ? 1 : 2;
 
   if (g_str_equal (param->unit, "Hz") && size >= 1000.0)
-    return g_strdup_printf ("%.*f kHz", size >= 10000.0 ? 1 : 2, value / 1000.0);
-  return g_strdup_printf ("%.*f%s%s", digits, value, *param->unit ? " " : "", param->unit);
+    /* Translators: a frequency in kilohertz, e.g. "2.50 kHz" */
+    return g_strdup_printf (_("%.*f kHz"), size >= 10000.0 ? 1 : 2, value / 1000.0);
+  /* The units are marked in the effect descriptors; "" must not be looked up (it would give
+   * the catalogue's header). */
+  return g_strdup_printf ("%.*f%s%s", digits, value, *param->unit ? " " : "",
+                          *param->unit ? _(param->unit) : "");
 }
 
 /* The control shows the insert's value. Setting it from here changes nothing in the model:
@@ -669,7 +673,17 @@ param_row_new (StrataChannelStrip *self, StrataInsert *insert, const StrataParam
       track_scale_gestures (self, pc->control, G_CALLBACK (param_pressed_cb));
       break;
     case STRATA_PARAM_CHOICE:
-      pc->control = gtk_drop_down_new_from_strings (param->choices);
+      {
+        g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+        g_auto(GStrv) choices = NULL;
+
+        for (guint i = 0; param->choices[i] != NULL; i++)
+          g_strv_builder_add (names, _(param->choices[i]));
+        choices = g_strv_builder_end (names);
+        for (guint i = 0; choices[i] != NULL; i++)
+          g_strdelimit (choices[i], "_", ' ');  /* "low shelf", as the lanes say it */
+        pc->control = gtk_drop_down_new_from_strings ((const char *const *) choices);
+      }
       describe (pc->control, _(param->label));
       g_signal_connect (pc->control, "notify::selected", G_CALLBACK (param_selected_cb), pc);
       break;

@@ -382,7 +382,7 @@ format_value (const StrataParamDesc *desc, gdouble value)
     {
       int index = (int) CLAMP (round (value), desc->min, desc->max);
 
-      return g_strdelimit (g_strdup (desc->choices[index]), "_", ' ');
+      return g_strdelimit (g_strdup (_(desc->choices[index])), "_", ' ');
     }
   if (g_str_equal (desc->name, "pan") && desc->min == -1.0 && desc->max == 1.0)
     {
@@ -399,7 +399,7 @@ format_value (const StrataParamDesc *desc, gdouble value)
   if (*desc->unit == '\0')
     return g_steal_pointer (&number);
   /* A ratio's ":1" follows the number. */
-  return g_strdup_printf (*desc->unit == ':' ? "%s%s" : "%s %s", number, desc->unit);
+  return g_strdup_printf (*desc->unit == ':' ? "%s%s" : "%s %s", number, _(desc->unit));
 }
 
 /* The lane's axis; a lane whose effect has just gone (the rows are rebuilt soon) gets a
