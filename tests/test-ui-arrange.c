@@ -3,8 +3,10 @@
  *
  * The Arrange page on the demo project: one header per track that follows the track list
  * and lines up with the canvas rows, header controls that edit through undoable commands,
- * ruler labels that thin out when zoomed out, audio import onto a track (and a corrupt file
- * refused with a message), and no leaked widgets.
+ * the ruler driven through its gesture code (markers added, renamed, dragged and removed, loop
+ * and punch edges dragged, the menu's toggles) with frames from the tempo formula and the
+ * zoom, ruler labels that thin out when zoomed out, audio import onto a track (and a corrupt
+ * file refused with a message), and no leaked widgets.
  */
 #include "config.h"
 
@@ -16,6 +18,7 @@
 #include "strata-json.h"
 #include "strata-ruler.h"
 #include "strata-test-audio.h"
+#include "strata-test-tempo.h"
 #include "strata-track-header.h"
 #include "strata-test-ui.h"
 #include "strata-ui.h"
@@ -28,12 +31,14 @@ typedef struct
   GtkWidget     *window;
   GtkWidget     *view;
   GPtrArray     *toasts;     /* char * */
+  GArray        *toast_undo; /* gboolean: whether each toast offered Undo */
 } Fixture;
 
 static void
 toast_cb (StrataSession *session, const char *message, gboolean offer_undo, Fixture *f)
 {
   g_ptr_array_add (f->toasts, g_strdup (message));
+  g_array_append_val (f->toast_undo, offer_undo);
 }
 
 static void
@@ -49,6 +54,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   strata_project_set_media_dir (f->project, f->media_dir);
   f->session = strata_session_new (f->project, NULL);
   f->toasts = g_ptr_array_new_with_free_func (g_free);
+  f->toast_undo = g_array_new (FALSE, FALSE, sizeof (gboolean));
   g_signal_connect (f->session, "toast", G_CALLBACK (toast_cb), f);
 
   f->view = strata_arrange_view_new (f->session);
@@ -75,6 +81,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_assert_finalize_object (f->session);
   g_clear_object (&f->project);
   g_ptr_array_unref (f->toasts);
+  g_array_unref (f->toast_undo);
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *path = g_build_filename (f->media_dir, name, NULL);
@@ -574,6 +581,460 @@ test_import_corrupt (Fixture *f, gconstpointer data)
   g_rmdir (dir);
 }
 
+/* ---- the ruler, driven through its gesture code ------------------------------------------ */
+
+/* The demo's tempo (project-format.md's definition, computed by the tests' own oracle): one
+ * segment, 112 bpm in 4/4 from bar 1 at 48 kHz. The ruler is looked at 512 frames a pixel,
+ * unscrolled, so that x = frame / RULER_ZOOM (and a press at x is frame llround (x * zoom)). */
+#define RATE        48000
+#define RULER_ZOOM  512.0
+#define LOOP_Y      (STRATA_RULER_BAND_HEIGHT / 2.0)
+#define PUNCH_Y     (STRATA_RULER_BAND_HEIGHT * 1.5)
+#define MARKER_Y    (STRATA_RULER_BAND_HEIGHT * 2 + 10.0)
+
+static const RefSegment demo_tempo[] = { { 1, 112, 4 } };
+
+/* The frame of the b-th beat after 1.1.0. */
+static gint64
+beat_frame (gint64 b)
+{
+  return ref_frame (RATE, demo_tempo, 1, 1 + (gint32) (b / 4), 1 + (gint32) (b % 4), 0);
+}
+
+/* The frame snapped to the nearest beat (snap is on beats in these tests). */
+static gint64
+snap_beat (gint64 frame)
+{
+  gint64 b = frame * 112 / (60 * RATE);
+  gint64 lower = beat_frame (b), upper = beat_frame (b + 1);
+
+  /* No test presses exactly between two beats, where the rounding of the tie would count. */
+  g_assert_cmpint (upper - frame, !=, frame - lower);
+  return upper - frame < frame - lower ? upper : lower;
+}
+
+/* The frame a press at ruler x lands on, before snapping. */
+static gint64
+frame_at_x (double x)
+{
+  return (gint64) llround (x * RULER_ZOOM);
+}
+
+static StrataRuler *
+ruler_setup (Fixture *f)
+{
+  g_autoptr(GPtrArray) rulers = g_ptr_array_new ();
+  GtkAdjustment *hadj = gtk_scrolled_window_get_hadjustment (
+    GTK_SCROLLED_WINDOW (gtk_widget_get_parent (
+      GTK_WIDGET (strata_arrange_view_get_canvas (STRATA_ARRANGE_VIEW (f->view))))));
+  StrataBbt bar5 = { 5, 1, 0 };
+
+  collect (f->view, STRATA_TYPE_RULER, rulers);
+  g_assert_cmpuint (rulers->len, ==, 1);
+  /* The premises of the formulas: the demo's rate and tempo, beat snap, no scroll. */
+  g_assert_cmpuint (strata_project_get_sample_rate (f->project), ==, RATE);
+  g_assert_cmpint (strata_tempo_map_bbt_to_frame (strata_session_get_tempo_map (f->session),
+                                                  &bar5), ==, beat_frame (16));
+  strata_session_set_snap (f->session, STRATA_SNAP_BEAT);
+  strata_session_set_zoom (f->session, RULER_ZOOM);
+  spin (20);
+  g_assert_cmpfloat (gtk_adjustment_get_value (hadj), ==, 0.0);
+  g_assert_cmpint (gtk_widget_get_width (rulers->pdata[0]), >, beat_frame (16) / RULER_ZOOM + 50);
+  return rulers->pdata[0];
+}
+
+static GListModel *
+markers (Fixture *f)
+{
+  return strata_timeline_get_markers (strata_project_get_timeline (f->project));
+}
+
+/* The marker called `name` (NULL if none); the list keeps it. */
+static StrataMarker *
+marker_named (Fixture *f, const char *name)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (markers (f)); i++)
+    {
+      g_autoptr(StrataMarker) marker = g_list_model_get_item (markers (f), i);
+
+      if (g_strcmp0 (strata_marker_get_name (marker), name) == 0)
+        return marker;
+    }
+  return NULL;
+}
+
+static gint64
+loop_end (Fixture *f, gint64 *start, gboolean *enabled)
+{
+  gint64 end;
+
+  strata_timeline_get_loop (strata_project_get_timeline (f->project), start, &end, enabled);
+  return end;
+}
+
+static gint64
+punch_start (Fixture *f, gint64 *end, gboolean *enabled)
+{
+  gint64 start;
+
+  strata_timeline_get_punch (strata_project_get_timeline (f->project), &start, end, enabled);
+  return start;
+}
+
+static guint
+depth (Fixture *f)
+{
+  return strata_undo_stack_get_depth (undo_stack (f));
+}
+
+static gboolean
+ruler_menu_shown (StrataRuler *ruler)
+{
+  g_autoptr(GPtrArray) menus = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (ruler), GTK_TYPE_POPOVER_MENU, menus);
+  return gtk_widget_get_visible (menus->pdata[0]);
+}
+
+/* The item of the ruler's context menu labelled `label` (with its mnemonic), or NULL when the
+ * menu leaves it out. */
+static GtkWidget *
+menu_item (StrataRuler *ruler, const char *label)
+{
+  g_autoptr(GPtrArray) menus = g_ptr_array_new ();
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (ruler), GTK_TYPE_POPOVER_MENU, menus);
+  g_assert_cmpuint (menus->len, ==, 1);
+  collect (menus->pdata[0], GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_label (labels->pdata[i]), label) == 0
+        && gtk_widget_get_visible (labels->pdata[i]))
+      return gtk_widget_get_parent (labels->pdata[i]);
+  return NULL;
+}
+
+/* Clicks the item of the open context menu labelled `label`, as a person does. */
+static void
+click_menu_item (StrataRuler *ruler, const char *label)
+{
+  GtkWidget *item = menu_item (ruler, label);
+
+  g_assert_nonnull (item);
+  g_assert_true (gtk_widget_is_sensitive (item));
+  g_assert_true (gtk_widget_activate (item));
+  spin (20);
+}
+
+/* A double-click on empty ruler adds a marker at the snapped frame (its first press locates
+ * there too); one undo takes it away. */
+static void
+test_ruler_add_marker (Fixture *f, gconstpointer data)
+{
+  StrataRuler *ruler = ruler_setup (f);
+  const double x = 330;
+  gint64 expected = snap_beat (frame_at_x (x));
+  guint steps = depth (f);
+  StrataMarker *added;
+
+  g_assert_cmpuint (g_list_model_get_n_items (markers (f)), ==, 2);
+  g_assert_cmpint (expected, !=, frame_at_x (x));
+  strata_ruler_click (ruler, GDK_BUTTON_PRIMARY, 2, x, MARKER_Y);
+  g_assert_cmpuint (g_list_model_get_n_items (markers (f)), ==, 3);
+  added = marker_named (f, "Marker 3");
+  g_assert_nonnull (added);
+  g_assert_cmpint (strata_marker_get_frame (added), ==, expected);
+  g_assert_cmpint (strata_session_get_position (f->session), ==, expected);
+  g_assert_cmpuint (depth (f), ==, steps + 1);
+
+  g_assert_true (strata_undo_stack_undo (undo_stack (f)));
+  g_assert_cmpuint (g_list_model_get_n_items (markers (f)), ==, 2);
+  g_assert_null (marker_named (f, "Marker 3"));
+}
+
+/* The entry of the rename popover, and whether the popover shows. */
+static GtkWidget *
+rename_entry (StrataRuler *ruler, gboolean *shown)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+  GtkWidget *popover;
+
+  collect (GTK_WIDGET (ruler), GTK_TYPE_ENTRY, entries);
+  g_assert_cmpuint (entries->len, ==, 1);
+  popover = gtk_widget_get_ancestor (entries->pdata[0], GTK_TYPE_POPOVER);
+  *shown = gtk_widget_get_visible (popover);
+  return entries->pdata[0];
+}
+
+/* A double-click on a marker opens the rename popover on its name, and so does Rename in its
+ * context menu; Enter renames it in one undo step. Neither moves the playhead. */
+static void
+test_ruler_rename_marker (Fixture *f, gconstpointer data)
+{
+  StrataRuler *ruler = ruler_setup (f);
+  StrataMarker *groove = marker_named (f, "Groove");
+  double x = beat_frame (16) / RULER_ZOOM + 1;
+  guint steps = depth (f);
+  GtkWidget *entry;
+  gboolean shown;
+
+  g_assert_nonnull (groove);
+  g_assert_cmpint (strata_marker_get_frame (groove), ==, beat_frame (16));
+  strata_session_locate (f->session, 1000);
+  entry = rename_entry (ruler, &shown);
+  g_assert_false (shown);
+
+  strata_ruler_click (ruler, GDK_BUTTON_PRIMARY, 2, x, MARKER_Y);
+  spin (20);
+  entry = rename_entry (ruler, &shown);
+  g_assert_true (shown);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "Groove");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Chorus");
+  g_signal_emit_by_name (entry, "activate");
+  spin (20);
+  rename_entry (ruler, &shown);
+  g_assert_false (shown);
+  g_assert_cmpstr (strata_marker_get_name (groove), ==, "Chorus");
+  g_assert_cmpint (strata_marker_get_frame (groove), ==, beat_frame (16));
+  g_assert_cmpuint (depth (f), ==, steps + 1);
+  g_assert_cmpint (strata_session_get_position (f->session), ==, 1000);
+  g_assert_true (strata_undo_stack_undo (undo_stack (f)));
+  g_assert_cmpstr (strata_marker_get_name (groove), ==, "Groove");
+
+  /* From the context menu. */
+  strata_ruler_click (ruler, GDK_BUTTON_SECONDARY, 1, x, MARKER_Y);
+  click_menu_item (ruler, "_Rename Marker…");
+  entry = rename_entry (ruler, &shown);
+  g_assert_true (shown);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "Groove");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Bridge");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpstr (strata_marker_get_name (groove), ==, "Bridge");
+  g_assert_cmpuint (depth (f), ==, steps + 1);
+  g_assert_cmpint (strata_session_get_position (f->session), ==, 1000);
+}
+
+/* Dragging a marker moves it to the snapped frame under the pointer, as one undo step, and
+ * leaves the playhead alone. */
+static void
+test_ruler_drag_marker (Fixture *f, gconstpointer data)
+{
+  StrataRuler *ruler = ruler_setup (f);
+  double x = beat_frame (16) / RULER_ZOOM + 1;
+  const double dx = -130;
+  gint64 expected = snap_beat (frame_at_x (x + dx));
+  guint steps = depth (f);
+
+  g_assert_cmpint (expected, !=, frame_at_x (x + dx));
+  strata_session_locate (f->session, 1000);
+  strata_ruler_drag (ruler, x, MARKER_Y, dx);
+  g_assert_cmpuint (g_list_model_get_n_items (markers (f)), ==, 2);
+  g_assert_cmpint (strata_marker_get_frame (marker_named (f, "Groove")), ==, expected);
+  g_assert_cmpint (strata_marker_get_frame (marker_named (f, "Intro")), ==, 0);
+  g_assert_cmpuint (depth (f), ==, steps + 1);
+  g_assert_cmpint (strata_session_get_position (f->session), ==, 1000);
+
+  g_assert_true (strata_undo_stack_undo (undo_stack (f)));
+  g_assert_cmpuint (g_list_model_get_n_items (markers (f)), ==, 2);
+  g_assert_cmpint (strata_marker_get_frame (marker_named (f, "Groove")), ==, beat_frame (16));
+  g_assert_cmpuint (depth (f), ==, steps);
+}
+
+/* The loop's end edge dragged left lands on the snapped frame, its start and switch as they
+ * were; one undo puts it back. The playhead stays. */
+static void
+test_ruler_loop_edge (Fixture *f, gconstpointer data)
+{
+  StrataRuler *ruler = ruler_setup (f);
+  double x = beat_frame (16) / RULER_ZOOM;
+  const double dx = -150;
+  gint64 expected = snap_beat (frame_at_x (x + dx));
+  guint steps = depth (f);
+  gint64 start;
+  gboolean enabled;
+
+  g_assert_cmpint (loop_end (f, &start, &enabled), ==, beat_frame (16));
+  g_assert_cmpint (start, ==, 0);
+  g_assert_false (enabled);
+  strata_session_locate (f->session, 1000);
+  strata_ruler_drag (ruler, x + 2, LOOP_Y, dx);
+  g_assert_cmpint (loop_end (f, &start, &enabled), ==, expected);
+  g_assert_cmpint (start, ==, 0);
+  g_assert_false (enabled);
+  g_assert_cmpuint (depth (f), ==, steps + 1);
+  g_assert_cmpint (strata_session_get_position (f->session), ==, 1000);
+
+  g_assert_true (strata_undo_stack_undo (undo_stack (f)));
+  g_assert_cmpint (loop_end (f, &start, &enabled), ==, beat_frame (16));
+  g_assert_cmpuint (depth (f), ==, steps);
+}
+
+/* A drag in the punch band draws a punch range (on), without moving the playhead; its start
+ * edge dragged right lands on the snapped frame; each is one undo step. */
+static void
+test_ruler_punch_edge (Fixture *f, gconstpointer data)
+{
+  StrataRuler *ruler = ruler_setup (f);
+  const double x0 = 201, width = 400, dx = 60;
+  gint64 start0 = snap_beat (frame_at_x (x0)), end0 = snap_beat (frame_at_x (x0 + width));
+  gint64 expected;
+  guint steps = depth (f);
+  gint64 end;
+  gboolean enabled;
+
+  g_assert_cmpint (punch_start (f, &end, &enabled), >=, end);
+  strata_session_locate (f->session, 1000);
+  strata_ruler_drag (ruler, x0, PUNCH_Y, width);
+  g_assert_cmpint (punch_start (f, &end, &enabled), ==, start0);
+  g_assert_cmpint (end, ==, end0);
+  g_assert_true (enabled);
+  g_assert_cmpuint (depth (f), ==, steps + 1);
+  g_assert_cmpint (strata_session_get_position (f->session), ==, 1000);
+
+  expected = snap_beat (frame_at_x (start0 / RULER_ZOOM + dx));
+  g_assert_cmpint (expected, !=, frame_at_x (start0 / RULER_ZOOM + dx));
+  strata_ruler_drag (ruler, start0 / RULER_ZOOM - 1, PUNCH_Y, dx);
+  g_assert_cmpint (punch_start (f, &end, &enabled), ==, expected);
+  g_assert_cmpint (end, ==, end0);
+  g_assert_true (enabled);
+  g_assert_cmpuint (depth (f), ==, steps + 2);
+  g_assert_cmpint (strata_session_get_position (f->session), ==, 1000);
+
+  g_assert_true (strata_undo_stack_undo (undo_stack (f)));
+  g_assert_cmpint (punch_start (f, &end, &enabled), ==, start0);
+  g_assert_cmpint (end, ==, end0);
+  g_assert_true (strata_undo_stack_undo (undo_stack (f)));
+  g_assert_cmpint (punch_start (f, &end, &enabled), >=, end);
+}
+
+/* A plain click locates at the snapped frame, on the numbers and in a band alike, and edits
+ * nothing. */
+static void
+test_ruler_click_locates (Fixture *f, gconstpointer data)
+{
+  StrataRuler *ruler = ruler_setup (f);
+  guint steps = depth (f);
+  gint64 start;
+  gboolean enabled;
+
+  strata_ruler_drag (ruler, 450, MARKER_Y, 0);
+  g_assert_cmpint (strata_session_get_position (f->session), ==, snap_beat (frame_at_x (450)));
+  strata_ruler_drag (ruler, 610, LOOP_Y, 0);
+  g_assert_cmpint (strata_session_get_position (f->session), ==, snap_beat (frame_at_x (610)));
+  strata_ruler_drag (ruler, 130, PUNCH_Y, 0);
+  g_assert_cmpint (strata_session_get_position (f->session), ==, snap_beat (frame_at_x (130)));
+  g_assert_cmpuint (depth (f), ==, steps);
+  g_assert_cmpint (loop_end (f, &start, &enabled), ==, beat_frame (16));
+  g_assert_cmpuint (g_list_model_get_n_items (markers (f)), ==, 2);
+}
+
+/* The context menu's Loop and Punch toggles turn the ranges on and off (their extent kept),
+ * each one undo step; Punch has nothing to turn on before a punch range is drawn. */
+static void
+test_ruler_menu_toggles (Fixture *f, gconstpointer data)
+{
+  StrataRuler *ruler = ruler_setup (f);
+  guint steps = depth (f);
+  gint64 start, end;
+  gboolean enabled, checked;
+
+  /* Opened anywhere, on a marker or not. */
+  strata_ruler_click (ruler, GDK_BUTTON_SECONDARY, 1, 450, MARKER_Y);
+  spin (20);
+  g_assert_true (ruler_menu_shown (ruler));
+  g_object_get (menu_item (ruler, "_Loop"), "active", &checked, NULL);
+  g_assert_false (checked);
+  click_menu_item (ruler, "_Loop");
+  g_assert_false (ruler_menu_shown (ruler));
+  g_assert_cmpint (loop_end (f, &start, &enabled), ==, beat_frame (16));
+  g_assert_cmpint (start, ==, 0);
+  g_assert_true (enabled);
+  g_assert_cmpuint (depth (f), ==, steps + 1);
+
+  strata_ruler_click (ruler, GDK_BUTTON_SECONDARY, 1, 1, MARKER_Y);
+  g_object_get (menu_item (ruler, "_Loop"), "active", &checked, NULL);
+  g_assert_true (checked);
+  click_menu_item (ruler, "_Loop");
+  g_assert_cmpint (loop_end (f, &start, &enabled), ==, beat_frame (16));
+  g_assert_false (enabled);
+  g_assert_cmpuint (depth (f), ==, steps + 2);
+  /* The check mark follows an undo too. */
+  g_assert_true (strata_undo_stack_undo (undo_stack (f)));
+  loop_end (f, &start, &enabled);
+  g_assert_true (enabled);
+  spin (20);
+  g_object_get (menu_item (ruler, "_Loop"), "active", &checked, NULL);
+  g_assert_true (checked);
+  g_assert_true (strata_undo_stack_undo (undo_stack (f)));
+  g_assert_cmpuint (depth (f), ==, steps);
+
+  /* No punch range yet: nothing to turn on. */
+  strata_ruler_click (ruler, GDK_BUTTON_SECONDARY, 1, 450, MARKER_Y);
+  g_assert_nonnull (menu_item (ruler, "_Punch"));
+  g_assert_false (gtk_widget_is_sensitive (menu_item (ruler, "_Punch")));
+  g_assert_cmpint (punch_start (f, &end, &enabled), >=, end);
+
+  push (f, strata_commands_set_punch (f->project, beat_frame (4), beat_frame (12), TRUE, NULL));
+  steps = depth (f);
+  strata_ruler_click (ruler, GDK_BUTTON_SECONDARY, 1, 450, MARKER_Y);
+  g_object_get (menu_item (ruler, "_Punch"), "active", &checked, NULL);
+  g_assert_true (checked);
+  click_menu_item (ruler, "_Punch");
+  g_assert_cmpint (punch_start (f, &end, &enabled), ==, beat_frame (4));
+  g_assert_cmpint (end, ==, beat_frame (12));
+  g_assert_false (enabled);
+  g_assert_cmpuint (depth (f), ==, steps + 1);
+  /* Off, the range is still there to turn on again. */
+  strata_ruler_click (ruler, GDK_BUTTON_SECONDARY, 1, 450, MARKER_Y);
+  g_assert_true (gtk_widget_is_sensitive (menu_item (ruler, "_Punch")));
+  g_object_get (menu_item (ruler, "_Punch"), "active", &checked, NULL);
+  g_assert_false (checked);
+  g_assert_true (strata_undo_stack_undo (undo_stack (f)));
+  punch_start (f, &end, &enabled);
+  g_assert_true (enabled);
+}
+
+/* Remove Marker in the context menu of a marker removes it, with a toast that offers Undo;
+ * the undo brings it back where it was. Over empty ruler the menu removes nothing. */
+static void
+test_ruler_remove_marker (Fixture *f, gconstpointer data)
+{
+  StrataRuler *ruler = ruler_setup (f);
+  guint steps = depth (f);
+
+  /* A menu opened on a marker, then one opened on empty ruler: the second has no marker
+   * items (and its action removes nothing). */
+  strata_ruler_click (ruler, GDK_BUTTON_SECONDARY, 1, 1, MARKER_Y);
+  g_assert_nonnull (menu_item (ruler, "Re_move Marker"));
+  strata_ruler_click (ruler, GDK_BUTTON_SECONDARY, 1, 450, MARKER_Y);
+  spin (20);
+  g_assert_true (ruler_menu_shown (ruler));
+  g_assert_null (menu_item (ruler, "Re_move Marker"));
+  g_assert_null (menu_item (ruler, "_Rename Marker…"));
+  g_assert_nonnull (menu_item (ruler, "_Loop"));
+  gtk_widget_activate_action (GTK_WIDGET (ruler), "ruler.remove-marker", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (markers (f)), ==, 2);
+  g_assert_cmpuint (depth (f), ==, steps);
+  g_assert_cmpuint (f->toasts->len, ==, 0);
+
+  strata_session_locate (f->session, 1000);
+  strata_ruler_click (ruler, GDK_BUTTON_SECONDARY, 1, beat_frame (16) / RULER_ZOOM + 2,
+                      MARKER_Y);
+  click_menu_item (ruler, "Re_move Marker");
+  g_assert_cmpuint (g_list_model_get_n_items (markers (f)), ==, 1);
+  g_assert_null (marker_named (f, "Groove"));
+  g_assert_nonnull (marker_named (f, "Intro"));
+  g_assert_cmpuint (depth (f), ==, steps + 1);
+  g_assert_cmpuint (f->toasts->len, ==, 1);
+  g_assert_cmpstr (f->toasts->pdata[0], ==, "Marker deleted");
+  g_assert_true (g_array_index (f->toast_undo, gboolean, 0));
+  g_assert_cmpint (strata_session_get_position (f->session), ==, 1000);
+
+  g_assert_true (strata_undo_stack_undo (undo_stack (f)));
+  g_assert_cmpuint (g_list_model_get_n_items (markers (f)), ==, 2);
+  g_assert_cmpint (strata_marker_get_frame (marker_named (f, "Groove")), ==, beat_frame (16));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -590,6 +1051,14 @@ main (int argc, char *argv[])
   ADD ("header-rename", test_header_rename);
   ADD ("header-compact", test_header_compact);
   ADD ("ruler-labels", test_ruler_labels);
+  ADD ("ruler-add-marker", test_ruler_add_marker);
+  ADD ("ruler-rename-marker", test_ruler_rename_marker);
+  ADD ("ruler-drag-marker", test_ruler_drag_marker);
+  ADD ("ruler-loop-edge", test_ruler_loop_edge);
+  ADD ("ruler-punch-edge", test_ruler_punch_edge);
+  ADD ("ruler-click-locates", test_ruler_click_locates);
+  ADD ("ruler-menu-toggles", test_ruler_menu_toggles);
+  ADD ("ruler-remove-marker", test_ruler_remove_marker);
   ADD ("import-wav", test_import_wav);
   ADD ("import-corrupt", test_import_corrupt);
 #undef ADD

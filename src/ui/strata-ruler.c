@@ -4,7 +4,10 @@
  * The ruler maps time to x exactly as the canvas does (x = frame / zoom - hadjustment value).
  * Its upper half holds the loop band (top) and the punch band (below it); the lower half the
  * bar numbers, beat ticks and marker flags. A drag on an edge or a marker shows a live preview
- * and pushes ONE command when released; a press anywhere else locates the playhead.
+ * and pushes ONE command when released, and leaves the playhead where it is; a press on empty
+ * ruler locates the playhead (in a band, on release, since a drag there draws a new range).
+ * The context menu turns the loop and punch ranges on and off and renames or removes the
+ * marker under the pointer, each as one command.
  */
 #define G_LOG_DOMAIN "strata-ruler"
 
@@ -16,7 +19,7 @@
 #include "strata-commands.h"
 #include "strata-ruler.h"
 
-#define BAND_HEIGHT  10    /* loop band 0..10, punch band 10..20 */
+#define BAND_HEIGHT  STRATA_RULER_BAND_HEIGHT
 #define LOWER_TOP    (2 * BAND_HEIGHT)
 #define FLAG_HEIGHT  13
 #define EDGE_SLOP    5.0   /* pixels either side of an edge or marker line that grab it */
@@ -43,9 +46,13 @@ struct _StrataRuler
 
   DragKind       drag;
   StrataMarker  *drag_marker;
+  double         press_x;
   gint64         drag_anchor;     /* the fixed end of a range being drawn */
   gint64         drag_frame;      /* snapped frame under the pointer */
   gboolean       drag_moved;
+
+  gboolean       loop_enabled;    /* as last notified, to notify only changes */
+  gboolean       punch_enabled;
 
   StrataMarker  *menu_marker;     /* what the context menu and the rename popover act on */
   GtkWidget     *context_menu;
@@ -54,6 +61,9 @@ struct _StrataRuler
 };
 
 G_DEFINE_FINAL_TYPE (StrataRuler, strata_ruler, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_LOOP_ENABLED, PROP_PUNCH_ENABLED, N_PROPS };
+static GParamSpec *properties[N_PROPS];
 
 static const GdkRGBA loop_color = { 0.21, 0.52, 0.89, 1.0 };
 static const GdkRGBA punch_color = { 0.88, 0.11, 0.14, 1.0 };
@@ -350,31 +360,60 @@ move_marker (StrataRuler *self, StrataMarker *marker, gint64 frame)
   strata_session_apply (self->session, group, NULL);
 }
 
+/* Whether `marker` is still on the timeline (an undo may have taken it away since the menu
+ * or the rename popover opened on it). */
+static gboolean
+marker_listed (StrataRuler *self, StrataMarker *marker)
+{
+  GListModel *markers = strata_timeline_get_markers (strata_session_get_timeline (self->session));
+
+  return marker != NULL && g_list_store_find (G_LIST_STORE (markers), marker, NULL);
+}
+
+/* Turns the loop or punch range on or off. A loop with no range yet gets the session's
+ * starting range (as the L key does); a punch with no range has nothing to turn on. */
 static void
-finish_drag (StrataRuler *self)
+set_enabled (StrataRuler *self, gboolean punch, gboolean enabled)
+{
+  StrataTimeline *timeline = strata_session_get_timeline (self->session);
+  gint64 start, end;
+  gboolean current;
+
+  if (punch)
+    strata_timeline_get_punch (timeline, &start, &end, &current);
+  else
+    strata_timeline_get_loop (timeline, &start, &end, &current);
+  if (enabled == current)
+    return;
+  if (!punch)
+    strata_session_toggle_loop (self->session);
+  else if (end > start)
+    set_range (self, TRUE, start, end, enabled);
+}
+
+/* The end of a press: a drag commits its preview as one command; a click in a band (no drag)
+ * locates there. With `commit` FALSE (a cancelled gesture) nothing changes. */
+static void
+finish_drag (StrataRuler *self, gboolean commit)
 {
   DragKind drag = self->drag;
   gboolean punch = drag == DRAG_PUNCH_START || drag == DRAG_PUNCH_END || drag == DRAG_NEW_PUNCH;
+  gboolean moved = commit && self->drag_moved;
   gint64 start = 0, end = 0;
   gboolean enabled = FALSE;
 
   /* The preview is what gets committed; read it before the drag state goes. */
   if (drag != DRAG_MARKER)
     get_range (self, punch, &start, &end, &enabled);
-  if (self->drag_moved && drag == DRAG_MARKER)
+  if (moved && drag == DRAG_MARKER)
     move_marker (self, self->drag_marker, self->drag_frame);
   self->drag = DRAG_NONE;
+  self->drag_moved = FALSE;
   g_clear_object (&self->drag_marker);
-  if (self->drag_moved && drag != DRAG_NONE && drag != DRAG_MARKER)
+  if (moved && drag != DRAG_NONE && drag != DRAG_MARKER)
     set_range (self, punch, MIN (start, end), MAX (start, end), enabled);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-/* ---- signal callbacks ---------------------------------------------------------------- */
-
-static void
-redraw_cb (StrataRuler *self)
-{
+  else if (commit && (drag == DRAG_NEW_LOOP || drag == DRAG_NEW_PUNCH))
+    strata_session_locate (self->session, self->drag_anchor);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -396,50 +435,37 @@ hit_test (StrataRuler *self, double x, double y)
   return punch ? DRAG_NEW_PUNCH : DRAG_NEW_LOOP;
 }
 
+/* The gesture, apart from the event plumbing, so that strata_ruler_drag() runs the very same
+ * code. Only a press on empty ruler below the bands locates at once: one that grabs an edge or
+ * a marker leaves the playhead alone, and one in a band waits to see whether it draws. */
 static void
-drag_begin_cb (GtkGestureDrag *gesture, double x, double y, StrataRuler *self)
+press (StrataRuler *self, double x, double y)
 {
   gint64 frame = strata_session_snap (self->session, x_to_frame (self, x));
 
   self->drag = hit_test (self, x, y);
   self->drag_moved = FALSE;
+  self->press_x = x;
   self->drag_frame = self->drag_anchor = frame;
   if (self->drag == DRAG_MARKER)
     {
       self->drag_marker = g_object_ref (marker_at (self, x, y));
       self->drag_frame = strata_marker_get_frame (self->drag_marker);
     }
-  else if (self->drag == DRAG_NONE || self->drag == DRAG_NEW_LOOP
-           || self->drag == DRAG_NEW_PUNCH)
+  else if (self->drag == DRAG_NONE)
     strata_session_locate (self->session, frame);
 }
 
 static void
-drag_update_cb (GtkGestureDrag *gesture, double dx, double dy, StrataRuler *self)
+drag_to (StrataRuler *self, double dx)
 {
-  double x, y;
-
   if (self->drag == DRAG_NONE)
     return;
-  gtk_gesture_drag_get_start_point (gesture, &x, &y);
   if (!self->drag_moved && fabs (dx) < 3)
     return;
   self->drag_moved = TRUE;
-  self->drag_frame = strata_session_snap (self->session, x_to_frame (self, x + dx));
+  self->drag_frame = strata_session_snap (self->session, x_to_frame (self, self->press_x + dx));
   gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-drag_end_cb (GtkGestureDrag *gesture, double dx, double dy, StrataRuler *self)
-{
-  finish_drag (self);
-}
-
-static void
-drag_cancel_cb (GtkGesture *gesture, GdkEventSequence *sequence, StrataRuler *self)
-{
-  self->drag_moved = FALSE;
-  finish_drag (self);
 }
 
 static void
@@ -455,8 +481,10 @@ rename_marker (StrataRuler *self, StrataMarker *marker)
   gtk_widget_grab_focus (self->rename_entry);
 }
 
+/* The n-th press of a primary click: the second renames the marker under the pointer, or adds
+ * one at the snapped frame. */
 static void
-double_click_cb (GtkGestureClick *gesture, int n_press, double x, double y, StrataRuler *self)
+click (StrataRuler *self, int n_press, double x, double y)
 {
   StrataMarker *marker;
 
@@ -469,18 +497,88 @@ double_click_cb (GtkGestureClick *gesture, int n_press, double x, double y, Stra
     add_marker (self, strata_session_snap (self->session, x_to_frame (self, x)));
 }
 
+/* The context menu: the loop and punch toggles always, the marker items over a marker. */
+static void
+context_menu (StrataRuler *self, double x, double y)
+{
+  StrataMarker *marker = marker_at (self, x, y);
+
+  g_set_object (&self->menu_marker, marker);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "ruler.rename-marker", marker != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "ruler.remove-marker", marker != NULL);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
+                               &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
+}
+
+/* ---- signal callbacks ---------------------------------------------------------------- */
+
+static void
+redraw_cb (StrataRuler *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* After every edit and undo: the menu's toggles follow the timeline, and Punch is offered
+ * only once there is a punch range to turn on. */
+static void
+project_changed_cb (StrataRuler *self)
+{
+  StrataTimeline *timeline = strata_session_get_timeline (self->session);
+  gint64 start, end;
+  gboolean loop, punch;
+
+  strata_timeline_get_loop (timeline, &start, &end, &loop);
+  strata_timeline_get_punch (timeline, &start, &end, &punch);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "ruler.punch", punch || end > start);
+  if (loop != self->loop_enabled)
+    {
+      self->loop_enabled = loop;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOOP_ENABLED]);
+    }
+  if (punch != self->punch_enabled)
+    {
+      self->punch_enabled = punch;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PUNCH_ENABLED]);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+drag_begin_cb (GtkGestureDrag *gesture, double x, double y, StrataRuler *self)
+{
+  press (self, x, y);
+}
+
+static void
+drag_update_cb (GtkGestureDrag *gesture, double dx, double dy, StrataRuler *self)
+{
+  drag_to (self, dx);
+}
+
+static void
+drag_end_cb (GtkGestureDrag *gesture, double dx, double dy, StrataRuler *self)
+{
+  finish_drag (self, TRUE);
+}
+
+static void
+drag_cancel_cb (GtkGesture *gesture, GdkEventSequence *sequence, StrataRuler *self)
+{
+  finish_drag (self, FALSE);
+}
+
+static void
+double_click_cb (GtkGestureClick *gesture, int n_press, double x, double y, StrataRuler *self)
+{
+  click (self, n_press, x, y);
+}
+
 static void
 secondary_click_cb (GtkGestureClick *gesture, int n_press, double x, double y,
                     StrataRuler *self)
 {
-  StrataMarker *marker = marker_at (self, x, y);
-
-  if (marker == NULL)
-    return;
-  g_set_object (&self->menu_marker, marker);
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
-                               &(GdkRectangle) { (int) x, (int) y, 1, 1 });
-  gtk_popover_popup (GTK_POPOVER (self->context_menu));
+  context_menu (self, x, y);
 }
 
 static void
@@ -489,7 +587,7 @@ rename_activate_cb (StrataRuler *self)
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->rename_entry));
 
   gtk_popover_popdown (GTK_POPOVER (self->rename_popover));
-  if (self->menu_marker == NULL || *text == '\0'
+  if (!marker_listed (self, self->menu_marker) || *text == '\0'
       || g_strcmp0 (text, strata_marker_get_name (self->menu_marker)) == 0)
     return;
   strata_session_apply (self->session,
@@ -502,21 +600,22 @@ rename_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   StrataRuler *self = STRATA_RULER (widget);
 
-  if (self->menu_marker != NULL)
+  if (marker_listed (self, self->menu_marker))
     rename_marker (self, self->menu_marker);
 }
 
+/* A marker removed is gone from sight at once: the toast offers the way back. */
 static void
-delete_action (GtkWidget *widget, const char *name, GVariant *param)
+remove_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   StrataRuler *self = STRATA_RULER (widget);
   StrataProject *project = strata_session_get_project (self->session);
+  g_autoptr(StrataMarker) marker = g_steal_pointer (&self->menu_marker);
 
-  if (self->menu_marker == NULL)
+  if (!marker_listed (self, marker))
     return;
-  strata_session_apply (self->session, strata_commands_remove_marker (project, self->menu_marker),
-                        NULL);
-  g_clear_object (&self->menu_marker);
+  if (strata_session_apply (self->session, strata_commands_remove_marker (project, marker), NULL))
+    strata_session_toast (self->session, _("Marker deleted"), TRUE);
 }
 
 /* ---- overrides ----------------------------------------------------------------------- */
@@ -567,6 +666,50 @@ strata_ruler_size_allocate (GtkWidget *widget, int width, int height, int baseli
 }
 
 static void
+strata_ruler_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  StrataRuler *self = STRATA_RULER (object);
+  StrataTimeline *timeline = self->session != NULL ? strata_session_get_timeline (self->session)
+                                                   : NULL;
+  gint64 start, end;
+  gboolean enabled = FALSE;
+
+  switch (prop_id)
+    {
+    case PROP_LOOP_ENABLED:
+      if (timeline != NULL)
+        strata_timeline_get_loop (timeline, &start, &end, &enabled);
+      g_value_set_boolean (value, enabled);
+      break;
+    case PROP_PUNCH_ENABLED:
+      if (timeline != NULL)
+        strata_timeline_get_punch (timeline, &start, &end, &enabled);
+      g_value_set_boolean (value, enabled);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+strata_ruler_set_property (GObject *object, guint prop_id, const GValue *value,
+                           GParamSpec *pspec)
+{
+  StrataRuler *self = STRATA_RULER (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOOP_ENABLED:
+    case PROP_PUNCH_ENABLED:
+      if (self->session != NULL)
+        set_enabled (self, prop_id == PROP_PUNCH_ENABLED, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 strata_ruler_dispose (GObject *object)
 {
   StrataRuler *self = STRATA_RULER (object);
@@ -587,12 +730,26 @@ strata_ruler_class_init (StrataRulerClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = strata_ruler_dispose;
+  object_class->get_property = strata_ruler_get_property;
+  object_class->set_property = strata_ruler_set_property;
   widget_class->snapshot = strata_ruler_snapshot;
   widget_class->measure = strata_ruler_measure;
   widget_class->size_allocate = strata_ruler_size_allocate;
 
+  /* The timeline's loop and punch switches, as the menu's check items see them: setting one
+   * pushes a command. */
+  properties[PROP_LOOP_ENABLED] =
+    g_param_spec_boolean ("loop-enabled", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PUNCH_ENABLED] =
+    g_param_spec_boolean ("punch-enabled", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
   gtk_widget_class_install_action (widget_class, "ruler.rename-marker", NULL, rename_action);
-  gtk_widget_class_install_action (widget_class, "ruler.delete-marker", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "ruler.remove-marker", NULL, remove_action);
+  gtk_widget_class_install_property_action (widget_class, "ruler.loop", "loop-enabled");
+  gtk_widget_class_install_property_action (widget_class, "ruler.punch", "punch-enabled");
   gtk_widget_class_set_css_name (widget_class, "ruler");
 }
 
@@ -601,12 +758,15 @@ strata_ruler_init (StrataRuler *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) marker_section = g_menu_new ();
+  g_autoptr(GMenu) range_section = g_menu_new ();
+  g_autoptr(GMenuItem) item = NULL;
   GtkGesture *gesture;
 
   gtk_widget_set_overflow (widget, GTK_OVERFLOW_HIDDEN);
   gtk_widget_set_tooltip_text (widget, _("Click to move the playhead, double-click to add a "
                                          "marker; drag in the top bands to set the loop and "
-                                         "punch ranges"));
+                                         "punch ranges; right-click to turn them on or off"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Time ruler"), -1);
 
@@ -628,8 +788,18 @@ strata_ruler_init (StrataRuler *self)
   g_signal_connect (gesture, "pressed", G_CALLBACK (secondary_click_cb), self);
   gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (gesture));
 
-  g_menu_append (menu, _("_Rename Marker…"), "ruler.rename-marker");
-  g_menu_append (menu, _("_Delete Marker"), "ruler.delete-marker");
+  /* The marker items show only when the menu was opened on a marker. */
+  item = g_menu_item_new (_("_Rename Marker…"), "ruler.rename-marker");
+  g_menu_item_set_attribute (item, "hidden-when", "s", "action-disabled");
+  g_menu_append_item (marker_section, item);
+  g_clear_object (&item);
+  item = g_menu_item_new (_("Re_move Marker"), "ruler.remove-marker");
+  g_menu_item_set_attribute (item, "hidden-when", "s", "action-disabled");
+  g_menu_append_item (marker_section, item);
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (marker_section));
+  g_menu_append (range_section, _("_Loop"), "ruler.loop");
+  g_menu_append (range_section, _("_Punch"), "ruler.punch");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (range_section));
   self->context_menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
   gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
   gtk_widget_set_parent (self->context_menu, widget);
@@ -662,7 +832,8 @@ strata_ruler_new (StrataSession *session, GtkAdjustment *hadjustment)
   g_signal_connect_object (session, "notify::position", G_CALLBACK (redraw_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (strata_session_get_project (session), "changed",
-                           G_CALLBACK (redraw_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (project_changed_cb), self, G_CONNECT_SWAPPED);
+  project_changed_cb (self);
   if (hadjustment != NULL)
     {
       self->hadjustment = g_object_ref (hadjustment);
@@ -685,4 +856,41 @@ strata_ruler_dup_bar_labels (StrataRuler *self)
     if ((bar - 1) % step == 0)
       g_array_append_val (bars, bar);
   return bars;
+}
+
+void
+strata_ruler_drag (StrataRuler *self, double x, double y, double dx)
+{
+  g_return_if_fail (STRATA_IS_RULER (self));
+
+  press (self, x, y);
+  if (dx != 0)
+    {
+      /* Halfway first, as a pointer passes through on its way. */
+      drag_to (self, dx / 2);
+      drag_to (self, dx);
+    }
+  finish_drag (self, TRUE);
+}
+
+void
+strata_ruler_click (StrataRuler *self, guint button, int n_press, double x, double y)
+{
+  g_return_if_fail (STRATA_IS_RULER (self));
+  g_return_if_fail (n_press >= 1);
+
+  if (button == GDK_BUTTON_SECONDARY)
+    {
+      context_menu (self, x, y);
+      return;
+    }
+  g_return_if_fail (button == GDK_BUTTON_PRIMARY);
+  /* Each press is a press and release in place for the drag gesture, and the click gesture
+   * counts it. */
+  for (int i = 1; i <= n_press; i++)
+    {
+      press (self, x, y);
+      click (self, i, x, y);
+      finish_drag (self, TRUE);
+    }
 }
