@@ -103,8 +103,8 @@ recover_orphans (StrataProject *project, GError **error)
       strata_group_command_add (group, strata_commands_record_takes (project, track, &clip, 1));
       strata_undo_stack_push (strata_project_get_undo_stack (project), group);
       strata_recorder_remove_take (orphan->path);
-      g_print (_("recovered a take of %" G_GINT64_FORMAT " frames on track '%s' from %s\n"),
-               result->frames - skip, strata_strip_get_name (STRATA_STRIP (track)),
+      g_print (_("recovered a take of %lld frames on track '%s' from %s\n"),
+               (long long) (result->frames - skip), strata_strip_get_name (STRATA_STRIP (track)),
                orphan->path);
       n++;
     }
@@ -371,9 +371,10 @@ main (int argc, char *argv[])
       gint64 offset;
       if (!strata_engine_measure_latency (engine, &offset, &error))
         return fail (1, error->message);
-      g_print (_("round trip %" G_GINT64_FORMAT " frames, calibration offset %" G_GINT64_FORMAT
-                 " frames (use --latency-offset=%" G_GINT64_FORMAT ")\n"),
-               strata_engine_get_round_trip (engine) - calibration + offset, offset, offset);
+      g_print (_("round trip %lld frames, calibration offset %lld frames "
+                 "(use --latency-offset=%lld)\n"),
+               (long long) (strata_engine_get_round_trip (engine) - calibration + offset),
+               (long long) offset, (long long) offset);
       return 0;
     }
 

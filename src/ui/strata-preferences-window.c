@@ -272,8 +272,8 @@ measure_cb (GtkWidget *button, StrataPreferencesWindow *self)
     {
       g_settings_set_int (self->settings, "latency-calibration-frames", (int) calibration);
       strata_engine_set_calibration (self->engine, calibration);
-      message = g_strdup_printf (_("Measured: %" G_GINT64_FORMAT " frames beyond the reported "
-                                   "latency"), calibration);
+      message = g_strdup_printf (_("Measured: %lld frames beyond the reported latency"),
+                                 (long long) calibration);
       gtk_widget_remove_css_class (self->measure_row, "error");
     }
   else
