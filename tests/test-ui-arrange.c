@@ -3,6 +3,7 @@
  *
  * The Arrange page on the demo project: one header per track that follows the track list
  * and lines up with the canvas rows, header controls that edit through undoable commands,
+ * tracks added, deleted, duplicated and reordered through the real actions and drag and drop,
  * the ruler driven through its gesture code (markers added, renamed, dragged and removed, loop
  * and punch edges dragged, the menu's toggles) with frames from the tempo formula and the
  * zoom, ruler labels that thin out when zoomed out, audio import onto a track (and a corrupt
@@ -1035,6 +1036,272 @@ test_ruler_remove_marker (Fixture *f, gconstpointer data)
   g_assert_cmpint (strata_marker_get_frame (marker_named (f, "Groove")), ==, beat_frame (16));
 }
 
+/* ---- track management through the real actions ----------------------------------------- */
+
+static GListModel *
+buses (Fixture *f)
+{
+  return strata_project_get_buses (f->project);
+}
+
+/* Add Track's menu items (arrange.add-track::mono, ::stereo, ::bus): a mono and a stereo
+ * track come in at the end, each with its header and canvas row; a bus goes to the buses
+ * (the mixer), not to the arranger's rows. One undo step each. */
+static void
+test_add_tracks (Fixture *f, gconstpointer data)
+{
+  const char *kinds[] = { "mono", "stereo" };
+  const guint channels[] = { 1, 2 };
+  const guint inputs[] = { 0, 2 };   /* Input 1, Inputs 1+2: what each records by default */
+  guint n = g_list_model_get_n_items (tracks (f));
+  guint n_buses = g_list_model_get_n_items (buses (f));
+  guint steps = depth (f);
+  g_autoptr(GPtrArray) found = NULL;
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      StrataTrack *track;
+
+      g_assert_true (gtk_widget_activate_action (f->view, "arrange.add-track", "s", kinds[k]));
+      spin (50);
+      g_assert_cmpuint (g_list_model_get_n_items (tracks (f)), ==, n + k + 1);
+      g_assert_cmpuint (depth (f), ==, steps + k + 1);
+      track = track_at (f, n + k);
+      g_assert_cmpuint (strata_track_get_channels (track), ==, channels[k]);
+      assert_headers_match (f);
+      g_clear_pointer (&found, g_ptr_array_unref);
+      found = headers (f);
+      g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (named (found->pdata[n + k],
+                                                                          "input"))),
+                        ==, inputs[k]);
+    }
+
+  g_assert_true (gtk_widget_activate_action (f->view, "arrange.add-track", "s", "bus"));
+  spin (50);
+  g_assert_cmpuint (g_list_model_get_n_items (buses (f)), ==, n_buses + 1);
+  g_assert_cmpuint (g_list_model_get_n_items (tracks (f)), ==, n + 2);
+  g_assert_cmpuint (depth (f), ==, steps + 3);
+  assert_headers_match (f);
+
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (strata_undo_stack_undo (undo_stack (f)));
+  spin (50);
+  g_assert_cmpuint (g_list_model_get_n_items (buses (f)), ==, n_buses);
+  g_assert_cmpuint (g_list_model_get_n_items (tracks (f)), ==, n);
+  assert_headers_match (f);
+}
+
+/* The track's clips, in order (a new array of borrowed pointers). */
+static GPtrArray *
+clips_of (StrataTrack *track)
+{
+  GListModel *list = strata_track_get_clips (track);
+  GPtrArray *clips = g_ptr_array_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(StrataClip) clip = g_list_model_get_item (list, i);
+
+      g_ptr_array_add (clips, clip);
+    }
+  return clips;
+}
+
+/* Delete in a header's menu removes its track and its header, with a toast "Track deleted"
+ * that offers Undo; the undo brings the same track back at the same index with its clips. */
+static void
+test_header_delete (Fixture *f, gconstpointer data)
+{
+  guint n = g_list_model_get_n_items (tracks (f));
+  g_autoptr(StrataTrack) track = g_object_ref (track_at (f, 1));
+  g_autoptr(GPtrArray) clips = clips_of (track);
+  g_autoptr(GPtrArray) found = headers (f);
+  g_autoptr(GPtrArray) after = NULL;
+  guint steps = depth (f), index;
+
+  g_assert_cmpuint (clips->len, >, 0);
+  g_assert_true (gtk_widget_activate_action (found->pdata[1], "header.delete", NULL));
+  spin (50);
+  g_assert_cmpuint (g_list_model_get_n_items (tracks (f)), ==, n - 1);
+  g_assert_false (g_list_store_find (G_LIST_STORE (tracks (f)), track, NULL));
+  assert_headers_match (f);
+  g_assert_cmpuint (depth (f), ==, steps + 1);
+  g_assert_cmpuint (f->toasts->len, ==, 1);
+  g_assert_cmpstr (f->toasts->pdata[0], ==, "Track deleted");
+  g_assert_true (g_array_index (f->toast_undo, gboolean, 0));
+
+  /* The toast's Undo is the window's undo: one step. */
+  g_assert_true (strata_undo_stack_undo (undo_stack (f)));
+  spin (50);
+  g_assert_true (g_list_store_find (G_LIST_STORE (tracks (f)), track, &index));
+  g_assert_cmpuint (index, ==, 1);
+  after = clips_of (track);
+  g_assert_cmpuint (after->len, ==, clips->len);
+  for (guint i = 0; i < clips->len; i++)
+    g_assert_true (after->pdata[i] == clips->pdata[i]);
+  assert_headers_match (f);
+}
+
+/* Duplicate in a header's menu puts a copy right below: the same clips (start, length,
+ * source, source start) and the same settings; one undo takes it away. */
+static void
+test_header_duplicate (Fixture *f, gconstpointer data)
+{
+  guint n = g_list_model_get_n_items (tracks (f));
+  StrataTrack *track = track_at (f, 1);
+  StrataStrip *strip = STRATA_STRIP (track);
+  g_autoptr(GPtrArray) clips = clips_of (track);
+  g_autoptr(GPtrArray) found = headers (f);
+  g_autoptr(GPtrArray) copies = NULL;
+  g_autofree char *name = g_strdup_printf ("%s copy", strata_strip_get_name (strip));
+  StrataTrack *copy;
+  guint steps;
+
+  /* Settings away from the defaults, so that the copy has something to keep. */
+  push (f, strata_commands_set_volume (f->project, strip, -7.5, 0, NULL));
+  push (f, strata_commands_set_pan (f->project, strip, 0.25, 0, NULL));
+  push (f, strata_property_command_new_value (track, "mute", TRUE, NULL));
+  push (f, strata_property_command_new_value (track, "color", "#26a269", NULL));
+  steps = depth (f);
+  g_assert_cmpuint (clips->len, >, 0);
+
+  g_assert_true (gtk_widget_activate_action (found->pdata[1], "header.duplicate", NULL));
+  spin (50);
+  g_assert_cmpuint (g_list_model_get_n_items (tracks (f)), ==, n + 1);
+  g_assert_cmpuint (depth (f), ==, steps + 1);
+  g_assert_true (track_at (f, 1) == track);
+  copy = track_at (f, 2);
+  g_assert_true (copy != track);
+  g_assert_cmpstr (strata_strip_get_name (STRATA_STRIP (copy)), ==, name);
+  g_assert_cmpuint (strata_track_get_channels (copy), ==, strata_track_get_channels (track));
+  g_assert_cmpfloat (strata_strip_get_volume_db (STRATA_STRIP (copy)), ==, -7.5);
+  g_assert_cmpfloat (strata_strip_get_pan (STRATA_STRIP (copy)), ==, 0.25);
+  g_assert_true (strata_strip_get_mute (STRATA_STRIP (copy)));
+  g_assert_cmpstr (strata_strip_get_color (STRATA_STRIP (copy)), ==, "#26a269");
+  copies = clips_of (copy);
+  g_assert_cmpuint (copies->len, ==, clips->len);
+  for (guint i = 0; i < clips->len; i++)
+    {
+      StrataClip *a = clips->pdata[i], *b = copies->pdata[i];
+
+      g_assert_true (a != b);
+      g_assert_true (strata_clip_get_source (a) == strata_clip_get_source (b));
+      g_assert_cmpint (strata_clip_get_start (b), ==, strata_clip_get_start (a));
+      g_assert_cmpint (strata_clip_get_length (b), ==, strata_clip_get_length (a));
+      g_assert_cmpint (strata_clip_get_source_start (b), ==, strata_clip_get_source_start (a));
+    }
+  assert_headers_match (f);
+
+  g_assert_true (strata_undo_stack_undo (undo_stack (f)));
+  spin (50);
+  g_assert_cmpuint (g_list_model_get_n_items (tracks (f)), ==, n);
+  g_assert_true (track_at (f, 2) != copy);
+  assert_headers_match (f);
+}
+
+static GtkEventController *
+controller_of (GtkWidget *widget, GType type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
+        return controller;   /* the widget keeps it */
+    }
+  return NULL;
+}
+
+/* Drags the header of track `from` and drops it at `y` in the header column, through the
+ * header's drag source and the column's drop target: what GTK runs for a real drag. */
+static gboolean
+drag_header (Fixture *f, guint from, double y)
+{
+  g_autoptr(GPtrArray) found = headers (f);
+  GtkWidget *header = found->pdata[from];
+  GtkEventController *source = controller_of (header, GTK_TYPE_DRAG_SOURCE);
+  GtkEventController *target = controller_of (gtk_widget_get_parent (header),
+                                              GTK_TYPE_DROP_TARGET);
+  g_autoptr(GdkContentProvider) content = NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
+  g_autoptr(GError) error = NULL;
+  gboolean dropped = FALSE;
+
+  g_assert_nonnull (source);
+  g_assert_nonnull (target);
+  g_signal_emit_by_name (source, "prepare", 10.0, 10.0, &content);
+  g_assert_nonnull (content);
+  g_value_init (&value, STRATA_TYPE_TRACK);
+  g_assert_true (gdk_content_provider_get_value (content, &value, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_value_get_object (&value) == track_at (f, from));
+  g_signal_emit_by_name (target, "drop", &value, 10.0, y, &dropped);
+  spin (50);
+  return dropped;
+}
+
+/* The top of row `i` in the header column, and its height: the rows stack from 0. */
+static double
+row_top (Fixture *f, guint i, double *height)
+{
+  double top = 0;
+
+  for (guint r = 0; r < i; r++)
+    top += strata_session_get_row_height (f->session, track_at (f, r));
+  *height = strata_session_get_row_height (f->session, track_at (f, i));
+  return top;
+}
+
+/* A header dropped lands before the row whose upper half is under the pointer: the first
+ * track dropped on the lower half of the third row goes third; the fourth dropped on the
+ * upper half of the first row goes first. One undo step each; a drop where it already is
+ * changes nothing. */
+static void
+test_header_reorder (Fixture *f, gconstpointer data)
+{
+  guint n = g_list_model_get_n_items (tracks (f));
+  g_autoptr(GPtrArray) before = g_ptr_array_new ();
+  guint steps = depth (f);
+  double top, height;
+
+  g_assert_cmpuint (n, >=, 4);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (before, track_at (f, i));
+
+  top = row_top (f, 2, &height);
+  g_assert_true (drag_header (f, 0, top + 0.75 * height));
+  g_assert_true (track_at (f, 0) == before->pdata[1]);
+  g_assert_true (track_at (f, 1) == before->pdata[2]);
+  g_assert_true (track_at (f, 2) == before->pdata[0]);
+  g_assert_true (track_at (f, 3) == before->pdata[3]);
+  g_assert_cmpuint (depth (f), ==, steps + 1);
+  assert_headers_match (f);
+  g_assert_true (strata_undo_stack_undo (undo_stack (f)));
+  spin (50);
+  for (guint i = 0; i < n; i++)
+    g_assert_true (track_at (f, i) == before->pdata[i]);
+
+  top = row_top (f, 0, &height);
+  g_assert_true (drag_header (f, 3, top + 0.25 * height));
+  g_assert_true (track_at (f, 0) == before->pdata[3]);
+  g_assert_true (track_at (f, 1) == before->pdata[0]);
+  g_assert_true (track_at (f, 3) == before->pdata[2]);
+  g_assert_cmpuint (depth (f), ==, steps + 1);
+  assert_headers_match (f);
+  g_assert_true (strata_undo_stack_undo (undo_stack (f)));
+  spin (50);
+
+  /* Onto itself (the lower half of its own row is before the next one): nothing. */
+  top = row_top (f, 1, &height);
+  g_assert_true (drag_header (f, 1, top + 0.75 * height));
+  for (guint i = 0; i < n; i++)
+    g_assert_true (track_at (f, i) == before->pdata[i]);
+  g_assert_cmpuint (depth (f), ==, steps);
+  assert_headers_match (f);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1059,6 +1326,10 @@ main (int argc, char *argv[])
   ADD ("ruler-click-locates", test_ruler_click_locates);
   ADD ("ruler-menu-toggles", test_ruler_menu_toggles);
   ADD ("ruler-remove-marker", test_ruler_remove_marker);
+  ADD ("add-tracks", test_add_tracks);
+  ADD ("header-delete", test_header_delete);
+  ADD ("header-duplicate", test_header_duplicate);
+  ADD ("header-reorder", test_header_reorder);
   ADD ("import-wav", test_import_wav);
   ADD ("import-corrupt", test_import_corrupt);
 #undef ADD

@@ -377,7 +377,9 @@ context_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y,
 static void
 delete_action (GtkWidget *widget, const char *name, GVariant *param)
 {
-  StrataTrackHeader *self = STRATA_TRACK_HEADER (widget);
+  /* The track's removal takes this header out of the column, which may drop its last
+   * reference before the toast is out. */
+  g_autoptr(StrataTrackHeader) self = g_object_ref (STRATA_TRACK_HEADER (widget));
   StrataProject *project = strata_session_get_project (self->session);
 
   if (strata_session_apply (self->session, strata_commands_remove_track (project, self->track),
