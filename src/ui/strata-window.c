@@ -173,6 +173,13 @@ update_position (StrataWindow *self)
   gtk_label_set_label (self->position_label, text);
 }
 
+static const StrataTempoSegment *
+playhead_segment (StrataWindow *self)
+{
+  return strata_tempo_map_segment_at_frame (strata_session_get_tempo_map (self->session),
+                                            strata_session_get_position (self->session));
+}
+
 /* The tempo popover's fields follow the segment at the playhead while it is closed, and keep
  * what is typed while it is open and the playhead moves on: Apply edits the segment it opened
  * on. */
@@ -184,8 +191,7 @@ update_tempo_fields (StrataWindow *self)
 
   if (self->session == NULL)
     return;
-  seg = strata_tempo_map_segment_at_frame (strata_session_get_tempo_map (self->session),
-                                           strata_session_get_position (self->session));
+  seg = playhead_segment (self);
   self->tempo_bar = seg->bar;
   gtk_spin_button_set_value (self->bpm_spin, seg->bpm);
   metre = g_strdup_printf ("%u/%u", seg->numerator, seg->denominator);
@@ -200,8 +206,7 @@ update_tempo (StrataWindow *self)
 
   if (self->session == NULL)
     return;
-  seg = strata_tempo_map_segment_at_frame (strata_session_get_tempo_map (self->session),
-                                           strata_session_get_position (self->session));
+  seg = playhead_segment (self);
   /* Translators: tempo in beats per minute and the time signature, e.g. "120 BPM  4/4". */
   label = g_strdup_printf (_("%g BPM  %u/%u"), seg->bpm, seg->numerator, seg->denominator);
   if (g_strcmp0 (label, gtk_menu_button_get_label (self->tempo_button)) == 0
