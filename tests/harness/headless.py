@@ -24,19 +24,7 @@ import sys
 import tempfile
 import time
 
-BUS_CONFIG = '''<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:tmpdir={tmp}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-'''
+from pwserver import DBUS_CONF  # the same private session bus as the PipeWire harness
 
 
 def available():
@@ -101,7 +89,7 @@ class Headless:
 
         conf = os.path.join(self.tmp, 'bus.conf')
         with open(conf, 'w') as f:
-            f.write(BUS_CONFIG.format(tmp=self.tmp))
+            f.write(DBUS_CONF.format(dir=self.tmp))
         self.dbus = subprocess.Popen(['dbus-daemon', '--nofork', '--config-file=' + conf,
                                       '--print-address=1'], stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL)

@@ -126,7 +126,9 @@ UNSET_VARS = ('PIPEWIRE_DEBUG', 'PIPEWIRE_LOG', 'PIPEWIRE_REMOTE', 'PIPEWIRE_COR
               'PIPEWIRE_AUTOCONNECT', 'PIPEWIRE_ALSA', 'PULSE_SERVER', 'PULSE_RUNTIME_PATH',
               'JACK_DEFAULT_SERVER', 'WIREPLUMBER_DEBUG', 'DBUS_SESSION_BUS_PID')
 
-_DBUS_CONF = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+# A session bus of our own with no service directories: nothing gets activated on it. Also
+# used by headless.py.
+DBUS_CONF = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
@@ -308,7 +310,7 @@ class PrivatePipeWire:
                     + _device(SOURCE, 'Strata test source', 'Audio/Source/Virtual', self.rate)
                     + ']\n')
         with open(os.path.join(self.root, 'session-bus.conf'), 'w') as f:
-            f.write(_DBUS_CONF.format(dir=self.runtime_dir))
+            f.write(DBUS_CONF.format(dir=self.runtime_dir))
         env = {k: v for k, v in os.environ.items() if k not in UNSET_VARS}
         self.vars = {
             'XDG_RUNTIME_DIR': self.runtime_dir,
