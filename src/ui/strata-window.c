@@ -822,7 +822,6 @@ save (StrataWindow *self, SavedFunc then)
     then (self);
 }
 
-/* Asking before unsaved changes go: runs `then` after Save or Discard, nothing on Cancel. */
 /* The project is left as it is on disk (its changes discarded, or undone back to what was
  * saved): an autosave this window wrote beside it holds nothing to offer back at the next
  * start. One it did not write is from an earlier run that stopped without saving, and stays
@@ -831,10 +830,11 @@ save (StrataWindow *self, SavedFunc then)
 static void
 forget_autosave (StrataWindow *self)
 {
-  const char *path = strata_project_get_path (strata_session_get_project (self->session));
+  const char *path;
 
-  if (!self->autosaved)
+  if (!self->autosaved)  /* never without a session */
     return;
+  path = strata_project_get_path (strata_session_get_project (self->session));
   self->autosaved = FALSE;
   g_cancellable_cancel (self->autosave_cancellable);
   g_clear_object (&self->autosave_cancellable);
@@ -847,6 +847,7 @@ forget_autosave (StrataWindow *self)
     }
 }
 
+/* Asking before unsaved changes go: runs `then` after Save or Discard, nothing on Cancel. */
 static void
 unsaved_response_cb (AdwMessageDialog *dialog, const char *response, gpointer user_data)
 {
@@ -869,12 +870,7 @@ confirm_unsaved (StrataWindow *self, SavedFunc then)
   g_autofree char *name = NULL;
   g_autofree char *heading = NULL;
 
-  if (self->session == NULL)
-    {
-      then (self);
-      return;
-    }
-  if (!strata_project_get_dirty (strata_session_get_project (self->session)))
+  if (self->session == NULL || !strata_project_get_dirty (strata_session_get_project (self->session)))
     {
       forget_autosave (self);
       then (self);
@@ -1311,8 +1307,7 @@ strata_window_close_request (GtkWindow *window)
   if (self->session == NULL
       || !strata_project_get_dirty (strata_session_get_project (self->session)))
     {
-      if (self->session != NULL)
-        forget_autosave (self);
+      forget_autosave (self);
       return GTK_WINDOW_CLASS (strata_window_parent_class)->close_request (window);
     }
   confirm_unsaved (self, (SavedFunc) gtk_window_destroy);
