@@ -239,8 +239,7 @@ test_mix (void)
 
         for (gsize i = 0; i < n * channels; i++)
           {
-            seed = seed * 1664525u + 1013904223u;
-            buf[i] = 3.0f * ((seed >> 8) / 16777216.0f - 0.5f);
+            buf[i] = 3.0f * (float) fx_noise (&seed);
           }
         in = g_memdup2 (buf, n * channels * sizeof (float));
         fx_set (fx, "drive_db", fx->klass->params[strata_effect_param_index (fx->klass,

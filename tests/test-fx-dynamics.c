@@ -343,8 +343,7 @@ make_over (Signal signal, unsigned rate, gsize n, gsize total)
 
         if (signal == NOISE)
           {
-            seed = seed * 1664525u + 1013904223u;
-            x = 2.0 * (seed >> 8) / 16777216.0 - 1.0;
+            x = 2.0 * fx_noise (&seed);
           }
         else
           x = fmod (freqs[signal] * (double) i / rate + 0.25 * c, 1.0) < 0.5 ? 1.0 : -1.0;
@@ -476,8 +475,7 @@ make_spike (gsize n, gsize at)
 
   for (gsize i = 0; i < n; i++)
     {
-      seed = seed * 1664525u + 1013904223u;
-      buf[i] = (float) (0.2 * ((seed >> 8) / 16777216.0 - 0.5));
+      buf[i] = (float) (0.2 * fx_noise (&seed));
     }
   buf[at] = 4.0f;
   return buf;
@@ -541,8 +539,7 @@ make_stereo (gsize n)
 
   for (gsize i = 0; i < n * 2; i++)
     {
-      seed = seed * 1664525u + 1013904223u;
-      buf[i] = (float) (1.8 * ((seed >> 8) / 16777216.0 - 0.5));
+      buf[i] = (float) (1.8 * fx_noise (&seed));
     }
   return buf;
 }

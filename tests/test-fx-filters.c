@@ -333,21 +333,11 @@ test_frequency_clamp (void)
   strata_effect_free (fx);
 }
 
-/* Deterministic noise over a sine, `channels` interleaved, each channel different. */
+/* Noise over a sine at 48 kHz, `channels` interleaved, each channel different. */
 static float *
-make_signal (unsigned rate, guint channels, gsize n)
+make_signal (guint channels, gsize n)
 {
-  float *buf = g_new (float, n * channels);
-  guint32 seed = 777;
-
-  for (gsize i = 0; i < n; i++)
-    for (guint c = 0; c < channels; c++)
-      {
-        seed = seed * 1664525u + 1013904223u;
-        buf[i * channels + c] = 0.5f * sinf (2.0f * (float) G_PI * (330.0f + 220.0f * c) * i / rate)
-                                + 0.4f * ((seed >> 8) / 16777216.0f - 0.5f);
-      }
-  return buf;
+  return fx_signal (48000, channels, n, 777, 330.0f, 220.0f);
 }
 
 /* A low shelf on DC has the DC gain 10^(gain/20) of the cookbook. Gliding from 0 to +12 dB,
@@ -519,7 +509,7 @@ test_block_size_with_changes (void)
 
   for (guint channels = 1; channels <= 2; channels++)
     {
-      g_autofree float *signal = make_signal (48000, channels, n);
+      g_autofree float *signal = make_signal (channels, n);
       g_autofree float *reference = render_events (signal, n, channels, 4096, events,
                                                    G_N_ELEMENTS (events));
 
@@ -540,7 +530,7 @@ static void
 test_off_is_bit_exact (void)
 {
   const gsize n = 4800;
-  g_autofree float *signal = make_signal (48000, 2, n);
+  g_autofree float *signal = make_signal (2, n);
   g_autofree float *out = g_memdup2 (signal, n * 2 * sizeof (float));
   StrataEffect *fx = fx_new ("eq", 48000, 2);
 
@@ -610,7 +600,7 @@ static void
 test_channels_apart (void)
 {
   const gsize n = 4800;
-  g_autofree float *mono = make_signal (48000, 1, n);
+  g_autofree float *mono = make_signal (1, n);
   g_autofree float *stereo = g_new0 (float, n * 2);
   StrataEffect *fx1 = fx_new ("filter", 48000, 1);
   StrataEffect *fx2 = fx_new ("filter", 48000, 2);
@@ -702,9 +692,9 @@ static void
 test_reset_applies_at_once (void)
 {
   const gsize n = 4800;
-  g_autofree float *a = make_signal (48000, 2, n);
+  g_autofree float *a = make_signal (2, n);
   g_autofree float *b = g_memdup2 (a, n * 2 * sizeof (float));
-  g_autofree float *scratch = make_signal (48000, 2, n);
+  g_autofree float *scratch = make_signal (2, n);
   StrataEffect *fx = fx_new ("high_shelf", 48000, 2);
   StrataEffect *fresh = fx_new ("high_shelf", 48000, 2);
 

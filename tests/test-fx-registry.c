@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "strata-effect.h"
+#include "strata-test-fx.h"
 
 #define RATE 48000
 
@@ -20,21 +21,11 @@ static const char *const documented[] = {
   "freeverb", "hall_reverb", "plate_reverb", "chorus", "utility",
 };
 
-/* Deterministic test signal: a decaying noise burst over a sine, both channels different. */
+/* Deterministic test signal: noise over a sine, both channels different. */
 static float *
 make_signal (guint channels, gsize n)
 {
-  float *buf = g_new (float, n * channels);
-  guint32 seed = 12345;
-
-  for (gsize i = 0; i < n; i++)
-    for (guint c = 0; c < channels; c++)
-      {
-        seed = seed * 1664525u + 1013904223u;
-        buf[i * channels + c] = 0.5f * sinf (2.0f * (float) G_PI * (220.0f + 110.0f * c) * i / RATE)
-                                + 0.4f * ((seed >> 8) / 16777216.0f - 0.5f);
-      }
-  return buf;
+  return fx_signal (RATE, channels, n, 12345, 220.0f, 110.0f);
 }
 
 static void

@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "strata-effect.h"
+#include "strata-test-fx.h"
 
 typedef struct
 {
@@ -375,8 +376,7 @@ noise (unsigned channels, gsize n)
 
   for (gsize i = 0; i < n * channels; i++)
     {
-      seed = seed * 1664525u + 1013904223u;
-      buf[i] = (seed >> 8) / 8388608.0f - 1.0f;
+      buf[i] = 2.0f * (float) fx_noise (&seed);
     }
   return buf;
 }

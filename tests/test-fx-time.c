@@ -46,8 +46,7 @@ noise (gsize n, guint channels, guint32 seed)
 
   for (gsize i = 0; i < n * channels; i++)
     {
-      seed = seed * 1664525u + 1013904223u;
-      buf[i] = 0.8f * ((seed >> 8) / 16777216.0f - 0.5f);
+      buf[i] = 0.8f * (float) fx_noise (&seed);
     }
   return buf;
 }
