@@ -11,6 +11,16 @@
 #include <glib/gstdio.h>
 
 #include "strata-json.h"
+#include "strata-ui.h"
+
+/* GTK, libadwaita and the UI's resources, as a widget test's main() starts them. */
+static inline void
+ui_test_init (int *argc, char ***argv)
+{
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  strata_ui_init ();
+}
 
 /* Runs the main loop for `ms` milliseconds: GTK delivers some of its work from idles. */
 static inline void

@@ -1305,9 +1305,7 @@ test_header_reorder (Fixture *f, gconstpointer data)
 int
 main (int argc, char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  strata_ui_init ();
+  ui_test_init (&argc, &argv);
 
 #define ADD(path, func) \
   g_test_add ("/ui-arrange/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

@@ -15,6 +15,7 @@
 #include "strata-commands.h"
 #include "strata-json.h"
 #include "strata-test-audio.h"
+#include "strata-test-ui.h"
 #include "strata-ui.h"
 
 #define SR      48000
@@ -973,9 +974,7 @@ test_follow_playback (void)
 int
 main (int argc, char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  strata_ui_init ();
+  ui_test_init (&argc, &argv);
 
 #define ADD(path, func) \
   g_test_add ("/ui-canvas/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

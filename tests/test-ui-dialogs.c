@@ -616,9 +616,7 @@ test_shortcuts (void)
 int
 main (int argc, char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  strata_ui_init ();
+  ui_test_init (&argc, &argv);
   g_test_add_func ("/ui-dialogs/export/defaults", test_export_defaults);
   g_test_add_func ("/ui-dialogs/export/loudness", test_export_loudness);
   g_test_add_func ("/ui-dialogs/export/cancel", test_export_cancel);

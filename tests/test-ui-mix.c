@@ -17,6 +17,7 @@
 #include "strata-json.h"
 #include "strata-meter.h"
 #include "strata-mix-view.h"
+#include "strata-test-ui.h"
 #include "strata-ui.h"
 
 typedef struct
@@ -861,9 +862,7 @@ test_roles_and_presets (Fixture *f, gconstpointer data)
 int
 main (int argc, char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  strata_ui_init ();
+  ui_test_init (&argc, &argv);
 
 #define ADD(path, func) \
   g_test_add ("/ui-mix/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)

@@ -434,9 +434,7 @@ test_help_pages (void)
 int
 main (int argc, char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  strata_ui_init ();
+  ui_test_init (&argc, &argv);
   g_test_add_func ("/ui-window/welcome", test_welcome);
   g_test_add_func ("/ui-window/title-and-undo", test_title_and_undo);
   g_test_add_func ("/ui-window/position-and-snap", test_position_and_snap);
