@@ -3,12 +3,15 @@
  *
  * The main window on the demo project: welcome page, title and its unsaved mark, the header
  * bar's position and snap, undo and redo through the window's actions, a bad file refused
- * with the old project kept, the autosave offered back after a crash, and no leaks.
+ * with the old project kept, the autosave and the takes of a recording offered back after a
+ * crash, and no leaks.
  */
 #include "config.h"
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <math.h>
+#include <sndfile.h>
 
 #include "strata-commands.h"
 #include "strata-engine.h"
@@ -320,6 +323,202 @@ test_close_and_autosave (void)
   remove_tree (dir);
 }
 
+/* A take as the recorder leaves it when Strata is killed: a float WAV of `frames` frames in
+ * the media folder, and its sidecar naming the track and the position its first frame heard
+ * (the format strata-recorder.h documents). */
+static char *
+write_orphan_take (const char *media_dir, const char *track_id, guint channels, guint rate,
+                   gint64 position, gint64 frames)
+{
+  g_autofree char *name = g_strdup_printf ("take-20260101-120000-%s-1.wav", track_id);
+  char *path = g_build_filename (media_dir, name, NULL);
+  g_autofree char *sidecar = g_strconcat (path, ".json", NULL);
+  g_autofree char *json = g_strdup_printf ("{ \"track\": \"%s\", \"rate\": %u, "
+                                           "\"channels\": %u, \"position\": %" G_GINT64_FORMAT
+                                           " }", track_id, rate, channels, position);
+  g_autofree float *data = g_new (float, frames * channels);
+  SF_INFO info = { .samplerate = (int) rate, .channels = (int) channels,
+                   .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT };
+  SNDFILE *file;
+
+  for (gint64 k = 0; k < frames * channels; k++)
+    data[k] = 0.25f * sinf ((float) k * 0.01f);
+  g_assert_cmpint (g_mkdir_with_parents (media_dir, 0755), ==, 0);
+  file = sf_open (path, SFM_WRITE, &info);
+  g_assert_nonnull (file);
+  g_assert_cmpint (sf_writef_float (file, data, frames), ==, frames);
+  sf_close (file);
+  g_assert_true (g_file_set_contents (sidecar, json, -1, NULL));
+  return path;
+}
+
+static gboolean
+orphan_exists (const char *path)
+{
+  g_autofree char *sidecar = g_strconcat (path, ".json", NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS) && g_file_test (sidecar, G_FILE_TEST_EXISTS);
+}
+
+/* The clip on `track` that starts at `start`, or NULL. */
+static StrataClip *
+clip_at (StrataTrack *track, gint64 start)
+{
+  GListModel *clips = strata_track_get_clips (track);
+
+  for (guint i = 0; i < g_list_model_get_n_items (clips); i++)
+    {
+      g_autoptr(StrataClip) clip = g_list_model_get_item (clips, i);
+
+      if (strata_clip_get_start (clip) == start)
+        return clip;   /* the track holds it */
+    }
+  return NULL;
+}
+
+static StrataTrack *
+shown_track (StrataWindow *window, const char *id)
+{
+  StrataProject *shown = strata_session_get_project (strata_window_get_session (window));
+
+  return strata_timeline_find_track (strata_project_get_timeline (shown), id);
+}
+
+/* Answers the message dialog over `window`, which must have this heading, and closes it as
+ * its button would. */
+static void
+answer (StrataWindow *window, const char *heading, const char *response)
+{
+  AdwMessageDialog *dialog = find_message (window);
+
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, heading);
+  g_assert_true (adw_message_dialog_has_response (dialog, response));
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin (50);
+}
+
+/* A take killed mid-recording in a saved project's media folder: opening the project asks;
+ * Not Now leaves the files and the project as they are and the question comes back at the
+ * next open; Recover puts the clip where the take was recorded, in one undo step. */
+static void
+test_takes_offered (void)
+{
+  g_autoptr(StrataProject) project = load_demo ();
+  g_autofree char *dir = g_dir_make_tmp ("strata-window-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "Song.strata", NULL);
+  g_autofree char *media_dir = strata_store_media_dir_for (path);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataTrack) track = g_list_model_get_item (
+    strata_timeline_get_tracks (strata_project_get_timeline (project)), 0);
+  g_autofree char *id = g_strdup (strata_strip_get_id (STRATA_STRIP (track)));
+  guint rate = strata_project_get_sample_rate (project);
+  /* Recorded from 20 s in, for a tenth of a second; no demo clip starts there. */
+  const gint64 position = 20 * (gint64) rate, frames = rate / 10;
+  g_autofree char *take = NULL;
+  guint n_clips;
+  StrataWindow *window;
+  StrataTrack *shown;
+  StrataClip *clip;
+
+  g_assert_true (strata_store_save (project, path, &error));
+  g_assert_no_error (error);
+  n_clips = g_list_model_get_n_items (strata_track_get_clips (track));
+  g_assert_null (clip_at (track, position));
+  take = write_orphan_take (media_dir, id, strata_track_get_channels (track), rate, position,
+                            frames);
+
+  /* Not Now: nothing changes. */
+  window = open_window (file);
+  answer (window, "Recover Recorded Takes?", "ignore");
+  g_assert_null (find_message (window));
+  shown = shown_track (window, id);
+  g_assert_cmpuint (g_list_model_get_n_items (strata_track_get_clips (shown)), ==, n_clips);
+  g_assert_null (clip_at (shown, position));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "undo"));
+  g_assert_false (strata_project_get_dirty (strata_session_get_project (
+                                              strata_window_get_session (window))));
+  g_assert_true (orphan_exists (take));
+  destroy_window (window);
+
+  /* Asked again; Recover. */
+  window = open_window (file);
+  answer (window, "Recover Recorded Takes?", "recover");
+  shown = shown_track (window, id);
+  clip = clip_at (shown, position);
+  g_assert_nonnull (clip);
+  g_assert_cmpint (strata_clip_get_source_start (clip), ==, 0);
+  g_assert_cmpint (strata_clip_get_length (clip), ==, frames);
+  g_assert_cmpuint (g_list_model_get_n_items (strata_track_get_clips (shown)), ==, n_clips + 1);
+  g_assert_false (orphan_exists (take));
+  g_assert_true (strata_project_get_dirty (strata_session_get_project (
+                                             strata_window_get_session (window))));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "undo", NULL);
+  spin (50);
+  g_assert_null (clip_at (shown, position));
+  g_assert_cmpuint (g_list_model_get_n_items (strata_track_get_clips (shown)), ==, n_clips);
+  destroy_window (window);
+
+  /* Nothing left to offer. */
+  window = open_window (file);
+  g_assert_null (find_message (window));
+  destroy_window (window);
+  remove_tree (dir);
+}
+
+/* With an autosave and takes both left, the autosave is asked first: the track the take was
+ * recorded on was added after the last save and exists only in the autosave. Restored, the
+ * take goes onto it. */
+static void
+test_autosave_then_takes (void)
+{
+  g_autoptr(StrataProject) project = load_demo ();
+  g_autofree char *dir = g_dir_make_tmp ("strata-window-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "Song.strata", NULL);
+  g_autofree char *media_dir = strata_store_media_dir_for (path);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  guint rate = strata_project_get_sample_rate (project);
+  const gint64 position = 3 * (gint64) rate, frames = rate / 5;
+  StrataTrack *late = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *take = NULL;
+  gboolean done = FALSE;
+  guint before = n_tracks (project);
+  StrataWindow *window;
+  StrataTrack *shown;
+  StrataClip *clip;
+
+  g_assert_true (strata_store_save (project, path, &error));
+  g_assert_no_error (error);
+  strata_project_set_path (project, path);
+  strata_project_push (project, strata_commands_add_track (project, 1, "Late idea", before,
+                                                           &late));
+  id = g_strdup (strata_strip_get_id (STRATA_STRIP (late)));
+  strata_store_autosave_async (project, NULL, autosaved_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  take = write_orphan_take (media_dir, id, 1, rate, position, frames);
+
+  window = open_window (file);
+  g_assert_null (shown_track (window, id));
+  answer (window, "Restore Unsaved Changes?", "restore");
+  answer (window, "Recover Recorded Takes?", "recover");
+  g_assert_null (find_message (window));
+  g_assert_cmpuint (n_tracks (strata_session_get_project (strata_window_get_session (window))),
+                    ==, before + 1);
+  shown = shown_track (window, id);
+  g_assert_nonnull (shown);
+  clip = clip_at (shown, position);
+  g_assert_nonnull (clip);
+  g_assert_cmpint (strata_clip_get_length (clip), ==, frames);
+  g_assert_false (orphan_exists (take));
+  destroy_window (window);
+  remove_tree (dir);
+}
+
 /* The tempo popover edits the segment it opened on: what is typed stays while the playhead
  * moves, and Apply sets it in one undo step. */
 static void
@@ -441,6 +640,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-window/bad-file-keeps-project", test_bad_file_keeps_project);
   g_test_add_func ("/ui-window/autosave-offered", test_autosave_offered);
   g_test_add_func ("/ui-window/close-and-autosave", test_close_and_autosave);
+  g_test_add_func ("/ui-window/takes-offered", test_takes_offered);
+  g_test_add_func ("/ui-window/autosave-then-takes", test_autosave_then_takes);
   g_test_add_func ("/ui-window/tempo-edit", test_tempo_edit);
   g_test_add_func ("/ui-window/demo-untitled", test_demo_untitled);
   g_test_add_func ("/ui-window/help-pages", test_help_pages);

@@ -17,7 +17,6 @@
 #include "strata-cli.h"
 #include "strata-commands.h"
 #include "strata-engine.h"
-#include "strata-import.h"
 
 static gboolean interrupted;
 
@@ -65,50 +64,6 @@ find_track (StrataProject *project, const char *key)
         track = t;
     }
   return track;
-}
-
-/* Adds the takes a crash left behind as clips where they were recorded. */
-static guint
-recover_orphans (StrataProject *project, GError **error)
-{
-  const char *media_dir = strata_project_get_media_dir (project);
-  g_autoptr(GPtrArray) orphans = strata_recorder_find_orphans (media_dir, error);
-  StrataTimeline *timeline = strata_project_get_timeline (project);
-  guint n = 0;
-
-  if (orphans == NULL)
-    return 0;
-  for (guint i = 0; i < orphans->len; i++)
-    {
-      StrataOrphanTake *orphan = orphans->pdata[i];
-      StrataTrack *track = strata_timeline_find_track (timeline, orphan->track_id);
-      g_autoptr(StrataImportResult) result = NULL;
-      g_autoptr(StrataSource) source = NULL;
-      g_autoptr(StrataClip) clip = NULL;
-      StrataCommand *group;
-      gint64 skip = MAX (0, -orphan->position);
-
-      if (track == NULL || orphan->frames <= skip)
-        continue;
-      result = strata_import_file (orphan->path, media_dir,
-                                   strata_project_get_sample_rate (project), NULL, NULL, NULL,
-                                   error);
-      if (result == NULL)
-        return n;
-      source = strata_project_source_for_import (project, result, "Recovered take");
-      group = strata_group_command_new ("Recover Take");
-      if (strata_project_find_source_by_hash (project, result->hash) == NULL)
-        strata_group_command_add (group, strata_commands_add_source (project, source));
-      clip = strata_clip_new (source, orphan->position + skip, skip, result->frames - skip);
-      strata_group_command_add (group, strata_commands_record_takes (project, track, &clip, 1));
-      strata_undo_stack_push (strata_project_get_undo_stack (project), group);
-      strata_recorder_remove_take (orphan->path);
-      g_print (_("recovered a take of %lld frames on track '%s' from %s\n"),
-               (long long) (result->frames - skip), strata_strip_get_name (STRATA_STRIP (track)),
-               orphan->path);
-      n++;
-    }
-  return n;
 }
 
 static JsonNode *
@@ -301,8 +256,18 @@ main (int argc, char *argv[])
     return fail (1, error->message);
   if (recover)
     {
-      recover_orphans (project, &error);
-      if (error != NULL)
+      g_autoptr(GPtrArray) recovered = NULL;
+      gboolean ok = strata_recorder_recover_takes (project, STRATA_RECOVER_DEFAULT, &recovered,
+                                                   &error);
+
+      for (guint i = 0; i < recovered->len; i++)
+        {
+          StrataRecoveredTake *take = recovered->pdata[i];
+          g_print (_("recovered a take of %lld frames on track '%s' from %s\n"),
+                   (long long) strata_clip_get_length (take->clip),
+                   strata_strip_get_name (STRATA_STRIP (take->track)), take->path);
+        }
+      if (!ok)
         return fail (1, error->message);
     }
 

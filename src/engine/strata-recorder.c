@@ -5,14 +5,18 @@
 #include "config.h"
 #include "strata-recorder.h"
 #include "strata-backend.h"
+#include "strata-commands.h"
 #include "strata-error.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sndfile.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 /* ---- the state machine -------------------------------------------------------------------- */
 
@@ -124,6 +128,7 @@ typedef struct
 {
   StrataTakeFile *take;
   SNDFILE        *file;
+  int             lock;   /* holds the take's flock() while the recorder lives; -1: none */
 } Open;
 
 struct _StrataRecorder
@@ -264,6 +269,8 @@ strata_recorder_start (const char *media_dir, guint rate, GPtrArray *takes, Stra
   rec->input = input;
   rec->open = g_new0 (Open, takes->len);
   for (guint t = 0; t < takes->len; t++)
+    rec->open[t].lock = -1;
+  for (guint t = 0; t < takes->len; t++)
     {
       StrataTakeFile *take = takes->pdata[t];
       SF_INFO info = { .samplerate = (int) rate, .channels = (int) take->channels,
@@ -278,6 +285,12 @@ strata_recorder_start (const char *media_dir, guint rate, GPtrArray *takes, Stra
           strata_recorder_free (rec);
           return NULL;
         }
+      /* A take being written is no orphan: the lock tells strata_recorder_find_orphans() in
+       * this process or another (a second window on the same project) to leave it alone,
+       * and goes with the process when it crashes. */
+      rec->open[t].lock = open (take->path, O_RDONLY | O_CLOEXEC);
+      if (rec->open[t].lock >= 0)
+        flock (rec->open[t].lock, LOCK_EX | LOCK_NB);
       if (!write_sidecar (take, rate, 0, error))
         {
           strata_recorder_free (rec);
@@ -357,8 +370,12 @@ strata_recorder_free (StrataRecorder *rec)
   if (rec->thread != NULL)
     strata_recorder_finish (rec, NULL);
   for (guint t = 0; t < rec->takes->len; t++)
-    if (rec->open[t].file != NULL)
-      sf_close (rec->open[t].file);
+    {
+      if (rec->open[t].file != NULL)
+        sf_close (rec->open[t].file);
+      if (rec->open[t].lock >= 0)
+        close (rec->open[t].lock);
+    }
   g_free (rec->open);
   g_ptr_array_unref (rec->takes);
   g_clear_error (&rec->error);
@@ -383,6 +400,20 @@ strata_recorder_remove_take (const char *path)
 
   g_unlink (path);
   g_unlink (sidecar);
+}
+
+/* TRUE while a recorder (of this process or another) still writes the take. */
+static gboolean
+take_in_use (const char *path)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  gboolean busy;
+
+  if (fd < 0)
+    return FALSE;
+  busy = flock (fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  close (fd);
+  return busy;
 }
 
 GPtrArray *
@@ -410,6 +441,8 @@ strata_recorder_find_orphans (const char *media_dir, GError **error)
       if (!g_str_has_prefix (name, "take-") || !g_str_has_suffix (name, ".wav"))
         continue;
       path = g_build_filename (media_dir, name, NULL);
+      if (take_in_use (path))
+        continue;
       sidecar = sidecar_path (path);
       if (!json_parser_load_from_file (parser, sidecar, NULL)
           || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
@@ -433,4 +466,180 @@ strata_recorder_find_orphans (const char *media_dir, GError **error)
       g_ptr_array_add (orphans, orphan);
     }
   return g_steal_pointer (&orphans);
+}
+
+/* ---- recovery into a project -------------------------------------------------------------- */
+
+void
+strata_recovered_take_free (StrataRecoveredTake *take)
+{
+  g_free (take->path);
+  g_clear_object (&take->track);
+  g_clear_object (&take->clip);
+  g_free (take);
+}
+
+/* Take files are named take-<date>-<time>-…, so by path is the order they were recorded in:
+ * where two overlap, the newer one ends up active, as after a recording. */
+static int
+orphan_cmp (gconstpointer a, gconstpointer b)
+{
+  const StrataOrphanTake *x = *(StrataOrphanTake *const *) a;
+  const StrataOrphanTake *y = *(StrataOrphanTake *const *) b;
+
+  return g_strcmp0 (x->path, y->path);
+}
+
+/* File frames heard before the timeline's start (the round trip at a record from 0), which
+ * are trimmed off the clip. */
+static gint64
+orphan_skip (const StrataOrphanTake *orphan)
+{
+  return MAX (0, -orphan->position);
+}
+
+static gboolean
+recoverable (StrataProject *project, const StrataOrphanTake *orphan, StrataRecoverFlags flags)
+{
+  StrataTimeline *timeline = strata_project_get_timeline (project);
+
+  return orphan->frames > orphan_skip (orphan)
+         && ((flags & STRATA_RECOVER_NEW_TRACKS) != 0
+             || strata_timeline_find_track (timeline, orphan->track_id) != NULL);
+}
+
+guint
+strata_recorder_count_recoverable (StrataProject *project, StrataRecoverFlags flags)
+{
+  g_autoptr(GPtrArray) orphans = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (project), 0);
+
+  orphans = strata_recorder_find_orphans (strata_project_get_media_dir (project), NULL);
+  for (guint i = 0; orphans != NULL && i < orphans->len; i++)
+    n += recoverable (project, orphans->pdata[i], flags);
+  return n;
+}
+
+/* The command that adds one take (its track when that is gone and `new_tracks` maps it, its
+ * source, its clip), built against the project as it is now. */
+static StrataCommand *
+recover_one (StrataProject *project, const StrataOrphanTake *orphan, GHashTable *new_tracks,
+             StrataRecoveredTake **out, GError **error)
+{
+  const char *media_dir = strata_project_get_media_dir (project);
+  StrataTrack *track = strata_timeline_find_track (strata_project_get_timeline (project),
+                                                   orphan->track_id);
+  gint64 skip = orphan_skip (orphan);
+  g_autoptr(StrataImportResult) result = NULL;
+  g_autoptr(StrataSource) source = NULL;
+  g_autoptr(StrataClip) clip = NULL;
+  StrataRecoveredTake *take;
+  StrataCommand *group;
+
+  result = strata_import_file (orphan->path, media_dir, strata_project_get_sample_rate (project),
+                               NULL, NULL, NULL, error);
+  if (result == NULL)
+    return NULL;
+  if (result->frames <= skip)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA,
+                   _("the take in '%s' ends before the start of the timeline"), orphan->path);
+      return NULL;
+    }
+  group = strata_group_command_new ("Recover Take");
+  if (track == NULL)
+    track = g_hash_table_lookup (new_tracks, orphan->track_id);
+  if (track == NULL)
+    {
+      /* Every take of one lost track goes to one new track, as they were recorded. */
+      strata_group_command_add (group,
+                                strata_commands_add_track (project,
+                                                           CLAMP (orphan->channels, 1, 2),
+                                                           _("Recovered take"), G_MAXUINT,
+                                                           &track));
+      g_hash_table_insert (new_tracks, g_strdup (orphan->track_id), track);
+    }
+  source = strata_project_source_for_import (project, result, "Recovered take");
+  if (strata_project_find_source_by_hash (project, result->hash) == NULL)
+    strata_group_command_add (group, strata_commands_add_source (project, source));
+  clip = strata_clip_new (source, orphan->position + skip, skip, result->frames - skip);
+  strata_group_command_add (group, strata_commands_record_takes (project, track, &clip, 1));
+
+  take = g_new0 (StrataRecoveredTake, 1);
+  take->path = g_strdup (orphan->path);
+  take->track = g_object_ref (track);
+  take->clip = g_object_ref (clip);
+  *out = take;
+  return group;
+}
+
+/* Shared by the window (after asking) and strata-play --recover. */
+gboolean
+strata_recorder_recover_takes (StrataProject *project, StrataRecoverFlags flags,
+                               GPtrArray **recovered, GError **error)
+{
+  g_autoptr(GPtrArray) orphans = NULL;
+  g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) done = g_ptr_array_new_with_free_func ((GDestroyNotify) strata_recovered_take_free);
+  /* sidecar track id -> the track made for it (owned by its command in `steps`) */
+  g_autoptr(GHashTable) new_tracks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                            NULL);
+  g_autoptr(GError) first_error = NULL;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (project), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (recovered != NULL)
+    *recovered = g_ptr_array_new_with_free_func ((GDestroyNotify) strata_recovered_take_free);
+  orphans = strata_recorder_find_orphans (strata_project_get_media_dir (project), error);
+  if (orphans == NULL)
+    return FALSE;
+  g_ptr_array_sort (orphans, orphan_cmp);
+  for (guint i = 0; i < orphans->len; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      StrataRecoveredTake *take = NULL;
+      StrataCommand *step;
+
+      if (!recoverable (project, orphans->pdata[i], flags))
+        continue;
+      step = recover_one (project, orphans->pdata[i], new_tracks, &take, &local_error);
+      if (step == NULL)
+        {
+          if (first_error == NULL)
+            first_error = g_steal_pointer (&local_error);
+          continue;
+        }
+      /* Applied at once, so that the next take finds this one's source (same content, one
+       * source), new track and clips (an overlap moves the older take to a lane) and new ids
+       * do not clash. */
+      strata_command_apply (step);
+      g_ptr_array_add (steps, step);
+      g_ptr_array_add (done, take);
+    }
+  if (steps->len > 0)
+    {
+      StrataCommand *group = strata_group_command_new (steps->len == 1 ? "Recover Take"
+                                                                       : "Recover Takes");
+
+      /* One answer to "Recover" is one undo step: undone here and pushed again as a group,
+       * which applies the same commands in the same order from the same state. */
+      for (guint i = steps->len; i-- > 0;)
+        strata_command_revert (steps->pdata[i]);
+      for (guint i = 0; i < steps->len; i++)
+        strata_group_command_add (group, g_object_ref (steps->pdata[i]));
+      strata_project_push (project, group);
+      for (guint i = 0; i < done->len; i++)
+        strata_recorder_remove_take (((StrataRecoveredTake *) done->pdata[i])->path);
+    }
+  if (recovered != NULL)
+    g_ptr_array_extend_and_steal (*recovered, g_steal_pointer (&done));
+  if (first_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&first_error));
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -10,6 +10,7 @@
 
 #include <gio/gio.h>
 
+#include "strata-project.h"
 #include "strata-ring.h"
 
 G_BEGIN_DECLS
@@ -126,5 +127,36 @@ GPtrArray *strata_recorder_find_orphans (const char       *media_dir,
 void       strata_orphan_take_free      (StrataOrphanTake *orphan);
 /* Removes a take file and its sidecar once it has been imported (or discarded). */
 void       strata_recorder_remove_take  (const char       *path);
+
+/* ---- recovery ------------------------------------------------------------------------------ */
+
+typedef enum
+{
+  STRATA_RECOVER_DEFAULT    = 0,       /* a take whose track is gone stays in the folder */
+  STRATA_RECOVER_NEW_TRACKS = 1 << 0,  /* ...or goes to a new track, one per missing track */
+} StrataRecoverFlags;
+
+/* A take brought back: the file it came from (removed by now), the track and the clip. */
+typedef struct
+{
+  char        *path;
+  StrataTrack *track;
+  StrataClip  *clip;
+} StrataRecoveredTake;
+
+void       strata_recovered_take_free        (StrataRecoveredTake *take);
+/* How many orphaned takes of the project's media folder strata_recorder_recover_takes()
+ * would add with `flags`: the question a window asks before it adds them. */
+guint      strata_recorder_count_recoverable (StrataProject       *project,
+                                              StrataRecoverFlags   flags);
+/* Adds the takes a crash left in the project's media folder as clips where they were
+ * recorded (a part before the timeline's start is trimmed), as one undo step, and removes
+ * their files. `recovered` (optional) receives a StrataRecoveredTake per clip added, in the
+ * order they were recorded. FALSE with an error naming the file when a take could not be
+ * read: the others are still added, and the files that failed stay for the next attempt. */
+gboolean   strata_recorder_recover_takes     (StrataProject       *project,
+                                              StrataRecoverFlags   flags,
+                                              GPtrArray          **recovered,
+                                              GError             **error);
 
 G_END_DECLS

@@ -52,6 +52,10 @@ struct _StrataWindow
   GCancellable        *autosave_cancellable;
 };
 
+static gboolean offer_autosave (StrataWindow *self,
+                                const char   *path);
+static void     offer_takes    (StrataWindow *self);
+
 G_DEFINE_FINAL_TYPE (StrataWindow, strata_window, ADW_TYPE_APPLICATION_WINDOW)
 
 /* Snap names as the GSettings key and the win.snap action say them. */
@@ -635,7 +639,9 @@ strata_window_open_file (StrataWindow *self, GFile *file, GError **error)
   strata_window_set_project (self, project);
   remember_recent (file);
   populate_recent_menu (self);
-  strata_window_offer_recovery (self, path);
+  /* The autosave first: the tracks the takes were recorded on may exist only in it. */
+  if (!offer_autosave (self, path))
+    offer_takes (self);
   return TRUE;
 }
 
@@ -661,31 +667,32 @@ recover_response_cb (AdwMessageDialog *dialog, const char *response, gpointer us
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) file = NULL;
 
-  if (!g_str_equal (response, "restore"))
-    return;
-  project = strata_store_load_autosave (path, &error);
-  if (project == NULL)
+  if (g_str_equal (response, "restore"))
     {
-      show_error_dialog (self, _("Could Not Restore the Changes"), error->message);
-      return;
+      project = strata_store_load_autosave (path, &error);
+      if (project == NULL)
+        show_error_dialog (self, _("Could Not Restore the Changes"), error->message);
+      else
+        {
+          file = g_file_new_for_path (path);
+          g_set_object (&self->file, file);
+          strata_window_set_project (self, project);
+          self->autosaved = TRUE;  /* its changes are this window's now */
+        }
     }
-  file = g_file_new_for_path (path);
-  g_set_object (&self->file, file);
-  strata_window_set_project (self, project);
-  self->autosaved = TRUE;  /* its changes are this window's now */
+  offer_takes (self);
 }
 
-void
-strata_window_offer_recovery (StrataWindow *self, const char *path)
+/* Shows the autosave question; FALSE when there is nothing to ask. */
+static gboolean
+offer_autosave (StrataWindow *self, const char *path)
 {
   GtkWidget *dialog;
   g_autofree char *base = NULL;
   g_autofree char *body = NULL;
 
-  g_return_if_fail (STRATA_IS_WINDOW (self));
-
   if (path == NULL || !g_str_has_suffix (path, ".strata") || !autosave_pending (path))
-    return;
+    return FALSE;
   base = g_path_get_basename (path);
   body = g_strdup_printf (_("Strata closed without saving “%s”. Its last changes were kept "
                             "in an autosave."), base);
@@ -700,6 +707,82 @@ strata_window_offer_recovery (StrataWindow *self, const char *path)
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "ignore");
   g_object_set_data_full (G_OBJECT (dialog), "path", g_strdup (path), g_free);
   g_signal_connect (dialog, "response", G_CALLBACK (recover_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
+void
+strata_window_offer_recovery (StrataWindow *self, const char *path)
+{
+  g_return_if_fail (STRATA_IS_WINDOW (self));
+  offer_autosave (self, path);
+}
+
+static void
+recover_takes_response_cb (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  StrataWindow *self = user_data;
+  StrataProject *project = g_object_get_data (G_OBJECT (dialog), "project");
+  g_autoptr(GPtrArray) recovered = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  /* Not Now leaves the files: the question comes back when the project is next opened. */
+  if (!g_str_equal (response, "recover") || self->session == NULL
+      || strata_session_get_project (self->session) != project)
+    return;
+  ok = strata_recorder_recover_takes (project, STRATA_RECOVER_NEW_TRACKS, &recovered, &error);
+  if (recovered->len > 0)
+    {
+      g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                               "Recovered %u take",
+                                                               "Recovered %u takes",
+                                                               recovered->len),
+                                                  recovered->len);
+      strata_window_show_toast (self, message);
+    }
+  if (!ok)
+    show_error_dialog (self, _("Could Not Recover a Take"), error->message);
+}
+
+/* Takes a crash while recording left in the shown project's media folder are offered back
+ * where they were recorded; a take whose track is gone (added after the last save) gets a
+ * new track rather than being lost. */
+static void
+offer_takes (StrataWindow *self)
+{
+  StrataProject *project;
+  GtkWidget *dialog;
+  g_autofree char *name = NULL;
+  g_autofree char *body = NULL;
+  guint n;
+
+  if (self->session == NULL)
+    return;
+  project = strata_session_get_project (self->session);
+  n = strata_recorder_count_recoverable (project, STRATA_RECOVER_NEW_TRACKS);
+  if (n == 0)
+    return;
+  name = project_display_name (self);
+  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Strata stopped while recording. %u take of “%s” was "
+                                       "kept: add it back as a clip where it was recorded?",
+                                       "Strata stopped while recording. %u takes of “%s” were "
+                                       "kept: add them back as clips where they were recorded?",
+                                       n),
+                          n, name);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Recover Recorded Takes?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "ignore", _("_Not Now"),
+                                    "recover", _("_Recover"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "recover",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "recover");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "ignore");
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  g_object_set_data_full (G_OBJECT (dialog), "project", g_object_ref (project), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (recover_takes_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

@@ -30,7 +30,8 @@ StrataSession *strata_window_get_session  (StrataWindow   *self);
 const char    *strata_window_get_help_page (StrataWindow  *self);
 void           strata_window_show_toast   (StrataWindow   *self,
                                            const char     *message);
-/* Offers the changes autosaved for the project at `path` when they are newer than it. */
+/* Offers the changes autosaved for the project at `path` when they are newer than it; after
+ * the answer, the takes a crash while recording left in the shown project's media folder. */
 void           strata_window_offer_recovery (StrataWindow *self,
                                              const char   *path);
 /* Starts an autosave of a saved project's unsaved changes (the window does this on its
