@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "strata-direct-file.h"
 #include "strata-files.h"
 #include "strata-error.h"
 #include "strata-graph.h"
@@ -1465,6 +1466,73 @@ test_unwritable (void)
   strata_remove_tree (dir);
 }
 
+/* ---- the direct file under the writers ----------------------------------------------------- */
+
+/* Writes the same 24-bit WAV as the render's writers do (a comment in the header, raw packed
+ * audio in uneven pieces, another comment after the audio) to `path`, through a direct file
+ * when `direct`, else through libsndfile's own file. */
+static void
+write_wav_pieces (const char *path, gboolean direct)
+{
+  SF_INFO info = { .samplerate = 48000, .channels = 2, .format = SF_FORMAT_WAV | SF_FORMAT_PCM_24 };
+  g_autoptr(StrataDirectFile) file = NULL;
+  g_autofree guint8 *bytes = g_malloc (64 * 1024);
+  SNDFILE *sf;
+  guint32 x = 12345;
+  gsize total = 0;
+
+  if (direct)
+    {
+      g_autoptr(GError) error = NULL;
+
+      file = strata_direct_file_new (path, path, &error);
+      g_assert_no_error (error);
+      sf = sf_open_virtual (strata_direct_file_vio (), SFM_WRITE, &info, file);
+    }
+  else
+    sf = sf_open (path, SFM_WRITE, &info);
+  g_assert_nonnull (sf);
+  sf_command (sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
+  sf_set_string (sf, SF_STR_COMMENT, "before the audio");
+  /* 3.3 MB: past three windows, in pieces of 6 to 64 kB that never line up with them. */
+  for (guint piece = 0; total < 3300000; piece++)
+    {
+      gsize n = 6 * (1 + (piece * 2654435761u) % 10900);
+
+      for (gsize i = 0; i < n; i++)
+        bytes[i] = (guint8) ((x = x * 1664525u + 1013904223u) >> 24);
+      g_assert_cmpint (sf_write_raw (sf, bytes, (sf_count_t) n), ==, (sf_count_t) n);
+      total += n;
+    }
+  sf_set_string (sf, SF_STR_COMMENT, "after the audio");
+  g_assert_cmpint (sf_close (sf), ==, 0);
+  if (direct)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (strata_direct_file_close (file, &error));
+      g_assert_no_error (error);
+    }
+}
+
+static void
+test_direct_file (void)
+{
+  g_autofree char *dir = fresh_dir ("direct-file");
+  g_autofree char *plain = g_build_filename (dir, "plain.wav", NULL);
+  g_autofree char *direct = g_build_filename (dir, "direct.wav", NULL);
+  g_autofree char *expected = NULL, *got = NULL;
+  gsize expected_len = 0, got_len = 0;
+
+  write_wav_pieces (plain, FALSE);
+  write_wav_pieces (direct, TRUE);
+  g_assert_true (g_file_get_contents (plain, &expected, &expected_len, NULL));
+  g_assert_true (g_file_get_contents (direct, &got, &got_len, NULL));
+  g_assert_cmpuint (expected_len, >, 3300000);
+  g_assert_cmpmem (got, got_len, expected, expected_len);
+  strata_remove_tree (dir);
+}
+
 /* ---- main ------------------------------------------------------------------------------------ */
 
 int
@@ -1500,6 +1568,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/range", test_range);
   g_test_add_func ("/render/cancel", test_cancel);
   g_test_add_func ("/render/unwritable", test_unwritable);
+  g_test_add_func ("/render/direct-file", test_direct_file);
 
   status = g_test_run ();
   strata_remove_tree (work_dir);

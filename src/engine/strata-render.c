@@ -14,6 +14,7 @@
 #define G_LOG_DOMAIN "strata-render"
 #include "config.h"
 #include "strata-render.h"
+#include "strata-direct-file.h"
 #include "strata-dither.h"
 #include "strata-feed.h"
 #include "strata-error.h"
@@ -107,6 +108,7 @@ typedef struct
   char         *path;       /* final path */
   char         *tmp_path;   /* written here, renamed at the end */
   SNDFILE      *file;
+  StrataDirectFile *direct; /* under `file`, for the WAV integer formats */
   guint         bits;       /* 16, 24, or 32 for float */
   StrataDither  dither;
   int32_t      *codes;
@@ -177,8 +179,19 @@ writer_open (Writer *w, const char *path, guint bits, guint rate, gboolean measu
   w->tmp_path = g_strdup_printf ("%s/.%s.tmp-%d-%d", dir, base, (int) getpid (),
                                  g_atomic_int_add (&counter, 1));
   w->bits = bits;
+  w->tags_after = (info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_WAV;
   errno = 0;
-  w->file = sf_open (w->tmp_path, SFM_WRITE, &info);
+  if (w->tags_after && bits != 32)
+    {
+      /* Packed here and written raw, past the page cache (see strata-direct-file.c). */
+      w->direct = strata_direct_file_new (w->tmp_path, path, error);
+      if (w->direct == NULL)
+        return FALSE;
+      w->file = sf_open_virtual (strata_direct_file_vio (), SFM_WRITE, &info, w->direct);
+      w->bytes = g_new (guint8, BLOCK * 2 * 3);
+    }
+  else
+    w->file = sf_open (w->tmp_path, SFM_WRITE, &info);
   if (w->file == NULL)
     {
       int saved = errno;
@@ -192,9 +205,6 @@ writer_open (Writer *w, const char *path, guint bits, guint rate, gboolean measu
     sf_set_string (w->file, SF_STR_COMMENT, tags);
   strata_dither_init (&w->dither, 0x5354524154410001ull);
   w->codes = g_new (int32_t, BLOCK * 2);
-  w->tags_after = (info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_WAV;
-  if (w->tags_after && bits != 32)
-    w->bytes = g_new (guint8, BLOCK * 2 * 3);
   if (measure)
     {
       w->decoded = g_new (float, BLOCK * 2);
@@ -283,8 +293,9 @@ writer_write (Writer *w, const float *frames, guint n, GError **error)
     }
   if (written != (sf_count_t) n)
     {
+      int saved = w->direct ? strata_direct_file_get_error (w->direct) : 0;
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("%s: cannot write: %s"), w->path,
-                   sf_strerror (w->file));
+                   saved ? g_strerror (saved) : sf_strerror (w->file));
       return FALSE;
     }
   return TRUE;
@@ -295,6 +306,7 @@ writer_discard (Writer *w)
 {
   if (w->file)
     sf_close (w->file);
+  g_clear_pointer (&w->direct, strata_direct_file_free);
   if (w->tmp_path)
     g_unlink (w->tmp_path);
   if (w->meter)
@@ -319,6 +331,8 @@ writer_close (Writer *w, const char *comment, GError **error)
     sf_set_string (w->file, SF_STR_COMMENT, comment);
   failed = sf_close (w->file);
   w->file = NULL;
+  if (w->direct != NULL && !strata_direct_file_close (w->direct, error))
+    return FALSE;
   if (failed)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("%s: cannot write: %s"), w->path,
