@@ -9,12 +9,17 @@
  * Expected numbers come from what was written: a take of n frames whose first frame heard
  * position p becomes a clip at max (p, 0), skipping max (-p, 0) file frames, n - max (-p, 0)
  * frames long.
+ *
+ * Untitled projects keep their media under <user data>/strata/unsaved/ (XDG_DATA_HOME is a
+ * temporary folder here): a folder whose project is gone (what a crash leaves: no process
+ * holds its lock) is a leftover, offered again until its takes are recovered.
  */
 #include "config.h"
 
 #include <glib/gstdio.h>
 #include <sndfile.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "strata-backend.h"
 #include "strata-commands.h"
@@ -319,9 +324,116 @@ test_recover_unreadable (Fixture *f, gconstpointer data)
   g_assert_true (g_file_test (bad, G_FILE_TEST_EXISTS) && g_file_test (sidecar, G_FILE_TEST_EXISTS));
 }
 
+static gboolean
+has_path (GPtrArray *paths, const char *path)
+{
+  for (guint i = 0; i < paths->len; i++)
+    if (g_str_equal (paths->pdata[i], path))
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+make_leftover (const char *base, const char *name)
+{
+  char *dir = g_build_filename (base, name, NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  return dir;
+}
+
+/* An untitled project's folder lives under the user data folder, private to the user, and
+ * is never a leftover while the project lives, even empty; after a crash it is: one holding
+ * files is offered (a take, or audio recorded and stopped before the crash, which is kept),
+ * an empty one is removed. A folder is taken by one project at a time, goes with it, and
+ * stays when the project lets go of it. */
+static void
+test_unsaved_folders (void)
+{
+  g_autofree char *base = g_build_filename (g_get_user_data_dir (), "strata", "unsaved", NULL);
+  g_autoptr(StrataProject) live = strata_project_new (RATE);
+  g_autoptr(StrataProject) adopter = strata_project_new (RATE);
+  g_autoptr(StrataProject) second = strata_project_new (RATE);
+  g_autoptr(StrataProject) putter = strata_project_new (RATE);
+  g_autofree char *live_dir = NULL;
+  g_autofree char *crashed = NULL, *empty = NULL, *stopped = NULL;
+  g_autofree char *take = NULL;
+  g_autofree char *kept = NULL;
+  g_autoptr(GPtrArray) leftovers = NULL;
+  g_autoptr(GPtrArray) recovered = NULL;
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  live_dir = g_strdup (strata_project_ensure_media_dir (live, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (live_dir, base));
+  g_assert_cmpint (g_stat (live_dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+
+  crashed = make_leftover (base, "project-crash1");
+  take = record_take (crashed, "t-lost", 2, 4800, 9600, "20260101-100000");
+  empty = make_leftover (base, "project-crash2");
+  stopped = make_leftover (base, "project-crash3");
+  kept = g_build_filename (stopped, "0123abcd.wav", NULL);
+  g_assert_true (g_file_set_contents (kept, "RIFF", -1, NULL));
+
+  leftovers = strata_project_find_unsaved_leftovers ();
+  g_assert_cmpuint (leftovers->len, ==, 2);
+  g_assert_cmpstr (leftovers->pdata[0], ==, crashed);
+  g_assert_cmpstr (leftovers->pdata[1], ==, stopped);
+  g_assert_false (g_file_test (empty, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (live_dir, G_FILE_TEST_IS_DIR));
+
+  /* Taken by one project, not by a second one meanwhile. */
+  g_assert_true (strata_project_adopt_media_dir (adopter, crashed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (strata_project_get_media_dir (adopter), ==, crashed);
+  g_assert_false (strata_project_adopt_media_dir (second, crashed, &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_IO);
+  g_clear_error (&error);
+  g_assert_null (strata_project_get_media_dir (second));
+  g_clear_pointer (&leftovers, g_ptr_array_unref);
+  leftovers = strata_project_find_unsaved_leftovers ();
+  g_assert_false (has_path (leftovers, crashed));
+
+  g_assert_true (strata_recorder_recover_takes (adopter, STRATA_RECOVER_NEW_TRACKS, &recovered,
+                                                &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (recovered->len, ==, 1);
+  g_assert_cmpint (strata_clip_get_start (((StrataRecoveredTake *) recovered->pdata[0])->clip),
+                   ==, 4800);
+  g_assert_cmpint (strata_clip_get_length (((StrataRecoveredTake *) recovered->pdata[0])->clip),
+                   ==, 9600);
+  g_assert_false (take_files_exist (take));
+
+  /* Let go of: kept, and offered again. */
+  g_assert_true (strata_project_adopt_media_dir (putter, stopped, &error));
+  g_assert_no_error (error);
+  strata_project_release_media_dir (putter);
+  g_assert_null (strata_project_get_media_dir (putter));
+  g_clear_object (&putter);
+  g_assert_true (g_file_test (kept, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&leftovers, g_ptr_array_unref);
+  leftovers = strata_project_find_unsaved_leftovers ();
+  g_assert_true (has_path (leftovers, stopped));
+
+  /* Closed normally, a project takes its folder along. */
+  g_clear_pointer (&recovered, g_ptr_array_unref);
+  g_clear_object (&adopter);
+  g_assert_false (g_file_test (crashed, G_FILE_TEST_EXISTS));
+  g_clear_object (&live);
+  g_assert_false (g_file_test (live_dir, G_FILE_TEST_EXISTS));
+  strata_remove_tree (stopped);
+}
+
 int
 main (int argc, char *argv[])
 {
+  g_autofree char *home = g_dir_make_tmp ("strata-recover-home-XXXXXX", NULL);
+  int status;
+
+  /* Before anything asks GLib for the user data folder. */
+  g_setenv ("XDG_DATA_HOME", home, TRUE);
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/recover/placed", Fixture, NULL, fixture_set_up, test_recover_placed,
               fixture_tear_down);
@@ -329,5 +441,8 @@ main (int argc, char *argv[])
               test_recover_missing_track, fixture_tear_down);
   g_test_add ("/recover/unreadable", Fixture, NULL, fixture_set_up, test_recover_unreadable,
               fixture_tear_down);
-  return g_test_run ();
+  g_test_add_func ("/recover/unsaved-folders", test_unsaved_folders);
+  status = g_test_run ();
+  strata_remove_tree (home);
+  return status;
 }

@@ -519,6 +519,87 @@ test_autosave_then_takes (void)
   remove_tree (dir);
 }
 
+static gboolean
+in_leftovers (const char *dir)
+{
+  g_autoptr(GPtrArray) leftovers = strata_project_find_unsaved_leftovers ();
+
+  for (guint i = 0; i < leftovers->len; i++)
+    if (g_str_equal (leftovers->pdata[i], dir))
+      return TRUE;
+  return FALSE;
+}
+
+/* An untitled project's folder left by a crash while recording a vocal and a guitar together
+ * (the headless harness gives the test its own user data folder): it opens untitled. Not Now
+ * keeps the folder for the next start and shows nothing of it; Recover puts each take on a
+ * new track of its own, at the frame it was recorded at; closing without saving then removes
+ * the folder, as for any untitled project. */
+static void
+test_unsaved_takes (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "strata", "unsaved",
+                                           "project-crashed", NULL);
+  const guint rate = 44100;
+  const gint64 position = 2 * (gint64) rate, frames = rate / 4;
+  g_autofree char *vox = NULL;
+  g_autofree char *gtr = NULL;
+  StrataWindow *window;
+  StrataProject *shown;
+  GListModel *tracks;
+
+  vox = write_orphan_take (dir, "t7", 1, rate, position, frames);
+  gtr = write_orphan_take (dir, "t8", 2, rate, position, frames);
+  g_assert_true (in_leftovers (dir));
+
+  window = strata_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (strata_window_recover_unsaved (window, dir));
+  spin (50);
+  shown = strata_session_get_project (strata_window_get_session (window));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Untitled — Strata");
+  g_assert_cmpuint (strata_project_get_sample_rate (shown), ==, rate);
+  g_assert_false (in_leftovers (dir));   /* this window has it */
+  answer (window, "Recover Recorded Takes?", "ignore");
+  g_assert_cmpuint (n_tracks (shown), ==, 0);
+  g_assert_null (strata_project_get_media_dir (shown));
+  g_assert_true (orphan_exists (vox) && orphan_exists (gtr));
+  g_assert_true (in_leftovers (dir));
+  destroy_window (window);
+  g_assert_true (orphan_exists (vox) && orphan_exists (gtr));
+
+  window = strata_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (strata_window_recover_unsaved (window, dir));
+  spin (50);
+  answer (window, "Recover Recorded Takes?", "recover");
+  shown = strata_session_get_project (strata_window_get_session (window));
+  tracks = strata_timeline_get_tracks (strata_project_get_timeline (shown));
+  g_assert_cmpuint (g_list_model_get_n_items (tracks), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(StrataTrack) track = g_list_model_get_item (tracks, i);
+      StrataClip *clip = clip_at (track, position);
+
+      g_assert_cmpstr (strata_strip_get_name (STRATA_STRIP (track)), ==, "Recovered take");
+      /* In the order they were recorded: the names sort the vox (t7) first. */
+      g_assert_cmpuint (strata_track_get_channels (track), ==, i == 0 ? 1 : 2);
+      g_assert_nonnull (clip);
+      g_assert_cmpint (strata_clip_get_length (clip), ==, frames);
+    }
+  g_assert_false (orphan_exists (vox) || orphan_exists (gtr));
+  g_assert_true (strata_project_get_dirty (shown));
+  g_assert_cmpstr (strata_project_get_media_dir (shown), ==, dir);
+  destroy_window (window);
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+
+  /* Nothing there: nothing to show. */
+  window = strata_window_new (NULL);
+  g_assert_false (strata_window_recover_unsaved (window, dir));
+  g_assert_null (strata_window_get_session (window));
+  destroy_window (window);
+}
+
 /* The tempo popover edits the segment it opened on: what is typed stays while the playhead
  * moves, and Apply sets it in one undo step. */
 static void
@@ -642,6 +723,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui-window/close-and-autosave", test_close_and_autosave);
   g_test_add_func ("/ui-window/takes-offered", test_takes_offered);
   g_test_add_func ("/ui-window/autosave-then-takes", test_autosave_then_takes);
+  g_test_add_func ("/ui-window/unsaved-takes", test_unsaved_takes);
   g_test_add_func ("/ui-window/tempo-edit", test_tempo_edit);
   g_test_add_func ("/ui-window/demo-untitled", test_demo_untitled);
   g_test_add_func ("/ui-window/help-pages", test_help_pages);

@@ -8,9 +8,14 @@
 #include "strata-files.h"
 #include "strata-props-private.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 struct _StrataProject
 {
@@ -20,6 +25,7 @@ struct _StrataProject
   char            *path;
   char            *media_dir;
   char            *private_media_dir;   /* made for a never-saved project; removed with it */
+  int              private_lock;        /* flock()ed on it while the project lives; -1: none */
   GListStore      *timelines;
   GListStore      *buses;
   StrataBus       *master;
@@ -110,6 +116,8 @@ strata_project_finalize (GObject *object)
   if (self->private_media_dir)
     strata_remove_tree (self->private_media_dir);
   g_free (self->private_media_dir);
+  if (self->private_lock >= 0)
+    close (self->private_lock);
   G_OBJECT_CLASS (strata_project_parent_class)->finalize (object);
 }
 
@@ -141,6 +149,7 @@ static void
 strata_project_init (StrataProject *self)
 {
   self->sample_rate = 48000;
+  self->private_lock = -1;
   self->timelines = g_list_store_new (STRATA_TYPE_TIMELINE);
   self->buses = g_list_store_new (STRATA_TYPE_BUS);
   self->sources = g_list_store_new (STRATA_TYPE_SOURCE);
@@ -692,21 +701,182 @@ strata_project_source_for_import (StrataProject            *self,
   return source;
 }
 
+/* ---- the media folders of untitled projects --------------------------------------------- */
+
+/* A project that was never saved keeps its media in a folder of its own under
+ * <user data>/strata/unsaved/, not in /tmp: a recording into it survives a crash (and a boot
+ * that wipes /tmp), to be offered back at the next start. The project holds a flock() on its
+ * folder while it lives, which a crash releases: an unlocked folder there is a leftover. A
+ * lock on the .lock file beside the folders keeps one Strata from taking a folder another has
+ * just made and not locked yet for an empty leftover. */
+
+static char *
+unsaved_base (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "strata", "unsaved", NULL);
+}
+
+/* Opens `dir` and takes its lock without waiting; -1 when it is gone or locked by a project
+ * that lives (here or in another Strata). */
+static int
+lock_dir (const char *dir)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+  if (fd >= 0 && flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+/* Serialises making, taking and clearing folders between Strata processes; -1 on failure
+ * (then each step still relies on the folders' own locks). */
+static int
+lock_base (const char *base)
+{
+  g_autofree char *path = g_build_filename (base, ".lock", NULL);
+  int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+  if (fd >= 0)
+    flock (fd, LOCK_EX);
+  return fd;
+}
+
+static void
+unlock_base (int fd)
+{
+  if (fd >= 0)
+    close (fd);
+}
+
+static int
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(char *const *) a, *(char *const *) b);
+}
+
+static void
+take_private_dir (StrataProject *self, const char *dir, int lock)
+{
+  self->private_media_dir = g_strdup (dir);
+  self->private_lock = lock;
+  strata_project_set_media_dir (self, dir);
+}
+
 /* The folder imports go to. A project that was never saved gets a private one, whose media
  * moves into Song.media/ at the first save; it goes away with the project (what was never
  * saved is gone when the project is closed without saving). */
 const char *
 strata_project_ensure_media_dir (StrataProject *self, GError **error)
 {
+  g_autofree char *base = NULL;
   g_autofree char *dir = NULL;
+  int guard, lock, saved_errno;
 
   g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
   if (self->media_dir)
     return self->media_dir;
-  dir = g_dir_make_tmp ("strata-unsaved-XXXXXX.media", error);
-  if (dir == NULL)
-    return NULL;
-  self->private_media_dir = g_strdup (dir);
-  strata_project_set_media_dir (self, dir);
+  base = unsaved_base ();
+  if (g_mkdir_with_parents (base, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("cannot create the folder '%s': %s"),
+                   base, g_strerror (saved));
+      return NULL;
+    }
+  guard = lock_base (base);
+  dir = g_build_filename (base, "project-XXXXXX", NULL);
+  if (g_mkdtemp_full (dir, 0700) == NULL)
+    {
+      int saved = errno;
+      unlock_base (guard);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("cannot create the folder '%s': %s"),
+                   dir, g_strerror (saved));
+      return NULL;
+    }
+  lock = lock_dir (dir);
+  saved_errno = errno;
+  unlock_base (guard);
+  if (lock < 0)
+    {
+      int saved = saved_errno;
+      g_rmdir (dir);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("cannot open the folder '%s': %s"),
+                   dir, g_strerror (saved));
+      return NULL;
+    }
+  take_private_dir (self, dir, lock);
   return self->media_dir;
+}
+
+GPtrArray *
+strata_project_find_unsaved_leftovers (void)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *base = unsaved_base ();
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  int guard;
+
+  if (!g_file_test (base, G_FILE_TEST_IS_DIR))
+    return g_steal_pointer (&found);
+  guard = lock_base (base);
+  dir = g_dir_open (base, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (base, name, NULL);
+      int lock;
+
+      if (name[0] == '.' || (lock = lock_dir (path)) < 0)
+        continue;
+      /* Nothing in it: nothing to offer or keep. */
+      if (g_rmdir (path) != 0)
+        g_ptr_array_add (found, g_steal_pointer (&path));
+      close (lock);
+    }
+  unlock_base (guard);
+  g_ptr_array_sort (found, compare_paths);
+  return g_steal_pointer (&found);
+}
+
+gboolean
+strata_project_adopt_media_dir (StrataProject *self, const char *dir, GError **error)
+{
+  g_autofree char *base = NULL;
+  int guard, lock;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (dir != NULL, FALSE);
+  g_return_val_if_fail (self->media_dir == NULL, FALSE);
+
+  base = unsaved_base ();
+  guard = lock_base (base);
+  lock = lock_dir (dir);
+  unlock_base (guard);
+  if (lock < 0)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
+                   _("the folder '%s' is gone or in use by another Strata"), dir);
+      return FALSE;
+    }
+  take_private_dir (self, dir, lock);
+  return TRUE;
+}
+
+void
+strata_project_release_media_dir (StrataProject *self)
+{
+  g_autofree char *dir = NULL;
+
+  g_return_if_fail (STRATA_IS_PROJECT (self));
+  if (self->private_media_dir == NULL)
+    return;
+  dir = g_steal_pointer (&self->private_media_dir);
+  if (self->private_lock >= 0)
+    close (self->private_lock);
+  self->private_lock = -1;
+  if (g_strcmp0 (self->media_dir, dir) == 0)
+    strata_project_set_media_dir (self, NULL);
 }

@@ -62,6 +62,18 @@ StrataSource    *strata_project_source_for_import (StrataProject            *sel
                                                    const char               *file_name);
 const char      *strata_project_ensure_media_dir (StrataProject *self,
                                                   GError       **error);
+/* The media folders untitled projects left when Strata stopped without closing them (a
+ * crash), oldest name first; empty ones are removed on the way. */
+GPtrArray       *strata_project_find_unsaved_leftovers (void);
+/* Makes one of those the private media folder of this project, which has none yet: it is
+ * removed with the project, or moves into Song.media/ at the first save. FALSE when it is
+ * gone or another Strata took it first. */
+gboolean         strata_project_adopt_media_dir (StrataProject *self,
+                                                 const char    *dir,
+                                                 GError       **error);
+/* Lets go of the private media folder without removing it, so that a later start offers it
+ * again (the user put off recovering what it holds); the project has no media folder then. */
+void             strata_project_release_media_dir (StrataProject *self);
 void             strata_project_swap_content    (StrataProject *self,
                                                  StrataProject *other);
 

@@ -463,6 +463,7 @@ strata_recorder_find_orphans (const char *media_dir, GError **error)
       orphan->position = json_object_get_int_member_with_default (object, "position", 0);
       orphan->frames = info.frames;
       orphan->channels = (guint) info.channels;
+      orphan->rate = (guint) info.samplerate;
       g_ptr_array_add (orphans, orphan);
     }
   return g_steal_pointer (&orphans);

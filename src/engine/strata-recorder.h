@@ -120,6 +120,7 @@ typedef struct
   gint64  position;
   gint64  frames;
   guint   channels;
+  guint   rate;       /* the rate it was recorded at (its project's) */
 } StrataOrphanTake;
 
 GPtrArray *strata_recorder_find_orphans (const char       *media_dir,

@@ -164,6 +164,7 @@ strata_application_activate (GApplication *app)
   if (window == NULL)
     {
       g_autofree char *crashed = strata_window_find_crashed_project ();
+      g_autoptr(GPtrArray) unsaved = strata_project_find_unsaved_leftovers ();
 
       window = GTK_WINDOW (strata_window_new (GTK_APPLICATION (app)));
       if (self->open_demo)
@@ -174,6 +175,22 @@ strata_application_activate (GApplication *app)
           g_autoptr(GFile) file = g_file_new_for_path (crashed);
 
           strata_window_open_file (STRATA_WINDOW (window), file, NULL);
+        }
+      /* Untitled projects a crash took with takes in them: each comes back untitled with its
+       * takes offered, in this window while it shows nothing, else in a window of its own. */
+      for (guint i = 0; i < unsaved->len; i++)
+        {
+          gboolean empty = strata_window_get_session (STRATA_WINDOW (window)) == NULL;
+          StrataWindow *target = empty ? STRATA_WINDOW (window)
+                                       : strata_window_new (GTK_APPLICATION (app));
+
+          if (strata_window_recover_unsaved (target, unsaved->pdata[i]))
+            {
+              if (!empty)
+                gtk_window_present (GTK_WINDOW (target));
+            }
+          else if (!empty)
+            gtk_window_destroy (GTK_WINDOW (target));
         }
     }
   gtk_window_present (window);

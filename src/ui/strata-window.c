@@ -54,7 +54,8 @@ struct _StrataWindow
 
 static gboolean offer_autosave (StrataWindow *self,
                                 const char   *path);
-static void     offer_takes    (StrataWindow *self);
+static void     offer_takes    (StrataWindow *self,
+                                gboolean      unsaved);
 
 G_DEFINE_FINAL_TYPE (StrataWindow, strata_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -641,7 +642,7 @@ strata_window_open_file (StrataWindow *self, GFile *file, GError **error)
   populate_recent_menu (self);
   /* The autosave first: the tracks the takes were recorded on may exist only in it. */
   if (!offer_autosave (self, path))
-    offer_takes (self);
+    offer_takes (self, FALSE);
   return TRUE;
 }
 
@@ -680,7 +681,7 @@ recover_response_cb (AdwMessageDialog *dialog, const char *response, gpointer us
           self->autosaved = TRUE;  /* its changes are this window's now */
         }
     }
-  offer_takes (self);
+  offer_takes (self, FALSE);
 }
 
 /* Shows the autosave question; FALSE when there is nothing to ask. */
@@ -727,10 +728,16 @@ recover_takes_response_cb (AdwMessageDialog *dialog, const char *response, gpoin
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
-  /* Not Now leaves the files: the question comes back when the project is next opened. */
-  if (!g_str_equal (response, "recover") || self->session == NULL
-      || strata_session_get_project (self->session) != project)
+  if (self->session == NULL || strata_session_get_project (self->session) != project)
     return;
+  /* Not Now leaves the files: the question comes back when the project is next opened, or
+   * for an untitled project's folder, which this project lets go of, at the next start. */
+  if (!g_str_equal (response, "recover"))
+    {
+      if (g_object_get_data (G_OBJECT (dialog), "unsaved") != NULL)
+        strata_project_release_media_dir (project);
+      return;
+    }
   ok = strata_recorder_recover_takes (project, STRATA_RECOVER_NEW_TRACKS, &recovered, &error);
   if (recovered->len > 0)
     {
@@ -749,7 +756,7 @@ recover_takes_response_cb (AdwMessageDialog *dialog, const char *response, gpoin
  * where they were recorded; a take whose track is gone (added after the last save) gets a
  * new track rather than being lost. */
 static void
-offer_takes (StrataWindow *self)
+offer_takes (StrataWindow *self, gboolean unsaved)
 {
   StrataProject *project;
   GtkWidget *dialog;
@@ -782,8 +789,42 @@ offer_takes (StrataWindow *self)
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "ignore");
   gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
   g_object_set_data_full (G_OBJECT (dialog), "project", g_object_ref (project), g_object_unref);
+  g_object_set_data (G_OBJECT (dialog), "unsaved", GINT_TO_POINTER (unsaved));
   g_signal_connect_object (dialog, "response", G_CALLBACK (recover_takes_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* An untitled project keeps no autosave, so what comes back after a crash is its takes:
+ * onto new tracks, one per track recorded on, so that takes recorded together (a vocal and a
+ * guitar) play together rather than stacking as alternatives on one track. */
+gboolean
+strata_window_recover_unsaved (StrataWindow *self, const char *media_dir)
+{
+  g_autoptr(GPtrArray) orphans = NULL;
+  g_autoptr(StrataProject) project = NULL;
+  GSettings *settings = window_settings (self);
+  guint rate = settings != NULL ? g_settings_get_uint (settings, "sample-rate") : 48000;
+
+  g_return_val_if_fail (STRATA_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (media_dir != NULL, FALSE);
+
+  orphans = strata_recorder_find_orphans (media_dir, NULL);
+  if (orphans == NULL || orphans->len == 0)
+    return FALSE;
+  /* At the rate it was recorded at, so that nothing is resampled. */
+  rate = ((StrataOrphanTake *) orphans->pdata[0])->rate ?: rate;
+  project = strata_project_new (rate);
+  if (!strata_project_adopt_media_dir (project, media_dir, NULL))
+    return FALSE;
+  if (strata_recorder_count_recoverable (project, STRATA_RECOVER_NEW_TRACKS) == 0)
+    {
+      strata_project_release_media_dir (project);
+      return FALSE;
+    }
+  g_clear_object (&self->file);
+  strata_window_set_project (self, project);
+  offer_takes (self, TRUE);
+  return TRUE;
 }
 
 /* The most recent project that was left with unsaved changes in its autosave, or NULL. */

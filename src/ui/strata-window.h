@@ -37,6 +37,11 @@ void           strata_window_offer_recovery (StrataWindow *self,
 /* Starts an autosave of a saved project's unsaved changes (the window does this on its
  * interval); FALSE when there is nothing to autosave. */
 gboolean       strata_window_autosave     (StrataWindow   *self);
+/* Shows a new untitled project on `media_dir`, a folder an untitled project left when Strata
+ * stopped (strata_project_find_unsaved_leftovers), and offers the takes recorded into it;
+ * FALSE, showing nothing, when it holds none or another Strata took it. */
+gboolean       strata_window_recover_unsaved (StrataWindow *self,
+                                              const char   *media_dir);
 /* The most recent project left with an autosave newer than itself (a crash), or NULL. */
 char          *strata_window_find_crashed_project (void);
 /* The demo project's path, or NULL when it is not installed or built. */
