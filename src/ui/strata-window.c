@@ -646,6 +646,24 @@ strata_window_open_file (StrataWindow *self, GFile *file, GError **error)
   return TRUE;
 }
 
+/* A question offering something back: "_Not Now" (also on close) or `accept`, the default. */
+static GtkWidget *
+offer_dialog (StrataWindow *self, const char *heading, const char *body, const char *accept,
+              const char *accept_label)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "ignore", _("_Not Now"),
+                                    accept, accept_label,
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), accept,
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), accept);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "ignore");
+  return dialog;
+}
+
 /* An autosave newer than its project means Strata stopped without saving (a crash, a power
  * cut): the changes in it are offered back. */
 static gboolean
@@ -697,15 +715,7 @@ offer_autosave (StrataWindow *self, const char *path)
   base = g_path_get_basename (path);
   body = g_strdup_printf (_("Strata closed without saving “%s”. Its last changes were kept "
                             "in an autosave."), base);
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Restore Unsaved Changes?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "ignore", _("_Not Now"),
-                                    "restore", _("_Restore"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "restore",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "restore");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "ignore");
+  dialog = offer_dialog (self, _("Restore Unsaved Changes?"), body, "restore", _("_Restore"));
   g_object_set_data_full (G_OBJECT (dialog), "path", g_strdup (path), g_free);
   g_signal_connect (dialog, "response", G_CALLBACK (recover_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -778,15 +788,7 @@ offer_takes (StrataWindow *self, gboolean unsaved)
                                        "kept: add them back as clips where they were recorded?",
                                        n),
                           n, name);
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Recover Recorded Takes?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "ignore", _("_Not Now"),
-                                    "recover", _("_Recover"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "recover",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "recover");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "ignore");
+  dialog = offer_dialog (self, _("Recover Recorded Takes?"), body, "recover", _("_Recover"));
   gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
   g_object_set_data_full (G_OBJECT (dialog), "project", g_object_ref (project), g_object_unref);
   g_object_set_data (G_OBJECT (dialog), "unsaved", GINT_TO_POINTER (unsaved));
