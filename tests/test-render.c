@@ -1494,7 +1494,7 @@ write_wav_pieces (const char *path, gboolean direct)
   g_assert_nonnull (sf);
   sf_command (sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
   sf_set_string (sf, SF_STR_COMMENT, "before the audio");
-  /* 3.3 MB: past three windows, in pieces of 6 to 64 kB that never line up with them. */
+  /* 3.3 MB: past three windows, in pieces of 6 bytes to 64 kB that rarely line up with them. */
   for (guint piece = 0; total < 3300000; piece++)
     {
       gsize n = 6 * (1 + (piece * 2654435761u) % 10900);
