@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "strata-dither.h"
 
@@ -124,6 +125,50 @@ test_round_24_sweep (void)
       if (out[i] != want)
         g_error ("sample %d (%.9g): code %d, llround says %d", i, in[i], out[i] / 256,
                  want / 256);
+    }
+  g_rand_free (rand);
+}
+
+/* 24-bit PCM straight from floats: the bytes of the codes strata_dither_quantize gives, low
+ * byte first, for every length (the four-wide path and its tail), and not a byte more. The
+ * expected codes come from llround () of the exact product, as in the sweep above. */
+static void
+test_pack_24 (void)
+{
+  enum { N = 4099 };
+  static const float special[] = { NAN, INFINITY, -INFINITY, 1.0f, -1.0f, 1e30f, -2.0f,
+                                   0.0f, -0.0f, (float) (8388606.6 / 8388608.0) };
+  g_autofree float *in = g_new (float, N);
+  g_autofree guint8 *out = g_new (guint8, 3 * N + 16);
+  GRand *rand = g_rand_new_with_seed (3);
+
+  for (int i = 0; i < N; i++)
+    {
+      double x = ldexp (g_rand_double_range (rand, -1.1, 1.1), -g_rand_int_range (rand, 0, 31));
+      if (i % 3 == 1)   /* exactly on a half code */
+        x = ldexp (floor (ldexp (x, 23)) + 0.5, -23);
+      in[i] = i % 7 == 0 ? special[(i / 7) % G_N_ELEMENTS (special)] : (float) x;
+    }
+  for (int n = 0; n <= N; n = n < 40 ? n + 1 : n * 2 + 3)
+    {
+      int first = n % 5;    /* an unaligned start */
+
+      if (first + n > N)
+        break;
+      memset (out, 0xA5, 3 * N + 16);
+      strata_dither_pack_24 (in + first, out, (size_t) n);
+      for (int i = 0; i < n; i++)
+        {
+          float x = in[first + i];
+          double v = x != x ? 0.0 : fmin (fmax (ldexp ((double) x, 23), -8388608.0), 8388607.0);
+          guint32 want = (guint32) (int32_t) llround (v) & 0xFFFFFF;
+          guint32 got = out[3 * i] | (guint32) out[3 * i + 1] << 8 | (guint32) out[3 * i + 2] << 16;
+          if (got != want)
+            g_error ("%d samples, sample %d (%.9g): 0x%06x, llround says 0x%06x", n, i, x, got,
+                     want);
+        }
+      for (int i = 3 * n; i < 3 * n + 16; i++)
+        g_assert_cmpint (out[i], ==, 0xA5);
     }
   g_rand_free (rand);
 }
@@ -318,6 +363,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/dither/round-24", test_round_24);
   g_test_add_func ("/dither/round-24-sweep", test_round_24_sweep);
+  g_test_add_func ("/dither/pack-24", test_pack_24);
   g_test_add_func ("/dither/round-16", test_round_16);
   g_test_add_func ("/dither/clip", test_clip);
   g_test_add_func ("/dither/nan", test_nan);

@@ -10,6 +10,11 @@
 
 #include <math.h>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define HAVE_X86 1
+#endif
+
 void
 strata_dither_init (StrataDither *self,
                     uint64_t      seed)
@@ -34,6 +39,25 @@ next_uniform (StrataDither *self)
   return (double) (next_random (self) >> 11) * 0x1.0p-53;
 }
 
+/* The code of x at full scale fs (2^(bits - 1), bits <= 24), undithered. Branch-free in float
+ * so that loops of it vectorise: a float times fs is exact, clamp to [lo, hi] (NaN becomes 0;
+ * both bounds are exact floats), then round half away from zero from the exact fraction
+ * v - trunc (v). */
+static inline int32_t
+round_code (float x, float fs, float lo, float hi)
+{
+  float v = x * fs;
+  int32_t t;
+  float f;
+
+  v = v == v ? v : 0.0f;
+  v = v < lo ? lo : v;
+  v = v > hi ? hi : v;
+  t = (int32_t) v;
+  f = v - (float) t;
+  return t + (f >= 0.5f) - (f <= -0.5f);
+}
+
 void
 strata_dither_quantize (StrataDither *self,
                         const float  *in,
@@ -56,23 +80,11 @@ strata_dither_quantize (StrataDither *self,
 
   if (!dither && bits <= 24)
     {
-      /* Branch-free in float so it vectorises four wide: a float times 2^(bits - 1) is exact,
-       * clamp (NaN becomes 0; both bounds are exact floats), then round half away from zero
-       * from the exact fraction v - trunc (v). Codes and their left-aligned form fit in 32
-       * bits. */
+      /* Codes and their left-aligned form fit in 32 bits. */
       float fs = (float) full_scale, lo = (float) lowest, hi = (float) highest;
-      int32_t scale = (int32_t) step;
+      unsigned shift = 32 - bits;
       for (size_t i = 0; i < n_samples; i++)
-        {
-          float v = in[i] * fs;
-          v = v == v ? v : 0.0f;
-          v = v < lo ? lo : v;
-          v = v > hi ? hi : v;
-          int32_t t = (int32_t) v;
-          float f = v - (float) t;
-          t += (f >= 0.5f) - (f <= -0.5f);
-          out[i] = t * scale;
-        }
+        out[i] = (int32_t) ((uint32_t) round_code (in[i], fs, lo, hi) << shift);
       return;
     }
   if (!dither)
@@ -100,5 +112,58 @@ strata_dither_quantize (StrataDither *self,
       /* round() is half away from zero; clip first so the conversion is always defined. */
       v = v <= lowest ? lowest : v >= highest ? highest : round (v);
       out[i] = (int32_t) ((int64_t) v * step);
+    }
+}
+
+#ifdef HAVE_X86
+/* round_code four at a time; pshufb keeps the low three bytes of each code. Each store writes
+ * 16 bytes for 12, so it stops while the next 4 bytes still belong to `out`. Returns the
+ * samples done. */
+__attribute__ ((target ("ssse3"))) static size_t
+pack_24_ssse3 (const float *in, uint8_t *out, size_t n)
+{
+  const __m128 scale = _mm_set1_ps (8388608.0f), lo = _mm_set1_ps (-8388608.0f);
+  const __m128 hi = _mm_set1_ps (8388607.0f), half = _mm_set1_ps (0.5f);
+  const __m128 minus_half = _mm_set1_ps (-0.5f);
+  const __m128i low3 = _mm_setr_epi8 (0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
+  size_t i = 0;
+
+  for (; i + 6 <= n; i += 4)
+    {
+      __m128 v = _mm_mul_ps (_mm_loadu_ps (in + i), scale);
+      __m128i t;
+      __m128 f;
+
+      v = _mm_and_ps (v, _mm_cmpeq_ps (v, v));
+      v = _mm_min_ps (_mm_max_ps (v, lo), hi);
+      t = _mm_cvttps_epi32 (v);
+      f = _mm_sub_ps (v, _mm_cvtepi32_ps (t));
+      /* A true comparison is -1: subtracting it adds one. */
+      t = _mm_sub_epi32 (t, _mm_castps_si128 (_mm_cmpge_ps (f, half)));
+      t = _mm_add_epi32 (t, _mm_castps_si128 (_mm_cmple_ps (f, minus_half)));
+      _mm_storeu_si128 ((__m128i *) (out + 3 * i), _mm_shuffle_epi8 (t, low3));
+    }
+  return i;
+}
+#endif
+
+void
+strata_dither_pack_24 (const float *in,
+                       uint8_t     *out,
+                       size_t       n_samples)
+{
+  size_t i = 0;
+
+#ifdef HAVE_X86
+  if (__builtin_cpu_supports ("ssse3"))
+    i = pack_24_ssse3 (in, out, n_samples);
+#endif
+  for (; i < n_samples; i++)
+    {
+      uint32_t code = (uint32_t) round_code (in[i], 8388608.0f, -8388608.0f, 8388607.0f);
+
+      out[3 * i] = (uint8_t) code;
+      out[3 * i + 1] = (uint8_t) (code >> 8);
+      out[3 * i + 2] = (uint8_t) (code >> 16);
     }
 }

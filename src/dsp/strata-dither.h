@@ -27,3 +27,9 @@ void strata_dither_quantize (StrataDither *self,
                              size_t        n_samples,
                              unsigned      bits,
                              int           dither);
+/* Little-endian 24-bit PCM of n_samples samples (3 n_samples bytes at `out`), exactly the
+ * codes strata_dither_quantize gives at 24 bits without dither, packed as a WAV file holds
+ * them: one pass, four samples per shuffle where the processor has SSSE3. */
+void strata_dither_pack_24  (const float  *in,
+                             uint8_t      *out,
+                             size_t        n_samples);
