@@ -3,6 +3,13 @@
  *
  * Reads the audio of the clips that sound in a block, for the offline render's read-ahead
  * thread and the realtime engine's butler alike.
+ *
+ * Each reader asks the kernel for the next FEED_AHEAD bytes of its file well before it reads
+ * them. The kernel's own read-ahead (128 KB) is a few milliseconds of an export that mixes at
+ * a hundred times real time, so a source that is not in the page cache stalls the mix on every
+ * read, and worse while stems are written to the same disk (bench/render's stems: the mix
+ * waited 0.35 s of a 1.0 s first pass for reads). Asked for 4 MB ahead, the reads are on their
+ * way long before they are needed; for pages already cached the hint is a cheap look-up.
  */
 #define G_LOG_DOMAIN "strata-engine"
 #include "config.h"
@@ -10,14 +17,27 @@
 #include "strata-error.h"
 #include "strata-import.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#define FEED_AHEAD (4 << 20)
+
+static void
+reader_close (StrataClipReader *reader)
+{
+  sf_close (reader->file);
+  close (reader->fd);
+}
 
 void
 strata_feed_clear (StrataFeed *feed)
 {
   for (guint i = 0; feed->readers && i < feed->readers->len; i++)
-    sf_close (g_array_index (feed->readers, StrataClipReader, i).file);
+    reader_close (&g_array_index (feed->readers, StrataClipReader, i));
   g_clear_pointer (&feed->readers, g_array_unref);
   g_clear_pointer (&feed->raw, g_free);
   if (feed->paths)
@@ -77,7 +97,8 @@ strata_feed_init (StrataFeed *feed, const StrataGraph *graph, guint max_block,
 static StrataClipReader *
 feed_reader (StrataFeed *feed, const StrataClipSpan *span, GError **error)
 {
-  StrataClipReader reader = { NULL, 0, span->clip, TRUE, 0 };
+  StrataClipReader reader = { .clip = span->clip, .used = TRUE, .position = -1 };
+  const char *id = strata_graph_get_source (feed->graph, span->source)->id;
   SF_INFO info = { 0 };
   int type, subtype, endian;
 
@@ -87,14 +108,22 @@ feed_reader (StrataFeed *feed, const StrataClipSpan *span, GError **error)
       if (r->clip == span->clip)
         return r;
     }
-  reader.file = sf_open (feed->paths[span->source], SFM_READ, &info);
+  reader.fd = g_open (feed->paths[span->source], O_RDONLY | O_CLOEXEC, 0);
+  if (reader.fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA, _("cannot read media '%s': %s"),
+                   id, g_strerror (saved));
+      return NULL;
+    }
+  reader.file = sf_open_fd (reader.fd, SFM_READ, &info, FALSE);
   if (reader.file == NULL)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_MEDIA, _("cannot read media '%s': %s"),
-                   strata_graph_get_source (feed->graph, span->source)->id, sf_strerror (NULL));
+                   id, sf_strerror (NULL));
+      close (reader.fd);
       return NULL;
     }
-  reader.position = -1;
   /* 16- and 24-bit little-endian PCM WAV, the common case, is converted here rather than
    * sample by sample in libsndfile; the values are the same (scaling by a power of two). */
   type = info.format & SF_FORMAT_TYPEMASK;
@@ -151,6 +180,24 @@ read_pcm (StrataClipReader *reader, guint8 *raw, float *out, guint n, guint chan
   return (sf_count_t) (samples / channels);
 }
 
+/* Once the reader is half way into the bytes it asked for, it asks for as many more. A seek
+ * (a loop, a locate) asks afresh from where it lands. */
+static void
+hint_ahead (StrataClipReader *reader)
+{
+  gint64 at = lseek (reader->fd, 0, SEEK_CUR);
+
+  if (at < 0)
+    return;
+  if (at >= reader->hinted || at < reader->hinted - FEED_AHEAD)
+    reader->hinted = at;   /* the first read, or a seek */
+  else if (reader->hinted - at >= FEED_AHEAD / 2)
+    return;
+  posix_fadvise (reader->fd, reader->hinted, at + FEED_AHEAD - reader->hinted,
+                 POSIX_FADV_WILLNEED);
+  reader->hinted = at + FEED_AHEAD;
+}
+
 gboolean
 strata_feed_block (StrataFeed *feed, const StrataClipSpan *spans, guint n_spans, GError **error)
 {
@@ -177,13 +224,14 @@ strata_feed_block (StrataFeed *feed, const StrataClipSpan *spans, guint n_spans,
       /* A file shorter than its record (changed on disk since) plays silence past its end. */
       memset (span->buffer + got * channels, 0, (span->n - got) * channels * sizeof (float));
       reader->position = span->source_frame + got;
+      hint_ahead (reader);
     }
   for (guint i = feed->readers->len; i > 0; i--)
     {
       StrataClipReader *r = &g_array_index (feed->readers, StrataClipReader, i - 1);
       if (!r->used)
         {
-          sf_close (r->file);
+          reader_close (r);
           g_array_remove_index_fast (feed->readers, i - 1);
         }
     }

@@ -14,10 +14,12 @@ G_BEGIN_DECLS
 typedef struct
 {
   SNDFILE *file;
+  int      fd;         /* under `file`, ours to close */
   gint64   position;
   guint    clip;
   gboolean used;
   guint    raw_bytes;  /* 2 or 3 for little-endian 16/24-bit PCM read raw; 0: libsndfile */
+  gint64   hinted;     /* the file's bytes up to here are asked for already */
 } StrataClipReader;
 
 typedef struct
