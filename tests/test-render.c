@@ -1470,9 +1470,10 @@ test_unwritable (void)
 
 /* Writes the same 24-bit WAV as the render's writers do (a comment in the header, raw packed
  * audio in uneven pieces, another comment after the audio) to `path`, through a direct file
- * when `direct`, else through libsndfile's own file. */
+ * when `direct`, else through libsndfile's own file. With `silences`, audio bytes 1.0 to 3.6
+ * and 4.5 to 6.5 million are zeros. */
 static void
-write_wav_pieces (const char *path, gboolean direct)
+write_wav_pieces (const char *path, gboolean direct, gboolean silences)
 {
   SF_INFO info = { .samplerate = 48000, .channels = 2, .format = SF_FORMAT_WAV | SF_FORMAT_PCM_24 };
   g_autoptr(StrataDirectFile) file = NULL;
@@ -1494,13 +1495,20 @@ write_wav_pieces (const char *path, gboolean direct)
   g_assert_nonnull (sf);
   sf_command (sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
   sf_set_string (sf, SF_STR_COMMENT, "before the audio");
-  /* 3.3 MB: past three windows, in pieces of 6 bytes to 64 kB that rarely line up with them. */
-  for (guint piece = 0; total < 3300000; piece++)
+  /* 3.3 MB (6.5 MB with silences): past the windows, in pieces of 6 bytes to 64 kB that
+   * rarely line up with them. */
+  for (guint piece = 0; total < (silences ? 6500000 : 3300000); piece++)
     {
       gsize n = 6 * (1 + (piece * 2654435761u) % 10900);
 
       for (gsize i = 0; i < n; i++)
-        bytes[i] = (guint8) ((x = x * 1664525u + 1013904223u) >> 24);
+        {
+          gsize at = total + i;
+          gboolean silent = silences && ((at >= 1000000 && at < 3600000) || at >= 4500000);
+
+          x = x * 1664525u + 1013904223u;
+          bytes[i] = silent ? 0 : (guint8) (x >> 24);
+        }
       g_assert_cmpint (sf_write_raw (sf, bytes, (sf_count_t) n), ==, (sf_count_t) n);
       total += n;
     }
@@ -1519,17 +1527,47 @@ static void
 test_direct_file (void)
 {
   g_autofree char *dir = fresh_dir ("direct-file");
-  g_autofree char *plain = g_build_filename (dir, "plain.wav", NULL);
-  g_autofree char *direct = g_build_filename (dir, "direct.wav", NULL);
-  g_autofree char *expected = NULL, *got = NULL;
-  gsize expected_len = 0, got_len = 0;
 
-  write_wav_pieces (plain, FALSE);
-  write_wav_pieces (direct, TRUE);
-  g_assert_true (g_file_get_contents (plain, &expected, &expected_len, NULL));
-  g_assert_true (g_file_get_contents (direct, &got, &got_len, NULL));
-  g_assert_cmpuint (expected_len, >, 3300000);
-  g_assert_cmpmem (got, got_len, expected, expected_len);
+  for (int silences = 0; silences <= 1; silences++)
+    {
+      const char *suffix = silences ? "-silences.wav" : ".wav";
+      g_autofree char *plain = g_strconcat (dir, "/plain", suffix, NULL);
+      g_autofree char *direct = g_strconcat (dir, "/direct", suffix, NULL);
+      g_autofree char *expected = NULL, *got = NULL;
+      gsize expected_len = 0, got_len = 0;
+      GStatBuf st;
+
+      write_wav_pieces (plain, FALSE, silences);
+      write_wav_pieces (direct, TRUE, silences);
+      g_assert_true (g_file_get_contents (plain, &expected, &expected_len, NULL));
+      g_assert_true (g_file_get_contents (direct, &got, &got_len, NULL));
+      g_assert_cmpuint (expected_len, >, silences ? 6500000 : 3300000);
+      g_assert_cmpmem (got, got_len, expected, expected_len);
+      /* The three whole megabytes of silence (windows 1, 2 and 5) are holes: 3 MiB of the
+       * file take no disk space (3,000,000 bytes leave room for the file system's rounding). */
+      g_assert_cmpint (g_stat (direct, &st), ==, 0);
+      if (silences)
+        g_assert_cmpint ((gint64) st.st_blocks * 512, <=, (gint64) got_len - 3000000);
+    }
+  /* A file that ends in a hole still has its whole length. */
+  {
+    g_autofree char *path = g_build_filename (dir, "zeros", NULL);
+    g_autofree guint8 *zeros = g_malloc0 (3 << 20);
+    g_autofree char *back = NULL;
+    g_autoptr(GError) error = NULL;
+    StrataDirectFile *file = strata_direct_file_new (path, path, &error);
+    SF_VIRTUAL_IO *vio = strata_direct_file_vio ();
+    gsize len = 0;
+
+    g_assert_no_error (error);
+    g_assert_cmpint (vio->write ("head", 4, file), ==, 4);
+    g_assert_cmpint (vio->write (zeros, (3 << 20) - 4, file), ==, (3 << 20) - 4);
+    g_assert_true (strata_direct_file_close (file, &error));
+    strata_direct_file_free (file);
+    g_assert_true (g_file_get_contents (path, &back, &len, NULL));
+    g_assert_cmpuint (len, ==, 3 << 20);
+    g_assert_cmpmem (back + 4, len - 4, zeros, (3 << 20) - 4);
+  }
   strata_remove_tree (dir);
 }
 

@@ -15,6 +15,10 @@
  * seek, a write inside the file, a read, the close) first waits for that and writes out the
  * window, its last partial block through an ordinary descriptor, so the file always reads as
  * libsndfile wrote it.
+ *
+ * A window of nothing but zeros (a stem while its track is silent) is not written at all: it
+ * stays a hole, which reads back as the same zeros, takes no disk space and no time of the
+ * device. The close sets the file's length in case the holes run to its end.
  */
 #define _GNU_SOURCE   /* O_DIRECT */
 #define G_LOG_DOMAIN "strata-render"
@@ -27,6 +31,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define ALIGN  4096       /* O_DIRECT's offsets, lengths and buffer: any block size to a page */
@@ -137,7 +142,14 @@ wait_sent (StrataDirectFile *self)
   return ok;
 }
 
-/* The full window goes to the disk on a pool thread while the other one fills. */
+static gboolean
+all_zero (const guint8 *data, gsize n)
+{
+  return data[0] == 0 && memcmp (data, data + 1, n - 1) == 0;
+}
+
+/* The full window goes to the disk on a pool thread while the other one fills; silence
+ * stays a hole. */
 static gboolean
 send_window (StrataDirectFile *self)
 {
@@ -145,6 +157,8 @@ send_window (StrataDirectFile *self)
   static gsize once;
   Sending *job;
 
+  if (all_zero (self->window, WINDOW))
+    return TRUE;
   if (g_once_init_enter (&once))
     {
       pool = g_thread_pool_new (send_thread, NULL, 8, FALSE, NULL);
@@ -326,9 +340,11 @@ strata_direct_file_get_error (StrataDirectFile *self)
 gboolean
 strata_direct_file_close (StrataDirectFile *self, GError **error)
 {
+  struct stat st;
   int saved;
 
-  flush (self);
+  if (flush (self) && fstat (self->fd, &st) == 0 && st.st_size < self->length)
+    check (self, ftruncate (self->fd, self->length) == 0 ? 0 : errno);
   if (self->direct >= 0 && close (self->direct) != 0)
     check (self, errno);
   self->direct = -1;
