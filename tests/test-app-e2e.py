@@ -11,7 +11,8 @@ Each step saves a screenshot into ARTIFACT_DIR (emptied first). TAP output.
 Checked: a drag of 3 bars lands on the snapped bar; a drag down moves the clip to the next
 track; the right edge trims; S splits at the playhead; a click in the volume lane adds a
 point; a fader drag lowers the volume; Ctrl+Z undoes each as one step; Export at the -14 LUFS
-preset writes a file ffmpeg measures at -14 LUFS, true peak under -1 dBTP.
+preset writes a file ffmpeg measures at -14 LUFS, true peak under -1 dBTP; a drag held at the
+window's edge scrolls the view and drops the clip under the pointer.
 """
 
 import json
@@ -290,6 +291,45 @@ def steps(app, tap):
     automation_point(app, tap, left, top, px_per_frame)
     fader(app, tap)
     export(app, tap)
+    autoscroll(app, tap, px_per_frame)
+
+
+def autoscroll(app, tap, px_per_frame):
+    """A clip dragged to the window's right edge and held there scrolls the view along and
+    lands under the pointer, past what was in view when the drag began."""
+    img = app.shot('before-autoscroll')
+    box = clip_box(img, RED)
+    if not tap.check(box is not None, 'the clip shows before the edge drag'):
+        return
+    left, top = box[0], box[1]
+    y = top + 12
+    edge = img.w - 12                     # in the 24 px zone at the canvas's right edge
+    app.move(left + 20, y)
+    app.xdo('mousedown', 1)
+    for i in range(1, 13):
+        app.move(round(left + 20 + (edge - left - 20) * i / 12), y)
+        time.sleep(0.02)
+    time.sleep(1.0)                       # held still: only the autoscroll moves things
+    app.xdo('mouseup', 1)
+    time.sleep(0.4)
+    moved = clip_box(app.shot('autoscrolled'), RED)
+    beat_px = BEAT * px_per_frame
+    # Snapped to the beat, the clip's left edge is within a beat of where the grab point
+    # puts it: 20 px left of the pointer.
+    tap.check(moved is not None and abs(moved[0] - (edge - 20)) <= beat_px + 3,
+              'after the edge drag the clip is under the pointer', f'{moved}, pointer at {edge}')
+    saved = app.save()
+    start = clips(saved, 't1')[0][0] if clips(saved, 't1') else 0
+    # Without scrolling the furthest it could go is the pointer's travel; 1 s at the edge
+    # scrolls at least 120 px more.
+    reach = BAR + (edge - left - 20) / px_per_frame
+    tap.check(start >= reach + 100 / px_per_frame,
+              'holding a drag at the right edge scrolls and moves the clip past the view',
+              f'start {start}, the pointer alone reaches {reach:.0f}')
+    app.key('ctrl+z')
+    saved = app.save()
+    tap.check(clips(saved, 't1') == [(BAR, 2 * BAR)], 'Ctrl+Z brings it back from past the view',
+              str(clips(saved, 't1')))
 
 
 def lane_points(project, track, param):

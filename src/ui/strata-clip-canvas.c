@@ -26,6 +26,9 @@
 #define POINT_PX           7.0
 #define POINT_HIT_PX       6.0
 #define DRAG_THRESHOLD_PX  3.0
+#define AUTOSCROLL_EDGE_PX 24.0    /* a drag this close to an edge, or past it, scrolls ... */
+#define AUTOSCROLL_MIN_PX  120.0   /* ... at least this many pixels a second, */
+#define AUTOSCROLL_MAX_PX  2400.0  /* at most this many (96 px past the edge) */
 #define NAME_MIN_PX       24.0    /* narrower clips show no name */
 #define CLIP_RADIUS        4.0
 #define GRID_MIN_BAR_PX   16.0
@@ -149,8 +152,13 @@ struct _StrataClipCanvas
   /* the gesture under way */
   Hit                   press;
   double                press_x, press_y;
+  double                press_left;           /* the view's left edge at the press, frames */
+  double                press_top;            /* and its top, pixels */
   double                drag_dx, drag_dy;
+  GdkModifierType       drag_state;
   gboolean              dragging;
+  guint                 autoscroll_id;        /* tick callback while a drag is at an edge */
+  gint64                autoscroll_time;      /* its last frame time, 0 before the first */
   gboolean              press_was_selected;
   GdkModifierType       press_state;
   gint64                preview_delta;        /* move */
@@ -206,6 +214,26 @@ static double
 frame_x (StrataClipCanvas *self, gint64 frame)
 {
   return (double) frame / zoom (self) - hoffset (self);
+}
+
+/* How far a drag has gone along the song, in frames: the pointer's travel plus what the view
+ * scrolled under it since the press (autoscroll). */
+static double
+drag_frames (StrataClipCanvas *self)
+{
+  return (self->drag_dx + hoffset (self)) * zoom (self) - self->press_left;
+}
+
+/* The rubber band from the press to the pointer, in content pixels (as rows and clips are
+ * laid out), normalised. */
+static void
+drag_band (StrataClipCanvas *self, graphene_rect_t *band)
+{
+  double x0 = self->press_x + self->press_left / zoom (self), y0 = self->press_y + self->press_top;
+
+  *band = GRAPHENE_RECT_INIT (x0, y0, self->press_x + self->drag_dx + hoffset (self) - x0,
+                              self->press_y + self->drag_dy + voffset (self) - y0);
+  graphene_rect_normalize (band);
 }
 
 static void
@@ -1222,12 +1250,12 @@ draw_overlays (StrataClipCanvas *self, GtkSnapshot *snapshot, double width, doub
 
   if (self->dragging && self->press.kind == HIT_NONE)
     {
-      graphene_rect_t band = GRAPHENE_RECT_INIT (self->press_x, self->press_y, self->drag_dx,
-                                                 self->drag_dy);
+      graphene_rect_t band;
       GskRoundedRect rounded;
       GdkRGBA fill = { accent->red, accent->green, accent->blue, 0.2 };
 
-      graphene_rect_normalize (&band);
+      drag_band (self, &band);
+      graphene_rect_offset (&band, (float) -hoffset (self), (float) -voffset (self));
       append_line (snapshot, &fill, band.origin.x, band.origin.y, band.size.width,
                    band.size.height);
       gsk_rounded_rect_init_from_rect (&rounded, &band, 0);
@@ -1528,7 +1556,7 @@ update_move (StrataClipCanvas *self, GdkModifierType state)
 {
   g_autoptr(GPtrArray) selection = selected_clips (self);
   gint64 start = strata_clip_get_start (self->press.clip);
-  gint64 delta = snap_unless (self, start + (gint64) llround (self->drag_dx * zoom (self)), state)
+  gint64 delta = snap_unless (self, start + (gint64) llround (drag_frames (self)), state)
                  - start;
   int n_tracks = g_list_model_get_n_items (self->tracks);
   int row = row_at (self, self->press_y + self->drag_dy + voffset (self));
@@ -1560,7 +1588,7 @@ update_trim (StrataClipCanvas *self, GdkModifierType state)
 {
   StrataClip *clip = self->press.clip;
   gint64 start = strata_clip_get_start (clip), end = strata_clip_get_end (clip);
-  gint64 shift = (gint64) llround (self->drag_dx * zoom (self));
+  gint64 shift = (gint64) llround (drag_frames (self));
   gint64 prev_end, next_start;
 
   neighbours (self->press.track, clip, &prev_end, &next_start);
@@ -1588,7 +1616,7 @@ static void
 update_fade (StrataClipCanvas *self)
 {
   StrataClip *clip = self->press.clip;
-  gint64 shift = (gint64) llround (self->drag_dx * zoom (self));
+  gint64 shift = (gint64) llround (drag_frames (self));
   gint64 length = strata_clip_get_length (clip);
 
   if (self->press.kind == HIT_FADE_IN)
@@ -1610,7 +1638,7 @@ update_point (StrataClipCanvas *self, GdkModifierType state)
   if (self->press.point >= n)
     return;
   self->preview_frame = snap_unless (self, points[self->press.point].frame
-                                           + (gint64) llround (self->drag_dx * zoom (self)),
+                                           + (gint64) llround (drag_frames (self)),
                                      state);
   self->preview_value = y_value (lane_desc (self->press.track, self->press.param), lane_y,
                                  self->press_y + self->drag_dy + voffset (self));
@@ -1632,14 +1660,12 @@ find_point (StrataAutomationLane *lane, gint64 frame, gdouble value)
 static void
 rubber_band_select (StrataClipCanvas *self)
 {
-  graphene_rect_t band = GRAPHENE_RECT_INIT (self->press_x + hoffset (self),
-                                             self->press_y + voffset (self),
-                                             self->drag_dx, self->drag_dy);
+  graphene_rect_t band;
   int track_height = strata_session_get_track_height (self->session);
   g_autoptr(GPtrArray) touched = g_ptr_array_new_with_free_func (g_object_unref);
   double z = zoom (self);
 
-  graphene_rect_normalize (&band);
+  drag_band (self, &band);
   for (guint i = 0; i < self->rows->len; i++)
     {
       Row *row = row_nth (self, i);
@@ -1779,6 +1805,8 @@ press (StrataClipCanvas *self, double x, double y, GdkModifierType state)
   hit_test (self, x, y, &self->press);
   self->press_x = x;
   self->press_y = y;
+  self->press_left = hoffset (self) * zoom (self);
+  self->press_top = voffset (self);
   self->drag_dx = self->drag_dy = 0;
   self->dragging = FALSE;
   self->press_state = state;
@@ -1810,6 +1838,66 @@ press (StrataClipCanvas *self, double x, double y, GdkModifierType state)
     }
 }
 
+static void drag_to (StrataClipCanvas *self, double dx, double dy, GdkModifierType state);
+
+/* Pixels a second the view scrolls with the drag's pointer at or past one of its edges:
+ * negative towards the start or the top, 0 away from the edges. Vertically only moves and
+ * the rubber band scroll: a trim, fade or point drag stays on its row. */
+static double
+autoscroll_speed (StrataClipCanvas *self, gboolean horizontal)
+{
+  double at = horizontal ? self->press_x + self->drag_dx : self->press_y + self->drag_dy;
+  double size = gtk_widget_get_size (GTK_WIDGET (self),
+                                     horizontal ? GTK_ORIENTATION_HORIZONTAL
+                                                : GTK_ORIENTATION_VERTICAL);
+  double into;
+
+  if (!self->dragging
+      || (!horizontal && self->press.kind != HIT_CLIP && self->press.kind != HIT_NONE))
+    return 0;
+  into = at < AUTOSCROLL_EDGE_PX ? at - AUTOSCROLL_EDGE_PX
+         : at > size - AUTOSCROLL_EDGE_PX ? at - (size - AUTOSCROLL_EDGE_PX) : 0;
+  if (into == 0)
+    return 0;
+  /* Faster the further in, 20 px/s a pixel: a hand can both creep and rush. */
+  return copysign (CLAMP (fabs (into) * 20.0, AUTOSCROLL_MIN_PX, AUTOSCROLL_MAX_PX), into);
+}
+
+/* While a drag holds the pointer at an edge, the view scrolls under it (past the song's end
+ * too: the adjustment grows) and the drag's preview follows, as if the pointer moved. */
+static gboolean
+autoscroll_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  StrataClipCanvas *self = STRATA_CLIP_CANVAS (widget);
+  double sx = autoscroll_speed (self, TRUE), sy = autoscroll_speed (self, FALSE);
+  gint64 now = gdk_frame_clock_get_frame_time (clock);
+  double dt = self->autoscroll_time != 0 ? MIN ((now - self->autoscroll_time) / 1e6, 0.1)
+                                         : 1.0 / 60.0;
+
+  if (sx == 0 && sy == 0)
+    {
+      self->autoscroll_id = 0;
+      self->autoscroll_time = 0;
+      return G_SOURCE_REMOVE;
+    }
+  self->autoscroll_time = now;
+  if (sx != 0 && self->hadjustment != NULL)
+    configure_hadjustment (self, MAX (0.0, hoffset (self) + sx * dt));
+  if (sy != 0 && self->vadjustment != NULL)
+    gtk_adjustment_set_value (self->vadjustment, voffset (self) + sy * dt);
+  drag_to (self, self->drag_dx, self->drag_dy, self->drag_state);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stop_autoscroll (StrataClipCanvas *self)
+{
+  if (self->autoscroll_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->autoscroll_id);
+  self->autoscroll_id = 0;
+  self->autoscroll_time = 0;
+}
+
 static void
 drag_to (StrataClipCanvas *self, double dx, double dy, GdkModifierType state)
 {
@@ -1818,6 +1906,11 @@ drag_to (StrataClipCanvas *self, double dx, double dy, GdkModifierType state)
   self->dragging = TRUE;
   self->drag_dx = dx;
   self->drag_dy = dy;
+  self->drag_state = state;
+  if (self->autoscroll_id == 0 && (autoscroll_speed (self, TRUE) != 0
+                                   || autoscroll_speed (self, FALSE) != 0))
+    self->autoscroll_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), autoscroll_tick,
+                                                        NULL, NULL);
   switch (self->press.kind)
     {
     case HIT_CLIP:
@@ -1844,6 +1937,7 @@ static void
 release (StrataClipCanvas *self, double dx, double dy, GdkModifierType state)
 {
   drag_to (self, dx, dy, state);
+  stop_autoscroll (self);
   if (self->dragging)
     commit_drag (self);
   else
@@ -1883,6 +1977,7 @@ drag_end_cb (StrataClipCanvas *self, double dx, double dy, GtkGestureDrag *gestu
 static void
 drag_cancel_cb (StrataClipCanvas *self, GdkEventSequence *sequence, GtkGesture *gesture)
 {
+  stop_autoscroll (self);
   self->dragging = FALSE;
   hit_clear (&self->press);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -2454,6 +2549,7 @@ strata_clip_canvas_dispose (GObject *object)
   StrataClipCanvas *self = STRATA_CLIP_CANVAS (object);
 
   hit_clear (&self->press);
+  stop_autoscroll (self);
   g_clear_handle_id (&self->refine_id, g_source_remove);
   if (self->clip_models != NULL)
     unwatch_clip_models (self);
