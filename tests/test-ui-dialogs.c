@@ -479,6 +479,13 @@ test_preferences_measure (void)
   button = named (window, "measure");
   g_assert_true (gtk_widget_get_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
+  /* The click returns at once: the window listens while it keeps drawing. */
+  g_assert_false (gtk_widget_get_sensitive (button));
+  g_assert_cmpint (g_settings_get_int (settings, "latency-calibration-frames"), ==, 37);
+  for (gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+       !gtk_widget_get_sensitive (button) && g_get_monotonic_time () < deadline;)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (gtk_widget_get_sensitive (button));
   strata_engine_get_latency (engine, &input, &output, &period);
   g_test_message ("period %u, input %u, output %u, calibration %d", period, input, output,
                   g_settings_get_int (settings, "latency-calibration-frames"));

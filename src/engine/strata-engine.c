@@ -1980,14 +1980,13 @@ strata_engine_new (void)
 
 /* ---- latency calibration ------------------------------------------------------------------ */
 
-gboolean
-strata_engine_measure_latency (StrataEngine *self, gint64 *calibration, GError **error)
+#define MEASURE_TIMEOUT_US (3 * G_USEC_PER_SEC)   /* the click has this long to come back */
+
+/* Sends the click, or says why it cannot. */
+static gboolean
+measure_start (StrataEngine *self, GError **error)
 {
   Cmd cmd = { .kind = CMD_MEASURE };
-  gint64 deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
-  gint64 measured = -1;
-
-  g_return_val_if_fail (STRATA_IS_ENGINE (self), FALSE);
 
   if (self->backend == NULL || strata_engine_get_playing (self)
       || self->record_state == STRATA_RECORDER_RECORDING
@@ -1999,13 +1998,13 @@ strata_engine_measure_latency (StrataEngine *self, gint64 *calibration, GError *
     }
   atomic_store (&self->rt_measured, -2);
   send (self, &cmd);
-  while (g_get_monotonic_time () < deadline)
-    {
-      measured = atomic_load (&self->rt_measured);
-      if (measured >= 0)
-        break;
-      g_usleep (5000);
-    }
+  return TRUE;
+}
+
+/* The calibration from the click's measured return, or why there is none. */
+static gboolean
+measure_result (StrataEngine *self, gint64 measured, gint64 *calibration, GError **error)
+{
   if (measured < 0)
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_DEVICE,
@@ -2014,5 +2013,90 @@ strata_engine_measure_latency (StrataEngine *self, gint64 *calibration, GError *
       return FALSE;
     }
   *calibration = measured - (strata_engine_get_round_trip (self) - self->calibration);
+  return TRUE;
+}
+
+gboolean
+strata_engine_measure_latency (StrataEngine *self, gint64 *calibration, GError **error)
+{
+  gint64 deadline = g_get_monotonic_time () + MEASURE_TIMEOUT_US;
+  gint64 measured = -1;
+
+  g_return_val_if_fail (STRATA_IS_ENGINE (self), FALSE);
+
+  if (!measure_start (self, error))
+    return FALSE;
+  while (g_get_monotonic_time () < deadline)
+    {
+      measured = atomic_load (&self->rt_measured);
+      if (measured >= 0)
+        break;
+      g_usleep (5000);
+    }
+  return measure_result (self, measured, calibration, error);
+}
+
+typedef struct
+{
+  gint64 deadline;
+  gint64 calibration;
+} Measuring;
+
+static gboolean
+measure_poll_cb (gpointer data)
+{
+  GTask *task = data;
+  StrataEngine *self = g_task_get_source_object (task);
+  Measuring *measuring = g_task_get_task_data (task);
+  gint64 measured = atomic_load (&self->rt_measured);
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return G_SOURCE_REMOVE;
+  if (measured < 0 && g_get_monotonic_time () < measuring->deadline)
+    return G_SOURCE_CONTINUE;
+  if (measure_result (self, measured, &measuring->calibration, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+  return G_SOURCE_REMOVE;
+}
+
+void
+strata_engine_measure_latency_async (StrataEngine        *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GSource) source = g_timeout_source_new (5);
+  Measuring *measuring = g_new0 (Measuring, 1);
+  GError *error = NULL;
+
+  g_return_if_fail (STRATA_IS_ENGINE (self));
+
+  g_task_set_source_tag (task, strata_engine_measure_latency_async);
+  measuring->deadline = g_get_monotonic_time () + MEASURE_TIMEOUT_US;
+  g_task_set_task_data (task, measuring, g_free);
+  if (!measure_start (self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_source_set_callback (source, measure_poll_cb, g_object_ref (task), g_object_unref);
+  g_source_attach (source, g_main_context_get_thread_default ());
+}
+
+gboolean
+strata_engine_measure_latency_finish (StrataEngine  *self,
+                                      GAsyncResult  *result,
+                                      gint64        *calibration,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  *calibration = ((Measuring *) g_task_get_task_data (G_TASK (result)))->calibration;
   return TRUE;
 }

@@ -7,6 +7,8 @@
  */
 #pragma once
 
+#include <gio/gio.h>
+
 #include "strata-backend.h"
 #include "strata-graph.h"
 #include "strata-recorder.h"
@@ -91,12 +93,21 @@ void                strata_engine_get_latency     (StrataEngine               *s
 void                strata_engine_set_calibration (StrataEngine               *self,
                                                    gint64                      frames);
 gint64              strata_engine_get_round_trip  (StrataEngine               *self);
-/* "Measure latency": plays one click and listens for it on the input (through a loopback);
- * `calibration` is what the round trip misses (the value for strata_engine_set_calibration).
- * The transport must be stopped. */
+/* "Measure latency": plays one click and listens for it on the input (through a loopback)
+ * for up to 3 s; `calibration` is what the round trip misses (the value for
+ * strata_engine_set_calibration). The transport must be stopped. The plain call blocks; the
+ * async one listens from the thread-default main context, for a window. */
 gboolean            strata_engine_measure_latency (StrataEngine               *self,
                                                    gint64                     *calibration,
                                                    GError                    **error);
+void                strata_engine_measure_latency_async  (StrataEngine        *self,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean            strata_engine_measure_latency_finish (StrataEngine        *self,
+                                                          GAsyncResult        *result,
+                                                          gint64              *calibration,
+                                                          GError             **error);
 
 gboolean            strata_engine_get_meter       (StrataEngine               *self,
                                                    const char                 *strip_id,

@@ -24,6 +24,7 @@ struct _StrataPreferencesWindow
   GtkWidget           *input_row;
   GtkWidget           *measure_row;
   GtkWidget           *measure_button;
+  GCancellable        *measuring;      /* while the click is out */
   GPtrArray           *output_names;   /* device names behind the rows' items; "" = default */
   GPtrArray           *input_names;
   GPtrArray           *bound;          /* widgets bound to a key, for dispose */
@@ -260,15 +261,20 @@ device_selected_cb (GtkWidget *row, GParamSpec *pspec, StrataPreferencesWindow *
 }
 
 static void
-measure_cb (GtkWidget *button, StrataPreferencesWindow *self)
+measured_cb (GObject *engine, GAsyncResult *result, gpointer data)
 {
+  g_autoptr(StrataPreferencesWindow) self = data;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
   gint64 calibration = 0;
 
-  if (self->engine == NULL)
-    return;
-  if (strata_engine_measure_latency (self->engine, &calibration, &error))
+  if (!strata_engine_measure_latency_finish (STRATA_ENGINE (engine), result, &calibration,
+                                             &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* the window is gone */
+  g_clear_object (&self->measuring);
+  gtk_widget_set_sensitive (self->measure_button, TRUE);
+  if (error == NULL)
     {
       g_settings_set_int (self->settings, "latency-calibration-frames", (int) calibration);
       strata_engine_set_calibration (self->engine, calibration);
@@ -283,6 +289,20 @@ measure_cb (GtkWidget *button, StrataPreferencesWindow *self)
     }
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->measure_row), message);
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+}
+
+/* The click goes out and the window stays live while Strata listens (up to 3 s). */
+static void
+measure_cb (GtkWidget *button, StrataPreferencesWindow *self)
+{
+  if (self->engine == NULL || self->measuring != NULL)
+    return;
+  self->measuring = g_cancellable_new ();
+  gtk_widget_set_sensitive (self->measure_button, FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->measure_row),
+                               _("Listening for the click…"));
+  strata_engine_measure_latency_async (self->engine, self->measuring, measured_cb,
+                                       g_object_ref (self));
 }
 
 /* ---- building ----------------------------------------------------------------------------- */
@@ -380,6 +400,9 @@ strata_preferences_window_dispose (GObject *object)
       g_settings_unbind (widget, "sensitive");
     }
   g_clear_pointer (&self->bound, g_ptr_array_unref);
+  if (self->measuring != NULL)
+    g_cancellable_cancel (self->measuring);
+  g_clear_object (&self->measuring);
   g_clear_object (&self->settings);
   g_clear_object (&self->engine);
   g_clear_pointer (&self->output_names, g_ptr_array_unref);
