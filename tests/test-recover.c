@@ -417,13 +417,31 @@ test_unsaved_folders (void)
   leftovers = strata_project_find_unsaved_leftovers ();
   g_assert_true (has_path (leftovers, stopped));
 
-  /* Closed normally, a project takes its folder along. */
+  /* Closed normally, a project takes its folder along ... */
   g_clear_pointer (&recovered, g_ptr_array_unref);
   g_clear_object (&adopter);
   g_assert_false (g_file_test (crashed, G_FILE_TEST_EXISTS));
   g_clear_object (&live);
   g_assert_false (g_file_test (live_dir, G_FILE_TEST_EXISTS));
   strata_remove_tree (stopped);
+
+  /* ... unless it holds a take that never became a clip (its import failed): then the next
+   * start offers it. */
+  {
+    g_autoptr(StrataProject) failed = strata_project_new (RATE);
+    g_autofree char *failed_dir = g_strdup (strata_project_ensure_media_dir (failed, &error));
+    g_autofree char *left = NULL;
+
+    g_assert_no_error (error);
+    left = record_take (failed_dir, "t-failed", 2, 0, 4800, "20260101-110000");
+    strata_project_keep_media_dir (failed);
+    g_clear_object (&failed);
+    g_assert_true (take_files_exist (left));
+    g_clear_pointer (&leftovers, g_ptr_array_unref);
+    leftovers = strata_project_find_unsaved_leftovers ();
+    g_assert_true (has_path (leftovers, failed_dir));
+    strata_remove_tree (failed_dir);
+  }
 }
 
 int

@@ -26,6 +26,7 @@ struct _StrataProject
   char            *media_dir;
   char            *private_media_dir;   /* made for a never-saved project; removed with it */
   int              private_lock;        /* flock()ed on it while the project lives; -1: none */
+  gboolean         keep_private;        /* holds a take still to offer: left for the next start */
   GListStore      *timelines;
   GListStore      *buses;
   StrataBus       *master;
@@ -113,7 +114,7 @@ strata_project_finalize (GObject *object)
   g_free (self->name);
   g_free (self->path);
   g_free (self->media_dir);
-  if (self->private_media_dir)
+  if (self->private_media_dir && !self->keep_private)
     strata_remove_tree (self->private_media_dir);
   g_free (self->private_media_dir);
   if (self->private_lock >= 0)
@@ -863,6 +864,13 @@ strata_project_adopt_media_dir (StrataProject *self, const char *dir, GError **e
     }
   take_private_dir (self, dir, lock);
   return TRUE;
+}
+
+void
+strata_project_keep_media_dir (StrataProject *self)
+{
+  g_return_if_fail (STRATA_IS_PROJECT (self));
+  self->keep_private = TRUE;
 }
 
 void

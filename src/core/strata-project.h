@@ -74,6 +74,10 @@ gboolean         strata_project_adopt_media_dir (StrataProject *self,
 /* Lets go of the private media folder without removing it, so that a later start offers it
  * again (the user put off recovering what it holds); the project has no media folder then. */
 void             strata_project_release_media_dir (StrataProject *self);
+/* The private media folder holds something never added to the project (a take whose import
+ * failed): it stays when the project goes, for the next start to offer. Saved projects keep
+ * their folder anyway. */
+void             strata_project_keep_media_dir    (StrataProject *self);
 void             strata_project_swap_content    (StrataProject *self,
                                                  StrataProject *other);
 

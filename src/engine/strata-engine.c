@@ -1818,11 +1818,13 @@ finish_recording_takes (StrataEngine *self)
                                                        punch_in, punch_out);
       if (!add_takes (self, take, regions, added, group, &error))
         {
-          /* The take file stays in the media folder, to be recovered. */
+          /* The take file stays in the media folder, to be recovered: an untitled
+           * project's folder too, when the project closes. */
           g_autofree char *message = g_strdup_printf (_("the take in '%s' could not be added: %s"),
                                                       take->path, error->message);
           record_failed (self, message);
           g_clear_error (&error);
+          strata_project_keep_media_dir (self->project);
           continue;
         }
       n_clips += regions->len;
