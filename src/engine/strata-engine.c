@@ -1755,13 +1755,24 @@ add_takes (StrataEngine *self, StrataTakeFile *take, GArray *regions, GPtrArray 
   g_autoptr(GPtrArray) clips = g_ptr_array_new_with_free_func (g_object_unref);
   StrataCommand *command;
 
-  if (track == NULL || regions->len == 0)
+  if (regions->len == 0)
     return TRUE;
   result = strata_import_file (take->path, strata_project_get_media_dir (self->project),
                                self->rate, NULL, NULL, NULL, error);
   if (result == NULL)
     return FALSE;
-  name = g_strdup_printf ("%s take", strata_strip_get_name (STRATA_STRIP (track)));
+  if (track != NULL)
+    name = g_strdup_printf ("%s take", strata_strip_get_name (STRATA_STRIP (track)));
+  else
+    {
+      /* The track was deleted while it recorded: the take gets a track of its own rather
+       * than going with it. */
+      name = g_strdup (_("Recorded take"));
+      strata_group_command_add (group,
+                                strata_commands_add_track (self->project,
+                                                           CLAMP (take->channels, 1, 2), name,
+                                                           G_MAXUINT, &track));
+    }
   source = take_source (self, result, name, added, group);
   for (guint r = 0; r < regions->len; r++)
     {
