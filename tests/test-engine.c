@@ -864,6 +864,35 @@ test_json_keeps_takes (void)
   json_round_trip (lt->project, lt->dir, tracks, G_N_ELEMENTS (tracks));
 }
 
+/* Arms `rec` and records `project` from `from` to `to` through the dummy loopback: rolling
+ * when this returns. */
+static Rig *
+start_take (StrataProject *project, StrataTrack *rec, gint64 from, gint64 to)
+{
+  g_autoptr(GError) error = NULL;
+  Rig *rig = rig_new (project, NULL, TRUE);
+
+  g_assert_true (strata_engine_arm (rig->engine, rec, TRUE, &error));
+  g_assert_no_error (error);
+  drain ();
+  strata_engine_locate (rig->engine, from);
+  strata_engine_set_stop_at (rig->engine, to, 0);
+  g_assert_true (strata_engine_record (rig->engine, &error));
+  g_assert_no_error (error);
+  return rig;
+}
+
+/* Plays to the stop and adds the take. */
+static void
+finish_take (Rig *rig)
+{
+  g_autoptr(GError) error = NULL;
+
+  play_until_stopped (rig->engine, 0, 20000);
+  g_assert_true (strata_engine_finish_recording (rig->engine, &error));
+  g_assert_no_error (error);
+}
+
 /* Punch [60000, 84000) while playing [48000, 100000): one clip, exactly the punch range. */
 static void
 test_record_punch (void)
@@ -886,16 +915,8 @@ test_record_punch (void)
   expected = render_range (project, PUNCH_IN, PUNCH_OUT);
   drain ();
 
-  rig = rig_new (project, NULL, TRUE);
-  g_assert_true (strata_engine_arm (rig->engine, rec, TRUE, &error));
-  g_assert_no_error (error);
-  drain ();
-  strata_engine_locate (rig->engine, 48000);
-  strata_engine_set_stop_at (rig->engine, 100000, 0);
-  g_assert_true (strata_engine_record (rig->engine, &error));
-  g_assert_no_error (error);
-  play_until_stopped (rig->engine, 0, 20000);
-  g_assert_true (strata_engine_finish_recording (rig->engine, &error));
+  rig = start_take (project, rec, 48000, 100000);
+  finish_take (rig);
   g_assert_cmpint (strata_engine_get_frames_played (rig->engine), ==, 100000 - 48000);
   g_assert_cmpuint (strata_engine_get_xruns (rig->engine), ==, 0);
   g_assert_cmpuint (rig->errors->len, ==, 0);
@@ -918,7 +939,6 @@ static void
 test_record_deleted_track (void)
 {
   g_autofree char *dir = fresh_dir ("deleted");
-  g_autoptr(GError) error = NULL;
   g_autoptr(Rig) rig = NULL;
   g_autoptr(StrataProject) project = NULL;
   g_autoptr(StrataTrack) last = NULL;
@@ -934,19 +954,10 @@ test_record_deleted_track (void)
   n_tracks = g_list_model_get_n_items (tracks);
   drain ();
 
-  rig = rig_new (project, NULL, TRUE);
-  g_assert_true (strata_engine_arm (rig->engine, rec, TRUE, &error));
-  g_assert_no_error (error);
-  drain ();
-  strata_engine_locate (rig->engine, 48000);
-  strata_engine_set_stop_at (rig->engine, 100000, 0);
-  g_assert_true (strata_engine_record (rig->engine, &error));
-  g_assert_no_error (error);
+  rig = start_take (project, rec, 48000, 100000);
   push (project, strata_commands_remove_track (project, rec), NULL);
   g_assert_cmpuint (g_list_model_get_n_items (tracks), ==, n_tracks - 1);
-  play_until_stopped (rig->engine, 0, 20000);
-  g_assert_true (strata_engine_finish_recording (rig->engine, &error));
-  g_assert_no_error (error);
+  finish_take (rig);
   g_assert_cmpuint (rig->errors->len, ==, 0);
   g_assert_cmpuint (rig->n_takes_added, ==, 1);
 
