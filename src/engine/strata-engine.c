@@ -35,6 +35,59 @@
 #define HOLD_US          (2 * G_USEC_PER_SEC)
 #define LOUDNESS_FRAMES  (1u << 16)
 
+/* ---- the prefetch rings ------------------------------------------------------------------- */
+
+/* One track's prefetch ring: frame i of the play sequence is at frames[2 * (i & mask)] (two
+ * channels; a mono source uses the first), all rings advancing together (see Prefetch). A
+ * ring goes by its track's id from one program to the next, so that adding, removing or
+ * reordering tracks leaves what the others play untouched. Programs and the butler hold
+ * rings; the last to let go (the main thread or the butler, never the audio thread) frees
+ * one. */
+typedef struct
+{
+  gatomicrefcount ref;
+  char           *track_id;
+  float          *frames;     /* PREFETCH_FRAMES * 2 */
+} Ring;
+
+static Ring *
+ring_new (const char *track_id)
+{
+  Ring *ring = g_new0 (Ring, 1);
+
+  g_atomic_ref_count_init (&ring->ref);
+  ring->track_id = g_strdup (track_id);
+  ring->frames = g_new (float, (gsize) PREFETCH_FRAMES * 2);
+  /* Silence, mapped here rather than by a page fault on the audio thread. */
+  memset (ring->frames, 0, (gsize) PREFETCH_FRAMES * 2 * sizeof (float));
+  return ring;
+}
+
+static Ring *
+ring_ref (Ring *ring)
+{
+  g_atomic_ref_count_inc (&ring->ref);
+  return ring;
+}
+
+static void
+ring_unref (Ring *ring)
+{
+  if (ring == NULL || !g_atomic_ref_count_dec (&ring->ref))
+    return;
+  g_free (ring->frames);
+  g_free (ring->track_id);
+  g_free (ring);
+}
+
+static void
+rings_free (Ring **rings, guint n)
+{
+  for (guint t = 0; rings != NULL && t < n; t++)
+    ring_unref (rings[t]);
+  g_free (rings);
+}
+
 /* ---- programs ----------------------------------------------------------------------------- */
 
 /* Everything the audio thread needs for one compiled graph; made and freed on the main
@@ -52,6 +105,7 @@ typedef struct
   gboolean          any_monitor;
   guint            *inputs;       /* per track, two: the device channels of its input */
   float            *monitor_buf;  /* n_tracks * MAX_BLOCK * 2 */
+  Ring            **rings;        /* per track: its prefetch ring */
 } Program;
 
 static void
@@ -67,6 +121,7 @@ program_free (Program *p)
   g_free (p->monitor);
   g_free (p->inputs);
   g_free (p->monitor_buf);
+  rings_free (p->rings, p->n_tracks);
   g_free (p);
 }
 
@@ -116,6 +171,7 @@ program_new (StrataProject *project, const Program *prev, GError **error)
   p->monitor = g_new0 (gboolean, MAX (p->n_tracks, 1));
   p->inputs = g_new0 (guint, MAX (p->n_tracks, 1) * 2);
   p->monitor_buf = g_new0 (float, (gsize) MAX (p->n_tracks, 1) * STRATA_BACKEND_MAX_BLOCK * 2);
+  p->rings = g_new0 (Ring *, MAX (p->n_tracks, 1));
   /* Mapped here, not by a page fault on the audio thread. */
   memset (p->monitor_buf, 0, (gsize) MAX (p->n_tracks, 1) * STRATA_BACKEND_MAX_BLOCK * 2
                              * sizeof (float));
@@ -129,6 +185,11 @@ program_new (StrataProject *project, const Program *prev, GError **error)
       p->any_monitor |= p->monitor[t];
       parse_input (strata_track_get_input (track), strata_track_get_channels (track),
                    p->inputs + 2 * t);
+      for (guint u = 0; prev != NULL && u < prev->n_tracks && p->rings[t] == NULL; u++)
+        if (g_str_equal (prev->rings[u]->track_id, strata_strip_get_id (STRATA_STRIP (track))))
+          p->rings[t] = ring_ref (prev->rings[u]);
+      if (p->rings[t] == NULL)
+        p->rings[t] = ring_new (strata_strip_get_id (STRATA_STRIP (track)));
     }
 
   return p;
@@ -136,24 +197,30 @@ program_new (StrataProject *project, const Program *prev, GError **error)
 
 /* ---- the prefetch ring -------------------------------------------------------------------- */
 
-/* One ring per track with clips, all advancing together: frame i of the play sequence of
- * track t is at buf[t][2 * (i & mask)] (two channels; a mono source uses the first). */
+/* Where the rings stand: the butler has written the sequence up to `write`, the audio
+ * thread read it up to `read`. */
 typedef struct
 {
-  float         **buf;
-  guint           n_tracks;
   _Atomic size_t  write;
   _Atomic size_t  read;
 } Prefetch;
 
-static void
-prefetch_free (Prefetch *pf)
+/* A new program's graph and rings, from the main thread to the butler. */
+typedef struct
 {
-  for (guint t = 0; t < pf->n_tracks; t++)
-    g_free (pf->buf[t]);
-  g_free (pf->buf);
-  pf->buf = NULL;
-  pf->n_tracks = 0;
+  StrataGraph *graph;
+  Ring       **rings;
+  guint        n_rings;
+} ButlerUpdate;
+
+static void
+butler_update_free (ButlerUpdate *update)
+{
+  if (update == NULL)
+    return;
+  strata_graph_unref (update->graph);
+  rings_free (update->rings, update->n_rings);
+  g_free (update);
 }
 
 /* ---- the transport's sequence ------------------------------------------------------------- */
@@ -282,7 +349,7 @@ struct _StrataEngine
   _Atomic int      butler_run;
   StrataRing      *refills;          /* Refill, audio -> butler */
   _Atomic guint    ready_gen;
-  _Atomic(StrataGraph *) butler_graph;
+  _Atomic(ButlerUpdate *) butler_next;
   Prefetch         prefetch;
   gint             butler_error_reported;
 
@@ -448,10 +515,10 @@ rt_command (StrataEngine *self, const Cmd *cmd)
 static void
 rt_fill_span (StrataEngine *self, const StrataClipSpan *span, size_t at)
 {
-  Prefetch *pf = &self->prefetch;
-  guint ch = strata_graph_get_source (self->rt.program->graph, span->source)->channels;
+  Program *p = self->rt.program;
+  guint ch = strata_graph_get_source (p->graph, span->source)->channels;
   size_t mask = PREFETCH_FRAMES - 1;
-  const float *buf = span->track < pf->n_tracks ? pf->buf[span->track] : NULL;
+  const float *buf = span->track < p->n_tracks ? p->rings[span->track]->frames : NULL;
 
   if (buf == NULL)
     {
@@ -693,6 +760,8 @@ typedef struct
   StrataGraphState *state;
   StrataFeed        feed;
   gboolean          feed_ok;
+  Ring            **rings;         /* the graph's tracks' */
+  guint             n_rings;
   Cue               cue;
   gint64            seq0;          /* ring index where the cue's position sits */
 } Butler;
@@ -704,6 +773,8 @@ butler_drop_graph (Butler *b)
   memset (&b->feed, 0, sizeof b->feed);
   strata_graph_state_free (g_steal_pointer (&b->state));
   strata_graph_unref (g_steal_pointer (&b->graph));
+  rings_free (g_steal_pointer (&b->rings), b->n_rings);
+  b->n_rings = 0;
   b->feed_ok = FALSE;
 }
 
@@ -725,17 +796,15 @@ butler_position_at (const Butler *b, gint64 i)
 static void
 butler_read (StrataEngine *self, Butler *b, size_t from, guint n)
 {
-  Prefetch *pf = &self->prefetch;
   size_t mask = PREFETCH_FRAMES - 1;
   guint done = 0;
 
-  for (guint t = 0; t < pf->n_tracks; t++)
-    if (pf->buf[t] != NULL)
-      for (guint k = 0; k < n; k++)
-        {
-          float *f = pf->buf[t] + 2 * ((from + k) & mask);
-          f[0] = f[1] = 0.0f;
-        }
+  for (guint t = 0; t < b->n_rings; t++)
+    for (guint k = 0; k < n; k++)
+      {
+        float *f = b->rings[t]->frames + 2 * ((from + k) & mask);
+        f[0] = f[1] = 0.0f;
+      }
   while (done < n && b->graph != NULL && b->feed_ok)
     {
       gint64 pos = butler_position_at (b, (gint64) (from + done));
@@ -757,7 +826,7 @@ butler_read (StrataEngine *self, Butler *b, size_t from, guint n)
           {
             const StrataClipSpan *sp = &spans[s];
             guint ch = strata_graph_get_source (b->graph, sp->source)->channels;
-            float *buf = sp->track < pf->n_tracks ? pf->buf[sp->track] : NULL;
+            float *buf = sp->track < b->n_rings ? b->rings[sp->track]->frames : NULL;
             if (buf == NULL)
               continue;
             for (guint k = 0; k < sp->n; k++)
@@ -771,20 +840,6 @@ butler_read (StrataEngine *self, Butler *b, size_t from, guint n)
     }
 }
 
-/* Tracks that have clips get a ring, the others none. */
-static void
-butler_alloc (StrataEngine *self, Butler *b)
-{
-  Prefetch *pf = &self->prefetch;
-  guint n = b->graph ? strata_graph_get_n_tracks (b->graph) : 0;
-
-  prefetch_free (pf);
-  pf->n_tracks = n;
-  pf->buf = g_new0 (float *, MAX (n, 1));
-  for (guint t = 0; t < n; t++)
-    pf->buf[t] = g_new0 (float, (gsize) PREFETCH_FRAMES * 2);
-}
-
 static gpointer
 butler_thread (gpointer data)
 {
@@ -794,23 +849,26 @@ butler_thread (gpointer data)
 
   while (atomic_load (&self->butler_run))
     {
-      StrataGraph *graph = atomic_exchange (&self->butler_graph, NULL);
+      ButlerUpdate *update = atomic_exchange (&self->butler_next, NULL);
       Refill refill;
       gboolean refilled = FALSE;
 
-      if (graph != NULL)
+      if (update != NULL)
         {
+          StrataGraph *graph = g_steal_pointer (&update->graph);
           guint64 new_layout = strata_graph_get_clip_layout (graph);
-          gboolean same_tracks = b.graph != NULL
-                                 && strata_graph_get_n_tracks (graph)
-                                      == strata_graph_get_n_tracks (b.graph);
+          gboolean had_graph = b.graph != NULL;
+
           butler_drop_graph (&b);
           b.graph = graph;
+          b.rings = g_steal_pointer (&update->rings);
+          b.n_rings = update->n_rings;
+          butler_update_free (update);
           b.state = strata_graph_state_new_prefetch (graph, BUTLER_CHUNK);
           b.feed_ok = strata_feed_init (&b.feed, graph, BUTLER_CHUNK, NULL, NULL);
-          /* With another number of tracks the engine asks for a refill, which rebuilds the
-           * rings; with the same tracks and other clips, what lies ahead is read again. */
-          if (same_tracks && new_layout != layout)
+          /* Each track keeps its ring (a new one starts silent); with other clips or other
+           * tracks, what lies ahead is read again. */
+          if (had_graph && new_layout != layout)
             {
               /* Rewrite what lies ahead with the new clips, a safe margin past the reader. */
               size_t read = atomic_load (&self->prefetch.read);
@@ -824,8 +882,6 @@ butler_thread (gpointer data)
       while (strata_ring_read (self->refills, &refill, 1) == 1)
         {
           /* The audio thread reads nothing until ready_gen says so: the ring is ours. */
-          if (b.graph != NULL && self->prefetch.n_tracks != strata_graph_get_n_tracks (b.graph))
-            butler_alloc (self, &b);
           b.cue = refill.cue;
           b.seq0 = 0;
           atomic_store (&self->prefetch.read, 0);
@@ -842,7 +898,7 @@ butler_thread (gpointer data)
         {
           size_t read = atomic_load_explicit (&self->prefetch.read, memory_order_acquire);
           size_t write = atomic_load_explicit (&self->prefetch.write, memory_order_relaxed);
-          if (self->prefetch.n_tracks == 0 || write - read + BUTLER_CHUNK > PREFETCH_FRAMES)
+          if (b.n_rings == 0 || write - read + BUTLER_CHUNK > PREFETCH_FRAMES)
             break;
           butler_read (self, &b, write, BUTLER_CHUNK);
           atomic_store_explicit (&self->prefetch.write, write + BUTLER_CHUNK,
@@ -1031,7 +1087,7 @@ tick (gpointer data)
 static void
 install_program (StrataEngine *self, Program *p)
 {
-  StrataGraph *old_graph;
+  ButlerUpdate *update = g_new0 (ButlerUpdate, 1);
   Program *old;
 
   g_free (self->holds);
@@ -1040,8 +1096,13 @@ install_program (StrataEngine *self, Program *p)
   self->hold_time = g_new0 (gint64, p->n_meters);
   self->n_holds = p->n_meters;
 
-  old_graph = atomic_exchange (&self->butler_graph, strata_graph_ref (p->graph));
-  strata_graph_unref (old_graph);
+  update->graph = strata_graph_ref (p->graph);
+  update->rings = g_new (Ring *, MAX (p->n_tracks, 1));
+  update->n_rings = p->n_tracks;
+  for (guint t = 0; t < p->n_tracks; t++)
+    update->rings[t] = ring_ref (p->rings[t]);
+  /* One the butler had not taken yet goes. */
+  butler_update_free (atomic_exchange (&self->butler_next, update));
   self->program = p;
   old = atomic_exchange (&self->pending, p);
   /* Never taken: the audio thread had not run since. */
@@ -1052,16 +1113,10 @@ static gboolean
 recompile (StrataEngine *self, GError **error)
 {
   Program *p = program_new (self->project, self->program, error);
-  gboolean tracks_changed;
 
   if (p == NULL)
     return FALSE;
-  tracks_changed = self->program != NULL && self->program->n_tracks != p->n_tracks;
   install_program (self, p);
-  /* The butler's rings are per track: a track added or removed needs them rebuilt, which a
-   * refill from where the transport is does (with a declicked gap). */
-  if (tracks_changed)
-    strata_engine_locate (self, atomic_load (&self->rt_position));
   return TRUE;
 }
 
@@ -1912,8 +1967,7 @@ strata_engine_finalize (GObject *object)
   if (p != NULL && p != self->rt.program)
     program_free (p);
   program_free (self->rt.program);
-  strata_graph_unref (atomic_exchange (&self->butler_graph, NULL));
-  prefetch_free (&self->prefetch);
+  butler_update_free (atomic_exchange (&self->butler_next, NULL));
   strata_recorder_free (self->recorder);
   g_clear_error (&self->record_error);
   strata_ring_free (self->commands);
