@@ -885,6 +885,21 @@ def t_no_server(tools, root, diag):
     return '; '.join(found)
 
 
+def t_measure_latency(tools, root, diag):
+    """--measure-latency through the dummy backend: with its loopback (input = output one
+    period later, which the round trip already counts) the offset is 0; without one the click
+    never comes back, which is exit 1 with the reason, after the 3 s wait."""
+    project = overdub_project(os.path.join(root, 'measure'))
+    env = tools.env(backend='dummy')
+    p = tools.play(['--measure-latency', '--dummy-loopback', project], env, timeout=30)
+    check(p.returncode == 0 and 'calibration offset 0 frames' in p.stdout,
+          'with a loopback: exit %d, %r %r' % (p.returncode, p.stdout, p.stderr))
+    p = tools.play(['--measure-latency', project], env, timeout=30)
+    check(p.returncode == 1 and 'the click did not come back' in p.stderr,
+          'without a loopback: exit %d, %r' % (p.returncode, p.stderr))
+    return 'offset 0 through the loopback; no loopback: %s' % p.stderr.strip()
+
+
 # ---- main ------------------------------------------------------------------------------------
 
 def main():
@@ -923,6 +938,7 @@ def main():
         ('device loss while recording keeps the take', lambda *a: t_device_loss(*a,
                                                                                  recording=True)),
         ('no server: pipewire -> gstreamer -> dummy', t_no_server),
+        ('--measure-latency: 0 through a loopback, a clear error without', t_measure_latency),
     ]
     only = os.environ.get('STRATA_TEST_PLAY_ONLY')
     if only:

@@ -2083,26 +2083,6 @@ measure_result (StrataEngine *self, gint64 measured, gint64 *calibration, GError
   return TRUE;
 }
 
-gboolean
-strata_engine_measure_latency (StrataEngine *self, gint64 *calibration, GError **error)
-{
-  gint64 deadline = g_get_monotonic_time () + MEASURE_TIMEOUT_US;
-  gint64 measured = -1;
-
-  g_return_val_if_fail (STRATA_IS_ENGINE (self), FALSE);
-
-  if (!measure_start (self, error))
-    return FALSE;
-  while (g_get_monotonic_time () < deadline)
-    {
-      measured = atomic_load (&self->rt_measured);
-      if (measured >= 0)
-        break;
-      g_usleep (5000);
-    }
-  return measure_result (self, measured, calibration, error);
-}
-
 typedef struct
 {
   gint64 deadline;
@@ -2166,4 +2146,27 @@ strata_engine_measure_latency_finish (StrataEngine  *self,
     return FALSE;
   *calibration = ((Measuring *) g_task_get_task_data (G_TASK (result)))->calibration;
   return TRUE;
+}
+
+static void
+keep_result_cb (GObject *engine, GAsyncResult *result, gpointer data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+/* The async measurement, waited for in a main context of its own. */
+gboolean
+strata_engine_measure_latency (StrataEngine *self, gint64 *calibration, GError **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (STRATA_IS_ENGINE (self), FALSE);
+
+  g_main_context_push_thread_default (context);
+  strata_engine_measure_latency_async (self, NULL, keep_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (context, TRUE);
+  g_main_context_pop_thread_default (context);
+  return strata_engine_measure_latency_finish (self, result, calibration, error);
 }
