@@ -145,6 +145,21 @@ parse_input (const char *input, guint channels, guint out[2])
     }
 }
 
+/* The ring of the track with id `id`, at `t` in the new program: `prev`'s (looked for at `t`
+ * first, where an edit that adds or removes no track leaves it), else a new, silent one. */
+static Ring *
+ring_for (const Program *prev, const char *id, guint t)
+{
+  for (guint k = 0; prev != NULL && k < prev->n_tracks; k++)
+    {
+      guint u = (t + k) % prev->n_tracks;
+
+      if (g_str_equal (prev->rings[u]->track_id, id))
+        return ring_ref (prev->rings[u]);
+    }
+  return ring_new (id);
+}
+
 /* A new program continues `prev`'s effects where the inserts are the same (see
  * strata_graph_state_new_after): shared instances, freed with the last program holding
  * them, on the main thread; the audio thread runs one program per period, so never one
@@ -185,11 +200,7 @@ program_new (StrataProject *project, const Program *prev, GError **error)
       p->any_monitor |= p->monitor[t];
       parse_input (strata_track_get_input (track), strata_track_get_channels (track),
                    p->inputs + 2 * t);
-      for (guint u = 0; prev != NULL && u < prev->n_tracks && p->rings[t] == NULL; u++)
-        if (g_str_equal (prev->rings[u]->track_id, strata_strip_get_id (STRATA_STRIP (track))))
-          p->rings[t] = ring_ref (prev->rings[u]);
-      if (p->rings[t] == NULL)
-        p->rings[t] = ring_new (strata_strip_get_id (STRATA_STRIP (track)));
+      p->rings[t] = ring_for (prev, strata_strip_get_id (STRATA_STRIP (track)), t);
     }
 
   return p;
